@@ -1,0 +1,13 @@
+"""tb-eval: log runs as native TensorBoard event files, and evaluate models from logged predictions.
+
+>>> import tb_eval
+>>> run = tb_eval.start_logging("runs", experiment="demo", params={"lr": 0.1})  # doctest: +SKIP
+>>> run.log("loss", 0.25)                                                        # doctest: +SKIP
+>>> run.complete()                                                               # doctest: +SKIP
+"""
+
+from tb_eval.reader import StoredRun, open_run
+from tb_eval.run import Run, start_logging
+
+__all__ = ["Run", "StoredRun", "open_run", "start_logging"]
+__version__ = "0.1.0"

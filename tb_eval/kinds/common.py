@@ -1,0 +1,92 @@
+"""Shared pieces of the kind modules: our plugin name, tag prefixes, metadata and tensors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from tensorboard.compat.proto import summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
+
+#: The plugin name our own records carry; also the TensorBoard plugin's name and URL segment.
+PLUGIN_NAME = "tb_eval"
+#: Every tag we own starts with this, so no user tag can collide with one of ours.
+TAG_PREFIX = "tb_eval/"
+#: Version of the JSON stored in ``plugin_data.content`` and in payload headers.
+FORMAT_VERSION = 1
+
+DATA_CLASS_SCALAR = summary_pb2.DATA_CLASS_SCALAR
+DATA_CLASS_TENSOR = summary_pb2.DATA_CLASS_TENSOR
+DATA_CLASS_BLOB_SEQUENCE = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
+
+
+def our_tag(kind: str, name: str) -> str:
+    """The tag for ``name`` of ``kind``, e.g. ``tb_eval/table/Sine Wave``."""
+    return f"{TAG_PREFIX}{kind}/{name}"
+
+
+def split_our_tag(tag: str) -> tuple[str, str] | None:
+    """Inverse of :func:`our_tag`; ``None`` for tags that are not ours."""
+    if not tag.startswith(TAG_PREFIX):
+        return None
+    kind, sep, name = tag[len(TAG_PREFIX) :].partition("/")
+    return (kind, name) if sep else (kind, "")
+
+
+def our_metadata(kind: str, data_class: int, description: str = "") -> summary_pb2.SummaryMetadata:
+    """Metadata for one of our records. ``content`` holds only what never changes per tag:
+    TensorBoard keeps the first metadata it sees for a tag and ignores later ones."""
+    content = json.dumps({"kind": kind, "version": FORMAT_VERSION}).encode()
+    return summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+        summary_description=description,
+        data_class=data_class,
+    )
+
+
+def parse_content(content: bytes) -> dict[str, Any]:
+    """Decode our ``plugin_data.content``; ``{}`` for anything unreadable."""
+    try:
+        parsed = json.loads(content or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def string_tensor(values: str | bytes | list[bytes] | np.ndarray) -> tensor_pb2.TensorProto:
+    """A DT_STRING tensor: rank 0 for one string or bytes, else the array's shape."""
+    if isinstance(values, (str, bytes)):
+        item = values.encode("utf-8") if isinstance(values, str) else values
+        return tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, string_val=[item])
+    array = np.asarray(values, dtype=object)
+    flat = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in array.reshape(-1)]
+    shape = tensor_shape_pb2.TensorShapeProto(
+        dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in array.shape]
+    )
+    return tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, tensor_shape=shape, string_val=flat)
+
+
+def json_tensor(value: Any) -> tensor_pb2.TensorProto:
+    """A rank-0 DT_STRING tensor holding ``value`` as JSON (NaN and infinities not allowed)."""
+    return string_tensor(json.dumps(value, allow_nan=False, ensure_ascii=False))
+
+
+def float64_tensor(values: np.ndarray) -> tensor_pb2.TensorProto:
+    """A DT_DOUBLE tensor with ``values`` as little-endian ``tensor_content``."""
+    array = np.ascontiguousarray(values, dtype="<f8")
+    shape = tensor_shape_pb2.TensorShapeProto(
+        dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in array.shape]
+    )
+    return tensor_pb2.TensorProto(
+        dtype=types_pb2.DT_DOUBLE, tensor_shape=shape, tensor_content=array.tobytes()
+    )
+
+
+def summary_value(
+    tag: str, tensor: tensor_pb2.TensorProto, metadata: summary_pb2.SummaryMetadata | None
+) -> summary_pb2.Summary.Value:
+    """A ``Summary.Value``; ``metadata`` is attached only when given (first record per file)."""
+    value = summary_pb2.Summary.Value(tag=tag, tensor=tensor)
+    if metadata is not None:
+        value.metadata.CopyFrom(metadata)
+    return value

@@ -1,0 +1,61 @@
+"""Hyper-parameters and run status for TensorBoard's HParams dashboard.
+
+One session per run, in the run's own directory: ``_hparams_/session_start_info`` holding the
+params (and tags), and ``_hparams_/session_end_info`` holding the final status. TensorBoard keeps
+the first record it sees of each, so each is written once: the start when the run first writes
+to disk, the end when the run completes or fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from google.protobuf import struct_pb2
+from tensorboard.compat.proto import summary_pb2
+from tensorboard.plugins.hparams import api_pb2, plugin_data_pb2
+from tensorboard.plugins.hparams import metadata as hparams_metadata
+
+from tb_eval.kinds.common import float64_tensor, summary_value
+
+START_TAG = hparams_metadata.SESSION_START_INFO_TAG
+END_TAG = hparams_metadata.SESSION_END_INFO_TAG
+STATUS = {
+    "running": api_pb2.STATUS_RUNNING,
+    "success": api_pb2.STATUS_SUCCESS,
+    "failure": api_pb2.STATUS_FAILURE,
+}
+_EMPTY = np.zeros((0,), dtype=np.float64)
+
+
+def to_proto_value(value: str | bool | int | float) -> struct_pb2.Value:
+    """A ``google.protobuf.Value`` for one param."""
+    if isinstance(value, bool):
+        return struct_pb2.Value(bool_value=value)
+    if isinstance(value, (int, float)):
+        return struct_pb2.Value(number_value=float(value))
+    return struct_pb2.Value(string_value=value)
+
+
+def _value(tag: str, data: plugin_data_pb2.HParamsPluginData) -> summary_pb2.Summary.Value:
+    data.version = hparams_metadata.PLUGIN_DATA_VERSION
+    metadata = summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(
+            plugin_name=hparams_metadata.PLUGIN_NAME, content=data.SerializeToString()
+        ),
+        data_class=summary_pb2.DATA_CLASS_TENSOR,
+    )
+    # The Rust loader needs a tensor on every value, even though the data is in the metadata.
+    return summary_value(tag, float64_tensor(_EMPTY), metadata)
+
+
+def start_value(hparams: dict, group_name: str, start_time: float) -> summary_pb2.Summary.Value:
+    """The session-start record."""
+    info = plugin_data_pb2.SessionStartInfo(group_name=group_name, start_time_secs=start_time)
+    for name, raw in hparams.items():
+        info.hparams[name].CopyFrom(to_proto_value(raw))
+    return _value(START_TAG, plugin_data_pb2.HParamsPluginData(session_start_info=info))
+
+
+def end_value(status: str, end_time: float) -> summary_pb2.Summary.Value:
+    """The session-end record with ``status`` (``success`` or ``failure``)."""
+    info = plugin_data_pb2.SessionEndInfo(status=STATUS[status], end_time_secs=end_time)
+    return _value(END_TAG, plugin_data_pb2.HParamsPluginData(session_end_info=info))

@@ -1,0 +1,198 @@
+"""Reading a run back from its event files: ``get_metrics`` and :func:`open_run`.
+
+This is a direct reader of the files tb_eval writes (and of any TensorBoard event file): framing
+with the C CRC, ``Event`` parsing with protobuf's C backend, and columns gathered per tag. It
+keeps every record, unlike TensorBoard's loaders, which sample.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tensorboard.compat.proto import event_pb2
+
+from tb_eval.io.records import iter_records
+from tb_eval.kinds import common, image, run_record, scalar, series, table, text
+
+_FLOAT32 = np.dtype("<f4")
+
+
+def event_files(directory: str) -> list[str]:
+    """The event files directly inside ``directory``, in TensorBoard's (lexicographic) order."""
+    return sorted(
+        path for path in glob.glob(os.path.join(glob.escape(directory), "*tfevents*"))
+        if os.path.isfile(path)
+    )
+
+
+def _tensor_float(tensor) -> float:
+    if tensor.float_val:
+        return tensor.float_val[0]
+    if tensor.tensor_content:
+        return float(np.frombuffer(tensor.tensor_content, dtype=_FLOAT32)[0])
+    if tensor.double_val:
+        return tensor.double_val[0]
+    return 0.0
+
+
+@dataclass
+class RunData:
+    """Everything read from one run directory, grouped by kind and tag."""
+
+    directory: str
+    scalars: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    lists: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    tables: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
+    images: dict[str, int] = field(default_factory=dict)
+    blobs: dict[str, dict[str, list[tuple[int, bytes]]]] = field(default_factory=dict)
+    documents: dict[str, dict[str, list[tuple[int, Any]]]] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
+
+    def metrics(self, name: str | None = None) -> dict[str, Any]:
+        """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns."""
+        out: dict[str, Any] = {}
+        for tag, (_, values) in self.scalars.items():
+            exact = self.lists.get(tag)
+            if exact is not None and sum(len(part) for part in exact) == len(values):
+                numbers = np.concatenate(exact).tolist()  # logged only via log_list: exact float64
+            else:
+                numbers = scalar.shortest_float32(np.asarray(values, dtype=np.float32))
+            out[tag] = numbers[0] if len(numbers) == 1 and exact is None else numbers
+        table_names = set(self.tables)
+        for tag, strings in self.texts.items():
+            if tag not in table_names:
+                out[tag] = strings[0] if len(strings) == 1 else strings
+        for tag, rows in self.rows.items():
+            out[tag] = table.rows_to_table(rows).to_dict()
+        for tag, payloads in self.tables.items():
+            tables = [table.decode_table(payload).to_dict() for _, payload in payloads]
+            out[tag] = tables[0] if len(tables) == 1 else tables
+        if name is not None:
+            if name not in out:
+                raise KeyError(f"name: no metric {name!r} in run {self.directory!r}")
+            return {name: out[name]}
+        return out
+
+
+def read_run(directory: str) -> RunData:
+    """Read every event file of the run at ``directory``."""
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"directory: no run at {directory!r}")
+    data = RunData(directory)
+    plugin_of: dict[str, str] = {}
+    kind_of: dict[str, tuple[str, str]] = {}
+    scalar_steps: dict[str, list[int]] = defaultdict(list)
+    scalar_values: dict[str, list[float]] = defaultdict(list)
+    parse = event_pb2.Event.FromString
+    for path in event_files(directory):
+        with open(path, "rb") as handle:
+            buffer = handle.read()
+        for payload in iter_records(buffer):
+            event = parse(payload)
+            if not event.HasField("summary"):
+                continue
+            step = event.step
+            for value in event.summary.value:
+                tag = value.tag
+                plugin = plugin_of.get(tag)
+                if plugin is None:
+                    if value.HasField("metadata"):
+                        plugin = value.metadata.plugin_data.plugin_name
+                    elif value.HasField("simple_value"):
+                        plugin = scalar.PLUGIN_NAME
+                    else:
+                        continue
+                    plugin_of[tag] = plugin
+                    if plugin == common.PLUGIN_NAME:
+                        kind_of[tag] = split_tag(tag)
+                if plugin == scalar.PLUGIN_NAME:
+                    scalar_steps[tag].append(step)
+                    scalar_values[tag].append(
+                        value.simple_value if value.HasField("simple_value") else _tensor_float(value.tensor)
+                    )
+                elif plugin == text.PLUGIN_NAME:
+                    if not value.tensor.tensor_shape.dim:
+                        data.texts.setdefault(tag, []).append(value.tensor.string_val[0].decode("utf-8"))
+                elif plugin == image.PLUGIN_NAME:
+                    data.images[tag] = data.images.get(tag, 0) + 1
+                elif plugin == common.PLUGIN_NAME:
+                    _read_ours(data, kind_of[tag], step, value.tensor)
+    for tag, steps in scalar_steps.items():
+        values = scalar_values[tag]
+        if any(b < a for a, b in zip(steps, steps[1:])):  # several writers: order by step
+            order = np.argsort(np.asarray(steps), kind="stable")
+            steps = [steps[i] for i in order]
+            values = [values[i] for i in order]
+        data.scalars[tag] = (steps, values)
+    return data
+
+
+def split_tag(tag: str) -> tuple[str, str]:
+    return common.split_our_tag(tag) or ("", tag)
+
+
+def _read_ours(data: RunData, kind_name: tuple[str, str], step: int, tensor) -> None:
+    kind, name = kind_name
+    if kind == series.KIND:
+        data.lists.setdefault(name, []).append(np.frombuffer(tensor.tensor_content, dtype="<f8"))
+    elif kind == table.ROW_KIND:
+        data.rows.setdefault(name, []).append(json.loads(tensor.string_val[0]))
+    elif kind == table.TABLE_KIND:
+        data.tables.setdefault(name, []).append((step, tensor.string_val[0]))
+    elif kind == run_record.KIND:
+        data.record = json.loads(tensor.string_val[0])
+    elif tensor.dtype == 7 and not tensor.tensor_shape.dim:  # a JSON document kind
+        data.documents.setdefault(kind, {}).setdefault(name, []).append(
+            (step, json.loads(tensor.string_val[0]))
+        )
+    elif tensor.dtype == 7 and len(tensor.string_val) == 1:  # a one-blob kind
+        data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, tensor.string_val[0]))
+
+
+class StoredRun:
+    """A run read from disk, possibly written by another process: the reading half of ``Run``."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = os.fspath(directory)
+        self._data = read_run(self.directory)
+        self.name = self._data.record.get("name", os.path.basename(self.directory.rstrip("/")))
+        self.experiment = self._data.record.get("experiment")
+
+    def __repr__(self) -> str:
+        return f"StoredRun(directory={self.directory!r}, status={self.status!r})"
+
+    @property
+    def status(self) -> str:
+        return self._data.record.get("status", "unknown")
+
+    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
+        return self._data.metrics(name)
+
+    def get_tags(self) -> dict[str, Any]:
+        return dict(self._data.record.get("tags", {}))
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self._data.record.get("params", {}))
+
+    def get_file_names(self) -> list[str]:
+        return [entry["name"] for entry in self._data.record.get("files", [])]
+
+    def get_file_path(self, name: str) -> str:
+        """Where the uploaded file ``name`` lies on disk."""
+        if name not in self.get_file_names():
+            raise KeyError(f"name: no uploaded file {name!r} in run {self.directory!r}")
+        return os.path.join(self.directory, run_record.ARTIFACTS_DIR, *name.split("/"))
+
+
+def open_run(directory: str | os.PathLike) -> StoredRun:
+    """Open a run directory written by tb_eval (finished, or still running in another process)
+    to read its metrics, params, tags and files."""
+    return StoredRun(os.fspath(directory))

@@ -1,0 +1,532 @@
+"""``Run``: the public logging facade, in the spirit of Azure ML's ``Run``.
+
+Each method validates its input completely before anything is queued, so a bad call raises and
+writes nothing. The encoding of each data kind lives in :mod:`tb_eval.kinds`; the file writing in
+:mod:`tb_eval.io.writer`. This module only keeps per-run bookkeeping: steps per tag, which name
+holds which kind, params, tags and status.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import numbers
+import os
+import shutil
+import sys
+import threading
+import time
+import uuid
+import warnings
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from tb_eval import names
+from tb_eval.io.events import ScalarEncoder, encode_event
+from tb_eval.io.writer import EventFileWriter
+from tb_eval.kinds import common, hparams, run_record, scalar, series, table, text
+from tb_eval.kinds import image as image_kind
+
+_live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
+_STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
+_ADJECTIVES = ("amber", "brisk", "calm", "dapper", "eager", "fuzzy", "gentle", "happy", "icy",
+               "jolly", "keen", "lucid", "mellow", "nimble", "olive", "proud", "quiet", "rapid")
+_NOUNS = ("otter", "falcon", "maple", "comet", "badger", "harbor", "lynx", "meadow", "nebula",
+          "orchid", "pepper", "quartz", "raven", "spruce", "tiger", "willow", "yak", "zephyr")
+
+
+def _readable_name() -> str:
+    """A unique, readable run name such as ``20261122-093000-brisk-otter-3f2a``."""
+    token = uuid.uuid4()
+    adjective = _ADJECTIVES[token.int % len(_ADJECTIVES)]
+    noun = _NOUNS[(token.int >> 8) % len(_NOUNS)]
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{adjective}-{noun}-{token.hex[:4]}"
+
+
+def _as_number(value: Any) -> float | None:
+    """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "detach"):  # torch tensor, without importing torch
+        value = value.detach().cpu().numpy()
+    if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 and value.dtype.kind in "biuf":
+        return float(value.reshape(()))
+    return None
+
+
+def start_logging(
+    logdir: str | os.PathLike = "runs",
+    experiment: str | None = None,
+    run_name: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    tags: Mapping[str, Any] | None = None,
+    flush_secs: float = 2.0,
+) -> Run:
+    """Start a run writing TensorBoard event files to ``<logdir>/[<experiment>/]<run_name>``.
+
+    Parameters
+    ----------
+    logdir:
+        The directory ``tensorboard --logdir`` will be pointed at.
+    experiment:
+        Optional grouping directory, e.g. the sweep's name.
+    run_name:
+        The run's directory name; a readable unique name when omitted.
+    params:
+        Hyper-parameters, shown in TensorBoard's HParams dashboard (str, number or bool values).
+    tags:
+        Initial tags (see :meth:`Run.tag`).
+    flush_secs:
+        Longest time a logged value waits in memory before it reaches the file.
+
+    Returns
+    -------
+    Run
+        Use it as a context manager to mark the run failed when an exception escapes.
+
+    Examples
+    --------
+    >>> run = tb_eval.start_logging("runs", experiment="diabetes-ridge", run_name="alpha-0.03",
+    ...                             params={"alpha": 0.03})           # doctest: +SKIP
+    >>> run.log("mse", 3424.3)                                         # doctest: +SKIP
+    >>> run.complete()                                                 # doctest: +SKIP
+    """
+    if not isinstance(logdir, (str, os.PathLike)):
+        raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
+    parts = [os.fspath(logdir)]
+    if experiment is not None:
+        parts.append(names.check_path_component(experiment, "experiment"))
+    if run_name is None:
+        run_name = _readable_name()
+    parts.append(names.check_path_component(run_name, "run_name"))
+    checked_params = names.check_params(params, "params")
+    checked_tags = names.check_params(tags, "tags")
+    if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
+        raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
+    return Run(
+        os.path.join(*parts),
+        experiment=experiment,
+        name=run_name,
+        params=checked_params,
+        tags=checked_tags,
+        flush_secs=float(flush_secs),
+    )
+
+
+class Run:
+    """One run: a directory of event files that TensorBoard shows as one run.
+
+    Create it with :func:`start_logging`; reopen a finished one with :func:`open_run`.
+    All logging methods are thread-safe.
+    """
+
+    def __init__(
+        self,
+        directory: str,
+        *,
+        experiment: str | None,
+        name: str,
+        params: dict,
+        tags: dict,
+        flush_secs: float,
+    ) -> None:
+        self.directory = directory
+        self.experiment = experiment
+        self.name = name
+        self._params = dict(params)
+        self._tags = dict(tags)
+        self._files: list[dict[str, Any]] = []
+        self._status = _STATUS_RUNNING
+        self._start_time = time.time()
+        self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        self._lock = threading.RLock()
+        self._last_step: dict[str, int] = {}
+        self._kinds: dict[str, str] = {}
+        self._scalar_encoders: dict[str, ScalarEncoder] = {}
+        self._session_started = False
+        self._warned_late_params = False
+        os.makedirs(directory, exist_ok=True)
+        self._write_run_record()
+        _live_runs.add(self)
+
+    # ------------------------------------------------------------------ context manager
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if self._status == _STATUS_RUNNING:
+            if exc_type is None:
+                self.complete()
+            else:
+                self.fail(f"{exc_type.__name__}: {exc}")
+
+    def __repr__(self) -> str:
+        return f"Run(directory={self.directory!r}, status={self._status!r})"
+
+    @property
+    def status(self) -> str:
+        """``running``, ``success`` or ``failure``."""
+        return self._status
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _check_open(self) -> None:
+        if self._status != _STATUS_RUNNING:
+            raise RuntimeError(f"run {self.name!r} has ended ({self._status}); start a new run")
+
+    def _claim(self, name: str, kind: str) -> None:
+        """A name holds one kind of data (tables and text share a Text dashboard tag)."""
+        held = self._kinds.setdefault(name, kind)
+        if held != kind:
+            raise ValueError(f"name: {name!r} already holds {held} data in this run; use another name")
+
+    def _next_step(self, tag: str, step: int | None, name: str) -> int:
+        """The step for a new record of ``tag``: explicit steps must strictly increase."""
+        last = self._last_step.get(tag, -1)
+        if step is None:
+            return last + 1
+        step = names.check_step(step)
+        if step <= last:
+            raise ValueError(
+                f"step: {step} for {name!r} must be greater than its last step {last} "
+                "(TensorBoard keeps one value per tag and step; log a new evaluation at a new step)"
+            )
+        return step
+
+    def _emit(self, tag: str, step: int, values: list, wall_time: float | None = None) -> None:
+        """Queue one event and remember its step. Call with ``self._lock`` held."""
+        if not self._session_started:
+            self._start_session()
+        self._writer.append(encode_event(time.time() if wall_time is None else wall_time, step, values))
+        self._last_step[tag] = step
+
+    def _metadata_if_first(self, tag: str, make_metadata) -> Any:
+        return make_metadata() if self._writer.first_in_file(tag) else None
+
+    def _start_session(self) -> None:
+        # Written once: TensorBoard keeps the first session record of a run.
+        self._session_started = True
+        self._writer.append(
+            encode_event(self._start_time, 0, [hparams.start_value(self._hparams(), self.name, self._start_time)])
+        )
+
+    def _hparams(self) -> dict:
+        merged = dict(self._tags)
+        merged.update(self._params)
+        return merged
+
+    def _write_run_record(self) -> None:
+        record = {
+            "name": self.name,
+            "experiment": self.experiment,
+            "params": self._params,
+            "tags": self._tags,
+            "status": self._status,
+            "start_time": self._start_time,
+            "files": self._files,
+        }
+        tag = run_record.TAG
+        step = self._last_step.get(tag, -1) + 1
+        value = common.summary_value(
+            tag, common.json_tensor(record), self._metadata_if_first(tag, run_record.metadata)
+        )
+        self._writer.append(encode_event(time.time(), step, [value]))
+        self._last_step[tag] = step
+
+    def _note_late_hparams(self) -> None:
+        if self._session_started and not self._warned_late_params:
+            self._warned_late_params = True
+            warnings.warn(
+                f"run {self.name!r}: TensorBoard's HParams dashboard keeps the params and tags a run "
+                "had when it first wrote data; this change is kept by tb_eval (get_tags, "
+                "get_params, the tb_eval plugin) but not shown there",
+                stacklevel=3,
+            )
+
+    # ------------------------------------------------------------------ metrics
+    def log(
+        self,
+        name: str,
+        value: Any,
+        step: int | None = None,
+        *,
+        wall_time: float | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Log a number (Scalars dashboard) or a string (Text dashboard) under ``name``.
+
+        Repeated calls make a series at steps 0, 1, 2, ... unless ``step`` is given; explicit
+        steps must increase strictly per name (``ValueError`` otherwise).
+        """
+        if type(value) is float or type(value) is int:  # the hot path: no further checks needed
+            number = value
+        else:
+            number = _as_number(value)
+        with self._lock:
+            if name not in self._kinds:
+                names.check_name(name)
+            self._check_open()
+            if wall_time is not None:
+                wall_time = names.check_wall_time(wall_time)
+            if number is None:
+                if not isinstance(value, str):
+                    raise TypeError(
+                        f"value: expected a number or a str for {name!r}, got {type(value).__name__}"
+                    )
+                self._log_text(name, value, step, wall_time, names.check_description(description))
+                return
+            self._claim(name, "scalar")
+            step = self._next_step(name, step, name)
+            if not self._session_started:
+                self._start_session()
+            encoder = self._scalar_encoders.get(name)
+            if encoder is None:
+                encoder = ScalarEncoder(name, scalar.metadata(names.check_description(description)))
+                self._scalar_encoders[name] = encoder
+            self._writer.append(
+                encoder.encode(
+                    time.time() if wall_time is None else wall_time,
+                    step,
+                    number,
+                    self._writer.first_in_file(name),
+                )
+            )
+            self._last_step[name] = step
+
+    def _log_text(self, name, value, step, wall_time, description) -> None:
+        self._claim(name, "text")
+        step = self._next_step(name, step, name)
+        value_proto = text.value(name, value, self._writer.first_in_file(name), description)
+        self._emit(name, step, [value_proto], wall_time)
+
+    def log_list(self, name: str, value: Sequence[Any], *, description: str | None = None) -> None:
+        """Log a list of numbers as a series: steps 0..n-1 the first time, continuing after that."""
+        names.check_name(name)
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+            raise TypeError(f"value: expected a list of numbers, got {type(value).__name__}")
+        if hasattr(value, "detach"):
+            value = value.detach().cpu().numpy()
+        try:
+            array = np.asarray(value)
+        except ValueError as error:
+            raise ValueError(f"value: not a flat list of numbers ({error})") from None
+        if array.ndim != 1 or array.dtype.kind not in "biuf":
+            raise TypeError(f"value: expected a flat list of numbers, got {array.dtype} shape {array.shape}")
+        if array.size == 0:
+            raise ValueError("value: the list is empty")
+        numbers_ = array.astype(np.float64)
+        description = names.check_description(description)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "scalar")
+            first = self._last_step.get(name, -1) + 1
+            for offset, number in enumerate(numbers_.tolist()):
+                self.log(name, number, first + offset, description=description)
+            tag = common.our_tag(series.KIND, name)
+            step = self._next_step(tag, None, name)
+            value_proto = common.summary_value(
+                tag, common.float64_tensor(numbers_), self._metadata_if_first(tag, series.metadata)
+            )
+            self._emit(tag, step, [value_proto])
+
+    def log_row(self, name: str, description: str | None = None, **kwargs: Any) -> None:
+        """Append one row (``column=value`` keywords) to the table ``name``."""
+        names.check_name(name)
+        row = table.normalize_row(kwargs)
+        names.check_description(description)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "row")
+            tag = common.our_tag(table.ROW_KIND, name)
+            step = self._next_step(tag, None, name)
+            value_proto = common.summary_value(
+                tag, common.json_tensor(row), self._metadata_if_first(tag, table.row_metadata)
+            )
+            self._emit(tag, step, [value_proto])
+
+    def log_table(
+        self, name: str, value: Any, description: str | None = None, *, step: int | None = None
+    ) -> None:
+        """Log a table: a dict of columns, a list of row dicts or a pandas DataFrame.
+
+        Stored whole for the tb_eval plugin; tables of at most ``table.TEXT_MAX_ROWS`` rows also
+        appear in TensorBoard's Text dashboard under ``name``.
+        """
+        names.check_name(name)
+        description = names.check_description(description)
+        parsed = table.normalize_table(value)
+        payload = table.encode_table(parsed)
+        cells = table.text_cells(parsed)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "table")
+            tag = common.our_tag(table.TABLE_KIND, name)
+            step = self._next_step(tag, step, name)
+            blob = common.string_tensor(np.array([payload], dtype=object))
+            values = [common.summary_value(tag, blob, self._metadata_if_first(tag, table.table_metadata))]
+            if cells is not None and step > self._last_step.get(name, -1):
+                values.append(text.grid_value(name, cells, self._writer.first_in_file(name), description))
+                self._last_step[name] = step
+            self._emit(tag, step, values)
+
+    def log_image(
+        self,
+        name: str,
+        path: str | os.PathLike | None = None,
+        plot: Any = None,
+        description: str | None = None,
+        *,
+        image: Any = None,
+        step: int | None = None,
+    ) -> None:
+        """Log an image from a file ``path``, a matplotlib figure ``plot``, or ``image`` (a PIL
+        image or an array HW / HWC / CHW, uint8 or floats in [0, 1]) to the Images dashboard."""
+        names.check_name(name)
+        description = names.check_description(description)
+        png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "image")
+            step = self._next_step(name, step, name)
+            first = self._writer.first_in_file(name)
+            self._emit(name, step, [image_kind.value(name, png, width, height, first, description)])
+
+    # ------------------------------------------------------------------ tags and params
+    def tag(self, key: str, value: Any = None) -> None:
+        """Set one tag (a label for the run, shown with its params); ``value`` defaults to ''."""
+        self.set_tags({key: "" if value is None else value})
+
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        """Set several tags at once."""
+        checked = names.check_params(dict(tags) if isinstance(tags, Mapping) else tags, "tags")
+        with self._lock:
+            self._tags.update(checked)
+            self._note_late_hparams()
+            self._write_run_record()
+
+    def get_tags(self) -> dict[str, Any]:
+        """The run's tags."""
+        return dict(self._tags)
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        """Record hyper-parameters (str, number or bool values) for the HParams dashboard."""
+        checked = names.check_params(dict(params) if isinstance(params, Mapping) else params, "params")
+        with self._lock:
+            self._check_open()
+            self._params.update(checked)
+            self._note_late_hparams()
+            self._write_run_record()
+
+    def get_params(self) -> dict[str, Any]:
+        """The run's params."""
+        return dict(self._params)
+
+    # ------------------------------------------------------------------ files
+    def upload_file(self, name: str, path_or_stream: Any) -> None:
+        """Copy a file (a path or a binary stream) into the run as ``name`` (e.g. ``outputs/model.pkl``)."""
+        clean = _artifact_name(name)
+        destination = os.path.join(self.directory, run_record.ARTIFACTS_DIR, *clean.split("/"))
+        with self._lock:
+            self._check_open()
+            if any(entry["name"] == clean for entry in self._files):
+                raise ValueError(f"name: a file named {clean!r} was already uploaded to this run")
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            partial = destination + ".partial"
+            if isinstance(path_or_stream, (str, os.PathLike)):
+                if not os.path.isfile(path_or_stream):
+                    raise FileNotFoundError(f"path_or_stream: no file at {os.fspath(path_or_stream)!r}")
+                shutil.copyfile(path_or_stream, partial)
+            elif hasattr(path_or_stream, "read"):
+                with open(partial, "wb") as out:
+                    shutil.copyfileobj(path_or_stream, out)
+            else:
+                raise TypeError(
+                    f"path_or_stream: expected a path or a binary stream, got {type(path_or_stream).__name__}"
+                )
+            os.replace(partial, destination)
+            self._files.append({"name": clean, "size": os.path.getsize(destination)})
+            self._write_run_record()
+
+    def get_file_names(self) -> list[str]:
+        """Names of the files uploaded to this run."""
+        return [entry["name"] for entry in self._files]
+
+    # ------------------------------------------------------------------ reading
+    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
+        """Everything logged, read back from the event files (Azure's shape: a value logged once
+        comes back as the value, several times as a list; tables and rows as dicts of columns)."""
+        from tb_eval.reader import read_run
+
+        self.flush()
+        return read_run(self.directory).metrics(name)
+
+    # ------------------------------------------------------------------ lifecycle
+    def flush(self) -> None:
+        """Write everything logged so far to disk."""
+        self._writer.flush()
+
+    def complete(self) -> None:
+        """Mark the run successful, write everything and close the file."""
+        self._end(_STATUS_SUCCESS)
+
+    def fail(self, error_details: str | None = None) -> None:
+        """Mark the run failed (optionally with ``error_details``), write everything, close."""
+        if error_details is not None and not isinstance(error_details, str):
+            raise TypeError(f"error_details: expected a str, got {type(error_details).__name__}")
+        self._end(_STATUS_FAILURE, error_details)
+
+    def _end(self, status: str, error_details: str | None = None) -> None:
+        with self._lock:
+            if self._status != _STATUS_RUNNING:
+                return
+            if error_details:
+                self._tags["error"] = error_details
+            if not self._session_started:
+                self._start_session()
+            self._status = status
+            self._write_run_record()
+            self._writer.append(encode_event(time.time(), 0, [hparams.end_value(status, time.time())]))
+        self._writer.close()
+
+
+def _artifact_name(name: Any) -> str:
+    """An uploaded file's name: relative, ``/``-separated, no ``..``, no event files."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name: expected a non-empty relative file name, got {name!r}")
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
+        raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
+    return "/".join(parts)
+
+
+_uncaught: list[BaseException] = []
+_previous_excepthook = sys.excepthook
+
+
+def _remember_uncaught(exc_type, exc, traceback) -> None:
+    _uncaught.append(exc)
+    _previous_excepthook(exc_type, exc, traceback)
+
+
+def _end_live_runs() -> None:
+    """At interpreter exit, runs still open complete, or fail if an exception escaped."""
+    for run in list(_live_runs):
+        if run.status != _STATUS_RUNNING:
+            continue
+        if _uncaught:
+            run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
+        else:
+            run.complete()
+
+
+def _reset_locks_in_child() -> None:
+    for run in list(_live_runs):
+        run._lock = threading.RLock()
+
+
+sys.excepthook = _remember_uncaught
+atexit.register(_end_live_runs)
+os.register_at_fork(after_in_child=_reset_locks_in_child)
