@@ -1,0 +1,126 @@
+"""Start a real ``tensorboard`` process on 127.0.0.1 for tests, and stop it afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TensorBoardServer:
+    """``with TensorBoardServer(logdir, load_fast=True) as tb: tb.get_json("/data/runs")``.
+
+    ``load_fast`` picks TensorBoard's loader: ``True`` the Rust data server, ``False`` the Python
+    multiplexer. ``reload_interval`` is in seconds. Extra command-line flags go in ``flags``.
+    """
+
+    def __init__(
+        self,
+        logdir: str | os.PathLike,
+        *,
+        load_fast: bool,
+        reload_interval: float = 1,
+        flags: list[str] | None = None,
+        timeout: float = 60,
+    ) -> None:
+        self.logdir = os.fspath(logdir)
+        self.load_fast = load_fast
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._command = [
+            sys.executable, "-m", "tensorboard.main",
+            "--logdir", self.logdir,
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            f"--load_fast={'true' if load_fast else 'false'}",
+            f"--reload_interval={reload_interval}",
+            *(flags or []),
+        ]
+        self._timeout = timeout
+        self._process: subprocess.Popen | None = None
+        self._log = tempfile.TemporaryFile()
+
+    def __enter__(self) -> TensorBoardServer:
+        self._process = subprocess.Popen(
+            self._command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + self._timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"tensorboard exited early:\n{self.output()}")
+            try:
+                self.get("/data/environment")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        self.stop()
+        raise TimeoutError(f"tensorboard did not answer within {self._timeout}s:\n{self.output()}")
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, 15)  # the data server is a child: end the whole group
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, 9)
+                self._process.wait()
+
+    def output(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+    def request(self, path: str, data: bytes | None = None, headers: dict | None = None):
+        """``(status, headers, body)`` for ``path``; HTTP errors are returned, not raised."""
+        req = urllib.request.Request(self.url + path, data=data, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def get(self, path: str) -> bytes:
+        status, _, body = self.request(path)
+        if status != 200:
+            raise urllib.error.URLError(f"GET {path} -> {status}: {body[:300]!r}")
+        return body
+
+    def get_json(self, path: str) -> Any:
+        return json.loads(self.get(path))
+
+    def post_json(self, path: str, payload: Any) -> Any:
+        status, _, body = self.request(
+            path, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )
+        if status != 200:
+            raise urllib.error.URLError(f"POST {path} -> {status}: {body[:300]!r}")
+        return json.loads(body)
+
+    def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2) -> Any:
+        """Poll ``predicate()`` until it returns something truthy (TensorBoard loads lazily)."""
+        deadline = time.monotonic() + timeout
+        last_error: Exception | None = None
+        while time.monotonic() < deadline:
+            try:
+                result = predicate()
+                if result:
+                    return result
+            except (urllib.error.URLError, KeyError, IndexError, ValueError) as error:
+                last_error = error
+            time.sleep(interval)
+        raise TimeoutError(f"condition not met in {timeout}s (last error: {last_error})")
