@@ -43,7 +43,9 @@ def check_step(step: Any, argument: str = "step") -> int:
 
 def check_wall_time(wall_time: Any) -> float:
     if isinstance(wall_time, bool) or not isinstance(wall_time, numbers.Real):
-        raise TypeError(f"wall_time: expected seconds since the epoch, got {type(wall_time).__name__}")
+        raise TypeError(
+            f"wall_time: expected seconds since the epoch, got {type(wall_time).__name__}"
+        )
     value = float(wall_time)
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"wall_time: must be finite and >= 0, got {wall_time!r}")
@@ -81,6 +83,7 @@ def check_params(params: Any, argument: str = "params") -> dict[str, str | bool 
             out[key] = number
         else:
             raise TypeError(
-                f"{argument}: {key!r} is a {type(value).__name__}; params must be str, number or bool"
+                f"{argument}: {key!r} is a {type(value).__name__}; "
+                "params must be str, number or bool"
             )
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import struct
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +22,14 @@ from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
 
 _FLOAT32 = np.dtype("<f4")
+_FLOAT_STRUCT = struct.Struct("<f")
 
 
 def event_files(directory: str) -> list[str]:
     """The event files directly inside ``directory``, in TensorBoard's (lexicographic) order."""
     return sorted(
-        path for path in glob.glob(os.path.join(glob.escape(directory), "*tfevents*"))
+        path
+        for path in glob.glob(os.path.join(glob.escape(directory), "*tfevents*"))
         if os.path.isfile(path)
     )
 
@@ -92,10 +95,24 @@ def read_run(directory: str) -> RunData:
     scalar_steps: dict[str, list[int]] = defaultdict(list)
     scalar_values: dict[str, list[float]] = defaultdict(list)
     parse = event_pb2.Event.FromString
+    # Scalar records without metadata repeat the same bytes after the step: learn them from the
+    # first fully parsed record of each tag and read the rest by slicing (4x faster than protobuf).
+    scalar_heads: dict[bytes, str] = {}
+    unpack_float = _FLOAT_STRUCT.unpack_from
     for path in event_files(directory):
         with open(path, "rb") as handle:
             buffer = handle.read()
         for payload in iter_records(buffer):
+            if payload[:1] == b"\x09" and len(payload) > 16:
+                position = 9
+                step = 0
+                if payload[9] == 0x10:
+                    position, step = _read_varint(payload, 10)
+                tag = scalar_heads.get(payload[position:-4])
+                if tag is not None:
+                    scalar_steps[tag].append(step)
+                    scalar_values[tag].append(unpack_float(payload, len(payload) - 4)[0])
+                    continue
             event = parse(payload)
             if not event.HasField("summary"):
                 continue
@@ -115,12 +132,17 @@ def read_run(directory: str) -> RunData:
                         kind_of[tag] = split_tag(tag)
                 if plugin == scalar.PLUGIN_NAME:
                     scalar_steps[tag].append(step)
-                    scalar_values[tag].append(
-                        value.simple_value if value.HasField("simple_value") else _tensor_float(value.tensor)
-                    )
+                    if value.HasField("simple_value"):
+                        scalar_values[tag].append(value.simple_value)
+                    else:
+                        scalar_values[tag].append(_tensor_float(value.tensor))
+                        if len(event.summary.value) == 1 and not value.HasField("metadata"):
+                            _learn_scalar_head(scalar_heads, payload, tag, value)
                 elif plugin == text.PLUGIN_NAME:
                     if not value.tensor.tensor_shape.dim:
-                        data.texts.setdefault(tag, []).append(value.tensor.string_val[0].decode("utf-8"))
+                        data.texts.setdefault(tag, []).append(
+                            value.tensor.string_val[0].decode("utf-8")
+                        )
                 elif plugin == image.PLUGIN_NAME:
                     data.images[tag] = data.images.get(tag, 0) + 1
                 elif plugin == common.PLUGIN_NAME:
@@ -133,6 +155,30 @@ def read_run(directory: str) -> RunData:
             values = [values[i] for i in order]
         data.scalars[tag] = (steps, values)
     return data
+
+
+def _read_varint(buffer: bytes, position: int) -> tuple[int, int]:
+    """``(position after, value)`` of the varint at ``position``."""
+    result = shift = 0
+    while True:
+        byte = buffer[position]
+        position += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return position, result
+        shift += 7
+
+
+def _learn_scalar_head(heads: dict[bytes, str], payload: bytes, tag: str, value) -> None:
+    """Remember the constant bytes of ``tag``'s scalar records if they end with the float."""
+    if len(value.tensor.float_val) != 1 or value.tensor.tensor_content:
+        return
+    position = 9
+    if payload[9] == 0x10:
+        position, _ = _read_varint(payload, 10)
+    expected = _FLOAT_STRUCT.pack(value.tensor.float_val[0])
+    if payload.endswith(expected):
+        heads[payload[position:-4]] = tag
 
 
 def split_tag(tag: str) -> tuple[str, str]:

@@ -32,10 +32,46 @@ from tb_eval.kinds import image as image_kind
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 _STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
-_ADJECTIVES = ("amber", "brisk", "calm", "dapper", "eager", "fuzzy", "gentle", "happy", "icy",
-               "jolly", "keen", "lucid", "mellow", "nimble", "olive", "proud", "quiet", "rapid")
-_NOUNS = ("otter", "falcon", "maple", "comet", "badger", "harbor", "lynx", "meadow", "nebula",
-          "orchid", "pepper", "quartz", "raven", "spruce", "tiger", "willow", "yak", "zephyr")
+_ADJECTIVES = (
+    "amber",
+    "brisk",
+    "calm",
+    "dapper",
+    "eager",
+    "fuzzy",
+    "gentle",
+    "happy",
+    "icy",
+    "jolly",
+    "keen",
+    "lucid",
+    "mellow",
+    "nimble",
+    "olive",
+    "proud",
+    "quiet",
+    "rapid",
+)
+_NOUNS = (
+    "otter",
+    "falcon",
+    "maple",
+    "comet",
+    "badger",
+    "harbor",
+    "lynx",
+    "meadow",
+    "nebula",
+    "orchid",
+    "pepper",
+    "quartz",
+    "raven",
+    "spruce",
+    "tiger",
+    "willow",
+    "yak",
+    "zephyr",
+)
 
 
 def _readable_name() -> str:
@@ -52,7 +88,11 @@ def _as_number(value: Any) -> float | None:
         return float(value)
     if hasattr(value, "detach"):  # torch tensor, without importing torch
         value = value.detach().cpu().numpy()
-    if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 and value.dtype.kind in "biuf":
+    if (
+        isinstance(value, (np.ndarray, np.generic))
+        and value.size == 1
+        and value.dtype.kind in "biuf"
+    ):
         return float(value.reshape(()))
     return None
 
@@ -181,7 +221,9 @@ class Run:
         """A name holds one kind of data (tables and text share a Text dashboard tag)."""
         held = self._kinds.setdefault(name, kind)
         if held != kind:
-            raise ValueError(f"name: {name!r} already holds {held} data in this run; use another name")
+            raise ValueError(
+                f"name: {name!r} already holds {held} data in this run; use another name"
+            )
 
     def _next_step(self, tag: str, step: int | None, name: str) -> int:
         """The step for a new record of ``tag``: explicit steps must strictly increase."""
@@ -200,7 +242,9 @@ class Run:
         """Queue one event and remember its step. Call with ``self._lock`` held."""
         if not self._session_started:
             self._start_session()
-        self._writer.append(encode_event(time.time() if wall_time is None else wall_time, step, values))
+        self._writer.append(
+            encode_event(time.time() if wall_time is None else wall_time, step, values)
+        )
         self._last_step[tag] = step
 
     def _metadata_if_first(self, tag: str, make_metadata) -> Any:
@@ -210,7 +254,11 @@ class Run:
         # Written once: TensorBoard keeps the first session record of a run.
         self._session_started = True
         self._writer.append(
-            encode_event(self._start_time, 0, [hparams.start_value(self._hparams(), self.name, self._start_time)])
+            encode_event(
+                self._start_time,
+                0,
+                [hparams.start_value(self._hparams(), self.name, self._start_time)],
+            )
         )
 
     def _hparams(self) -> dict:
@@ -240,7 +288,8 @@ class Run:
         if self._session_started and not self._warned_late_params:
             self._warned_late_params = True
             warnings.warn(
-                f"run {self.name!r}: TensorBoard's HParams dashboard keeps the params and tags a run "
+                f"run {self.name!r}: TensorBoard's HParams dashboard keeps the params and tags "
+                "a run "
                 "had when it first wrote data; this change is kept by tb_eval (get_tags, "
                 "get_params, the tb_eval plugin) but not shown there",
                 stacklevel=3,
@@ -261,20 +310,35 @@ class Run:
         Repeated calls make a series at steps 0, 1, 2, ... unless ``step`` is given; explicit
         steps must increase strictly per name (``ValueError`` otherwise).
         """
-        if type(value) is float or type(value) is int:  # the hot path: no further checks needed
+        if (type(value) is float or type(value) is int) and wall_time is None:
+            # The hot path: a plain number for a name already holding scalars, step omitted
+            # or increasing. Anything else takes the checked path below.
+            with self._lock:
+                encoder = self._scalar_encoders.get(name)
+                if encoder is not None and self._status is _STATUS_RUNNING:
+                    last = self._last_step[name]
+                    if step is None:
+                        step = last + 1
+                    if type(step) is int and step > last:
+                        writer = self._writer
+                        writer.append(
+                            encoder.encode(time.time(), step, value, writer.first_in_file(name))
+                        )
+                        self._last_step[name] = step
+                        return
             number = value
         else:
             number = _as_number(value)
         with self._lock:
-            if name not in self._kinds:
-                names.check_name(name)
+            names.check_name(name)
             self._check_open()
             if wall_time is not None:
                 wall_time = names.check_wall_time(wall_time)
             if number is None:
                 if not isinstance(value, str):
                     raise TypeError(
-                        f"value: expected a number or a str for {name!r}, got {type(value).__name__}"
+                        f"value: expected a number or a str for {name!r}, "
+                        f"got {type(value).__name__}"
                     )
                 self._log_text(name, value, step, wall_time, names.check_description(description))
                 return
@@ -314,7 +378,9 @@ class Run:
         except ValueError as error:
             raise ValueError(f"value: not a flat list of numbers ({error})") from None
         if array.ndim != 1 or array.dtype.kind not in "biuf":
-            raise TypeError(f"value: expected a flat list of numbers, got {array.dtype} shape {array.shape}")
+            raise TypeError(
+                f"value: expected a flat list of numbers, got {array.dtype} shape {array.shape}"
+            )
         if array.size == 0:
             raise ValueError("value: the list is empty")
         numbers_ = array.astype(np.float64)
@@ -366,9 +432,13 @@ class Run:
             tag = common.our_tag(table.TABLE_KIND, name)
             step = self._next_step(tag, step, name)
             blob = common.string_tensor(np.array([payload], dtype=object))
-            values = [common.summary_value(tag, blob, self._metadata_if_first(tag, table.table_metadata))]
+            values = [
+                common.summary_value(tag, blob, self._metadata_if_first(tag, table.table_metadata))
+            ]
             if cells is not None and step > self._last_step.get(name, -1):
-                values.append(text.grid_value(name, cells, self._writer.first_in_file(name), description))
+                values.append(
+                    text.grid_value(name, cells, self._writer.first_in_file(name), description)
+                )
                 self._last_step[name] = step
             self._emit(tag, step, values)
 
@@ -413,7 +483,9 @@ class Run:
 
     def log_params(self, params: Mapping[str, Any]) -> None:
         """Record hyper-parameters (str, number or bool values) for the HParams dashboard."""
-        checked = names.check_params(dict(params) if isinstance(params, Mapping) else params, "params")
+        checked = names.check_params(
+            dict(params) if isinstance(params, Mapping) else params, "params"
+        )
         with self._lock:
             self._check_open()
             self._params.update(checked)
@@ -426,7 +498,8 @@ class Run:
 
     # ------------------------------------------------------------------ files
     def upload_file(self, name: str, path_or_stream: Any) -> None:
-        """Copy a file (a path or a binary stream) into the run as ``name`` (e.g. ``outputs/model.pkl``)."""
+        """Copy a file (a path or a binary stream) into the run as ``name``, such as
+        ``outputs/model.pkl``."""
         clean = _artifact_name(name)
         destination = os.path.join(self.directory, run_record.ARTIFACTS_DIR, *clean.split("/"))
         with self._lock:
@@ -437,14 +510,17 @@ class Run:
             partial = destination + ".partial"
             if isinstance(path_or_stream, (str, os.PathLike)):
                 if not os.path.isfile(path_or_stream):
-                    raise FileNotFoundError(f"path_or_stream: no file at {os.fspath(path_or_stream)!r}")
+                    raise FileNotFoundError(
+                        f"path_or_stream: no file at {os.fspath(path_or_stream)!r}"
+                    )
                 shutil.copyfile(path_or_stream, partial)
             elif hasattr(path_or_stream, "read"):
                 with open(partial, "wb") as out:
                     shutil.copyfileobj(path_or_stream, out)
             else:
                 raise TypeError(
-                    f"path_or_stream: expected a path or a binary stream, got {type(path_or_stream).__name__}"
+                    "path_or_stream: expected a path or a binary stream, "
+                    f"got {type(path_or_stream).__name__}"
                 )
             os.replace(partial, destination)
             self._files.append({"name": clean, "size": os.path.getsize(destination)})
@@ -488,7 +564,9 @@ class Run:
                 self._start_session()
             self._status = status
             self._write_run_record()
-            self._writer.append(encode_event(time.time(), 0, [hparams.end_value(status, time.time())]))
+            self._writer.append(
+                encode_event(time.time(), 0, [hparams.end_value(status, time.time())])
+            )
         self._writer.close()
 
 

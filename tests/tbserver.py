@@ -41,17 +41,22 @@ class TensorBoardServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._command = [
-            sys.executable, "-m", "tensorboard.main",
-            "--logdir", self.logdir,
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
+            sys.executable,
+            "-m",
+            "tensorboard.main",
+            "--logdir",
+            self.logdir,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
             f"--load_fast={'true' if load_fast else 'false'}",
             f"--reload_interval={reload_interval}",
             *(flags or []),
         ]
         self._timeout = timeout
         self._process: subprocess.Popen | None = None
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - read by output() after stop
 
     def __enter__(self) -> TensorBoardServer:
         self._process = subprocess.Popen(

@@ -10,12 +10,16 @@ from __future__ import annotations
 import math
 import struct
 
+from crc32c import crc32c
 from tensorboard.compat.proto import event_pb2, summary_pb2
 
 from tb_eval.io.records import frame
 
-_DOUBLE = struct.Struct("<d")
+_WALL = struct.Struct("<Bd")  # field 1 (wall_time, fixed64) tag byte and the double
 _FLOAT = struct.Struct("<f")
+_CRC = struct.Struct("<I")
+_MASK_DELTA = 0xA282EAD8
+_STEP_SMALL = [bytes((0x10, step)) for step in range(0x80)]  # field 2 (step) for steps < 128
 # TensorProto{dtype: DT_FLOAT, tensor_shape: {}, float_val: [packed, 4 bytes]}, value appended.
 _SCALAR_TENSOR_PREFIX = b"\x08\x01\x12\x00\x2a\x04"
 
@@ -50,27 +54,56 @@ def encode_event(wall_time: float, step: int, values: list[summary_pb2.Summary.V
 
 
 class ScalarEncoder:
-    """Encodes framed scalar events for one tag, reusing the bytes that never change."""
+    """Encodes framed scalar events for one tag, reusing the bytes that never change.
 
-    __slots__ = ("_tag_field", "_metadata_field")
+    Per tag, only the wall time, the step and the value vary, so the summary bytes are built
+    once (with and without metadata) and the record header is cached per record length.
+    """
+
+    __slots__ = ("_head_plain", "_head_with_metadata", "_metadata_field", "_headers")
 
     def __init__(self, tag: str, metadata: summary_pb2.SummaryMetadata) -> None:
-        self._tag_field = _field(1, tag.encode("utf-8"))
+        tag_field = _field(1, tag.encode("utf-8"))
+        # Tensor field (8) of 10 bytes: DT_FLOAT, empty shape, packed float_val of 4 bytes.
+        # Protobuf writes fields in number order, so the metadata (9) follows the value.
         self._metadata_field = _field(9, metadata.SerializeToString())
+
+        def head(tail_length: int) -> bytes:
+            body_length = len(tag_field) + 2 + 10 + tail_length
+            summary_length = 1 + len(varint(body_length)) + body_length
+            return (
+                b"\x2a"
+                + varint(summary_length)
+                + b"\x0a"
+                + varint(body_length)
+                + tag_field
+                + b"\x42\x0a"
+                + _SCALAR_TENSOR_PREFIX
+            )
+
+        self._head_plain = head(0)
+        self._head_with_metadata = head(len(self._metadata_field))
+        self._headers: dict[int, bytes] = {}
 
     def encode(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
         """One framed event: ``value`` as a rank-0 float32 tensor at ``step``."""
         try:
-            tensor = _SCALAR_TENSOR_PREFIX + _FLOAT.pack(value)
+            packed = _FLOAT.pack(value)
         except OverflowError:  # beyond float32's range: store the infinity float32 rounds to
-            tensor = _SCALAR_TENSOR_PREFIX + _FLOAT.pack(math.copysign(math.inf, value))
-        body = self._tag_field
+            packed = _FLOAT.pack(math.copysign(math.inf, value))
         if with_metadata:
-            body += self._metadata_field
-        body += b"\x42\x0a" + tensor  # field 8 (tensor), 10 bytes
-        summary = b"\x0a" + varint(len(body)) + body  # Summary{value: [body]}
-        event = b"\x09" + _DOUBLE.pack(wall_time)
-        if step:
-            event += b"\x10" + varint(step)
-        event += b"\x2a" + varint(len(summary)) + summary
-        return frame(event)
+            packed = self._head_with_metadata + packed + self._metadata_field
+        else:
+            packed = self._head_plain + packed
+        if step == 0:
+            event = _WALL.pack(9, wall_time) + packed
+        elif step < 0x80:
+            event = _WALL.pack(9, wall_time) + _STEP_SMALL[step] + packed
+        else:
+            event = _WALL.pack(9, wall_time) + b"\x10" + varint(step) + packed
+        length = len(event)
+        header = self._headers.get(length)
+        if header is None:
+            header = self._headers[length] = frame(event)[:12]
+        crc = crc32c(event)
+        return header + event + _CRC.pack((((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF)

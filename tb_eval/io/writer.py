@@ -15,6 +15,7 @@ opens its own file on its first write.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import socket
@@ -31,7 +32,8 @@ _live_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 def event_file_name(suffix: str = "") -> str:
     """TensorBoard's naming: ``events.out.tfevents.<time>.<host>.<pid>.<counter><suffix>``."""
     host = socket.gethostname()
-    return f"events.out.tfevents.{int(time.time()):010d}.{host}.{os.getpid()}.{next(_file_counter)}{suffix}"
+    stamp = f"{int(time.time()):010d}"
+    return f"events.out.tfevents.{stamp}.{host}.{os.getpid()}.{next(_file_counter)}{suffix}"
 
 
 class EventFileWriter:
@@ -158,10 +160,8 @@ class EventFileWriter:
     def _after_fork_in_child(self) -> None:
         # The parent's file, batch and thread are the parent's: forget them without writing.
         if self._fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
-            except OSError:
-                pass
         closed = self._closed
         self._reset_state()
         self._closed = closed

@@ -79,8 +79,9 @@ def decode(payload: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             if start < base or stop > len(payload):
                 raise ValueError(f"array {entry['name']!r} lies outside the payload")
             shape = tuple(int(d) for d in entry["shape"])
-            flat = np.frombuffer(payload, dtype=dtype, count=(stop - start) // dtype.itemsize,
-                                 offset=start)
+            flat = np.frombuffer(
+                payload, dtype=dtype, count=(stop - start) // dtype.itemsize, offset=start
+            )
             arrays[str(entry["name"])] = flat.reshape(shape)
         return dict(header["meta"]), arrays
     except (KeyError, TypeError, json.JSONDecodeError) as error:
@@ -95,8 +96,9 @@ def encode_strings(values: Sequence[str | None]) -> dict[str, np.ndarray]:
     np.cumsum(lengths, out=offsets[1:])
     out = {"offsets": offsets, "data": np.frombuffer(b"".join(encoded), dtype=np.uint8)}
     if any(value is None for value in values):
-        out["valid"] = np.fromiter((value is not None for value in values), dtype=bool,
-                                   count=len(values))
+        out["valid"] = np.fromiter(
+            (value is not None for value in values), dtype=bool, count=len(values)
+        )
     return out
 
 

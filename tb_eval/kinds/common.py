@@ -38,7 +38,9 @@ def our_metadata(kind: str, data_class: int, description: str = "") -> summary_p
     TensorBoard keeps the first metadata it sees for a tag and ignores later ones."""
     content = json.dumps({"kind": kind, "version": FORMAT_VERSION}).encode()
     return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(
+            plugin_name=PLUGIN_NAME, content=content
+        ),
         summary_description=description,
         data_class=data_class,
     )

@@ -47,9 +47,7 @@ def _array_to_hwc(image: np.ndarray) -> np.ndarray:
             raise ValueError("image: float pixels contain NaN or infinity")
         low, high = float(image.min()), float(image.max())
         if low < 0.0 or high > 1.0:
-            raise ValueError(
-                f"image: float pixels must lie in [0, 1], found [{low:g}, {high:g}]"
-            )
+            raise ValueError(f"image: float pixels must lie in [0, 1], found [{low:g}, {high:g}]")
         return np.round(image * 255.0).astype(np.uint8)
     if image.dtype == np.bool_:
         return image.astype(np.uint8) * 255
@@ -59,14 +57,20 @@ def _array_to_hwc(image: np.ndarray) -> np.ndarray:
     return image.astype(np.uint8)
 
 
-def to_png(*, path: str | os.PathLike | None = None, plot: Any = None, image: Any = None) -> tuple[bytes, int, int]:
+def to_png(
+    *, path: str | os.PathLike | None = None, plot: Any = None, image: Any = None
+) -> tuple[bytes, int, int]:
     """Exactly one of ``path``, ``plot`` (a matplotlib figure) or ``image`` (a PIL image or an
     array HW / HWC / CHW) as PNG bytes, with width and height."""
     from PIL import Image
 
-    given = [name for name, v in (("path", path), ("plot", plot), ("image", image)) if v is not None]
+    given = [
+        name for name, v in (("path", path), ("plot", plot), ("image", image)) if v is not None
+    ]
     if len(given) != 1:
-        raise TypeError(f"log_image takes exactly one of path=, plot=, image=; got {given or 'none'}")
+        raise TypeError(
+            f"log_image takes exactly one of path=, plot=, image=; got {given or 'none'}"
+        )
     if path is not None:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"path: no image file at {os.fspath(path)!r}")
@@ -75,7 +79,9 @@ def to_png(*, path: str | os.PathLike | None = None, plot: Any = None, image: An
                 opened.load()
                 pil = opened.copy()
         except OSError as error:
-            raise ValueError(f"path: {os.fspath(path)!r} is not a readable image: {error}") from None
+            raise ValueError(
+                f"path: {os.fspath(path)!r} is not a readable image: {error}"
+            ) from None
     elif plot is not None:
         if not hasattr(plot, "savefig"):
             raise TypeError(f"plot: expected a matplotlib figure, got {type(plot).__name__}")
@@ -99,7 +105,9 @@ def to_png(*, path: str | os.PathLike | None = None, plot: Any = None, image: An
     return buffer.getvalue(), pil.width, pil.height
 
 
-def value(tag: str, png: bytes, width: int, height: int, with_metadata: bool, description: str = ""):
+def value(
+    tag: str, png: bytes, width: int, height: int, with_metadata: bool, description: str = ""
+):
     """A blob-sequence value ``[width, height, png]``."""
     tensor = string_tensor(np.array([str(width).encode(), str(height).encode(), png], dtype=object))
     return summary_value(tag, tensor, metadata(description) if with_metadata else None)

@@ -94,7 +94,9 @@ def _scalar_cell(value: Any, where: str) -> Cell:
     if isinstance(value, numbers.Real):
         number = float(value)
         return None if math.isnan(number) else number
-    raise TypeError(f"{where}: {type(value).__name__} {value!r:.40} is not str, number, bool or None")
+    raise TypeError(
+        f"{where}: {type(value).__name__} {value!r:.40} is not str, number, bool or None"
+    )
 
 
 def _typed_column(name: str, values: Any, argument: str) -> Column:
@@ -111,11 +113,17 @@ def _typed_column(name: str, values: Any, argument: str) -> Column:
     kinds = {type(c) for c in cells if c is not None}
     has_missing = any(c is None for c in cells)
     if not kinds or kinds <= {int} and not has_missing:
-        return Column(name, "integer" if kinds else "number",
-                      np.array(cells, dtype=np.int64) if kinds else np.full(len(cells), np.nan))
+        return Column(
+            name,
+            "integer" if kinds else "number",
+            np.array(cells, dtype=np.int64) if kinds else np.full(len(cells), np.nan),
+        )
     if kinds <= {int, float}:
-        return Column(name, "number",
-                      np.array([math.nan if c is None else c for c in cells], dtype=np.float64))
+        return Column(
+            name,
+            "number",
+            np.array([math.nan if c is None else c for c in cells], dtype=np.float64),
+        )
     if kinds == {bool} and not has_missing:
         return Column(name, "bool", np.array(cells, dtype=bool))
     return Column(name, "string", [None if c is None else str(c) for c in cells])

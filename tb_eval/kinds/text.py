@@ -42,4 +42,6 @@ def value(tag: str, text: str, with_metadata: bool, description: str = ""):
 def grid_value(tag: str, cells: list[list[str]], with_metadata: bool, description: str = ""):
     """A rank-2 string value; ``cells[0]`` is the header row."""
     escaped = np.array([[escape_markdown(c) for c in row] for row in cells], dtype=object)
-    return summary_value(tag, string_tensor(escaped), metadata(description) if with_metadata else None)
+    return summary_value(
+        tag, string_tensor(escaped), metadata(description) if with_metadata else None
+    )
