@@ -1,0 +1,19 @@
+"""Pure-numpy evaluation engine: metrics and curves for classification and regression.
+
+Imports neither TensorBoard nor scikit-learn (scikit-learn is the test oracle only).
+"""
+
+from .binned import BinnedSummary
+from .importance import feature_importance
+from .inputs import Prepared, prepare
+from .report import Report, evaluate, evaluate_prepared
+
+__all__ = [
+    "BinnedSummary",
+    "Prepared",
+    "Report",
+    "evaluate",
+    "evaluate_prepared",
+    "feature_importance",
+    "prepare",
+]

@@ -1,0 +1,145 @@
+"""Reliability diagrams (uniform and quantile bins) and expected calibration error.
+
+Binning follows scikit-learn's ``calibration_curve``: a probability ``p`` falls in bin
+``k`` = number of inner edges strictly below ``p`` (so a value on an edge goes to the lower
+bin), and empty bins are dropped from the curve. For a binary problem the diagram is built
+from the cumulative counts of the one-sort core (a bin is a contiguous run of distinct
+thresholds), so it costs O(distinct thresholds) and honours sample weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .binary import BinaryCounts
+
+__all__ = ["calibration_from_counts", "calibration_raw", "top_label_ece", "quantile_edges"]
+
+N_BINS = 10
+
+
+def _percentile_q(n_bins: int) -> np.ndarray:
+    # np.percentile(x, linspace(0, 1, k) * 100) divides by 100 internally; replicate the
+    # rounding so that our edges equal scikit-learn's bit for bit.
+    return np.true_divide(np.linspace(0.0, 1.0, n_bins + 1) * 100, 100)
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    # numpy's own lerp (numpy/lib/_function_base_impl.py), for identical rounding.
+    diff = b - a
+    out = a + diff * t
+    hi = t >= 0.5
+    out[hi] = (b - diff * (1 - t))[hi]
+    out[a == b] = a[a == b]
+    return out
+
+
+def quantile_edges(asc_values: np.ndarray, asc_cum: np.ndarray, n_bins: int) -> np.ndarray:
+    """``np.percentile(x, linspace(0, 100, n_bins + 1))`` from grouped sorted values.
+
+    ``asc_values`` are distinct values ascending, ``asc_cum`` the cumulative item counts.
+    """
+    total = asc_cum[-1]
+    virtual = (total - 1) * _percentile_q(n_bins)
+    prev = np.floor(virtual)
+    nxt = np.minimum(prev + 1, total - 1)
+    t = virtual - prev
+    a = asc_values[np.searchsorted(asc_cum, prev, side="right")]
+    b = asc_values[np.searchsorted(asc_cum, nxt, side="right")]
+    return _lerp(a, b, t)
+
+
+def _summarise(edges, bin_total, bin_true, bin_sum) -> dict:
+    nonzero = bin_total > 0
+    return {
+        "bin_lower": edges[:-1][nonzero],
+        "bin_upper": edges[1:][nonzero],
+        "mean_predicted": bin_sum[nonzero] / bin_total[nonzero],
+        "fraction_positive": bin_true[nonzero] / bin_total[nonzero],
+        "count": bin_total[nonzero],
+    }
+
+
+def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict, float]:
+    """Uniform and quantile reliability diagrams plus ECE from binary counts.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts of a binary (or one-vs-rest) problem whose scores are probabilities.
+    n_bins : int
+        Number of bins.
+
+    Returns
+    -------
+    curve : dict
+        ``{"uniform": {...}, "quantile": {...}}``, each with columns ``bin_lower``,
+        ``bin_upper``, ``mean_predicted``, ``fraction_positive``, ``count`` (non-empty bins).
+    ece : float
+        Expected calibration error over the uniform bins:
+        ``sum_b |sum_{i in b} w_i (y_i - p_i)| / sum_i w_i``.
+    """
+    # Ascending views of the per-threshold groups.
+    thr = c.thresholds[::-1]
+    cum_w = (c.tps + c.fps)[::-1]
+    total = cum_w[0]
+    # Weight of items with score <= thr[k] (ascending cumulative), and positive weight alike.
+    asc_cum = total - np.concatenate([cum_w[1:], [0.0]])
+    asc_pos = c.pos - np.concatenate([c.tps[::-1][1:], [0.0]])
+    group_w = np.diff(asc_cum, prepend=0.0)
+    asc_psum = np.cumsum(group_w * thr)
+    out = {}
+    ece = float("nan")
+    for strategy in ("uniform", "quantile"):
+        if strategy == "uniform":
+            edges = np.linspace(0.0, 1.0, n_bins + 1)
+        else:
+            edges = quantile_edges(thr, asc_cum, n_bins)
+        # Group k is in bin searchsorted(inner, thr[k], "left"); bins are contiguous runs.
+        ends = np.searchsorted(thr, edges[1:-1], side="left")  # first group of the next bin
+        ends = np.concatenate([ends, [thr.size]])
+
+        def cum_at(arr, ends=ends):
+            vals = np.where(ends > 0, arr[np.maximum(ends - 1, 0)], 0.0)
+            return np.diff(vals, prepend=0.0)
+
+        bin_total, bin_true, bin_sum = cum_at(asc_cum), cum_at(asc_pos), cum_at(asc_psum)
+        out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
+        out[strategy]["bin_edges"] = edges
+        if strategy == "uniform":
+            ece = float(np.abs(bin_true - bin_sum).sum() / total)
+    return out, ece
+
+
+def calibration_raw(
+    prob: np.ndarray,
+    positive: np.ndarray,
+    weight: np.ndarray | None = None,
+    n_bins: int = N_BINS,
+    strategy: str = "uniform",
+) -> tuple[dict, float]:
+    """Reliability diagram from raw arrays (bincount), used for top-label calibration.
+
+    Returns the curve dict (as in :func:`calibration_from_counts`) and the ECE.
+    """
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.percentile(prob, np.linspace(0, 1, n_bins + 1) * 100)
+    ids = np.searchsorted(edges[1:-1], prob)
+    w = np.ones(prob.shape) if weight is None else weight
+    bin_total = np.bincount(ids, weights=w, minlength=n_bins)
+    bin_true = np.bincount(ids, weights=w * positive, minlength=n_bins)
+    bin_sum = np.bincount(ids, weights=w * prob, minlength=n_bins)
+    curve = _summarise(edges, bin_total, bin_true, bin_sum)
+    curve["bin_edges"] = edges
+    return curve, float(np.abs(bin_true - bin_sum).sum() / bin_total.sum())
+
+
+def top_label_ece(
+    score: np.ndarray, y_true: np.ndarray, weight: np.ndarray | None, n_bins: int = N_BINS
+) -> tuple[dict, float]:
+    """Top-label calibration for multiclass: confidence = max probability, hit = argmax correct."""
+    top = np.argmax(score, axis=1)
+    conf = score[np.arange(score.shape[0]), top]
+    return calibration_raw(conf, (top == y_true).astype(np.float64), weight, n_bins)

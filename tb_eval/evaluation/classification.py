@@ -1,0 +1,142 @@
+"""Confusion-matrix and probability metrics for classification, matching scikit-learn.
+
+Undefined values (a zero denominator) are returned as NaN here; the report turns them into
+entries of ``Report.undefined`` with a reason. Averages skip undefined classes, like
+scikit-learn with ``zero_division=np.nan``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "confusion_matrix",
+    "per_class_prf",
+    "averaged_prf",
+    "matthews_corrcoef",
+    "cohen_kappa",
+    "balanced_accuracy",
+    "log_loss",
+    "brier_score",
+    "top_k_accuracy",
+]
+
+
+def confusion_matrix(
+    y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Weighted confusion matrix (rows: true class, columns: predicted), one bincount."""
+    flat = y_true * n_classes + y_pred
+    return (
+        np.bincount(flat, weights=weight, minlength=n_classes * n_classes)
+        .reshape(n_classes, n_classes)
+        .astype(np.float64)
+    )
+
+
+def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan)
+
+
+def per_class_prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-class precision, recall, F1 and support (NaN where undefined)."""
+    return {
+        "precision": _div(tp, tp + fp),
+        "recall": _div(tp, tp + fn),
+        "f1": _div(2 * tp, 2 * tp + fp + fn),
+        "support": tp + fn,
+    }
+
+
+def averaged_prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, float]:
+    """Micro, macro and support-weighted averages of precision, recall and F1."""
+    pc = per_class_prf(tp, fp, fn)
+    out: dict[str, float] = {}
+    stp, sfp, sfn = tp.sum(), fp.sum(), fn.sum()
+    micro = {
+        "precision": _div(stp, stp + sfp),
+        "recall": _div(stp, stp + sfn),
+        "f1": _div(2 * stp, 2 * stp + sfp + sfn),
+    }
+    support = pc["support"]
+    for name in ("precision", "recall", "f1"):
+        vals = pc[name]
+        ok = ~np.isnan(vals)
+        out[f"{name}_micro"] = float(micro[name])
+        out[f"{name}_macro"] = float(vals[ok].mean()) if ok.any() else float("nan")
+        wsum = support[ok].sum()
+        out[f"{name}_weighted"] = (
+            float(np.dot(vals[ok], support[ok]) / wsum) if ok.any() and wsum > 0 else float("nan")
+        )
+    return out
+
+
+def balanced_accuracy(cm: np.ndarray) -> float:
+    """Mean recall over the classes present in y_true (scikit-learn's definition)."""
+    rows = cm.sum(axis=1)
+    present = rows > 0
+    return float((np.diag(cm)[present] / rows[present]).mean())
+
+
+def matthews_corrcoef(cm: np.ndarray) -> float:
+    """Multiclass Matthews correlation (Gorodkin's R_K); 0 when a marginal is constant."""
+    t = cm.sum(axis=1)
+    p = cm.sum(axis=0)
+    n = cm.sum()
+    correct = np.trace(cm)
+    cov_tp = correct * n - np.dot(t, p)
+    cov_pp = n * n - np.dot(p, p)
+    cov_tt = n * n - np.dot(t, t)
+    if cov_pp * cov_tt == 0:
+        return 0.0
+    return float(cov_tp / np.sqrt(cov_tt * cov_pp))
+
+
+def cohen_kappa(cm: np.ndarray) -> float:
+    """Cohen's kappa (unweighted) from a confusion matrix; NaN if chance agreement is 1."""
+    n = cm.sum()
+    expected = np.outer(cm.sum(axis=1), cm.sum(axis=0)) / n
+    off = ~np.eye(cm.shape[0], dtype=bool)
+    denom = expected[off].sum()
+    if denom == 0:
+        return float("nan")
+    return float(1 - cm[off].sum() / denom)
+
+
+def _wmean(values: np.ndarray, weight: np.ndarray | None) -> float:
+    if weight is None:
+        return float(values.mean())
+    return float(np.dot(values, weight) / weight.sum())
+
+
+def log_loss(p_true_class: np.ndarray, weight: np.ndarray | None) -> float:
+    """Mean negative log probability of the true class, clipped to [eps, 1 - eps]."""
+    eps = np.finfo(np.float64).eps
+    return _wmean(-np.log(np.clip(p_true_class, eps, 1 - eps)), weight)
+
+
+def brier_score(
+    y_true: np.ndarray, score: np.ndarray, weight: np.ndarray | None, binary: bool
+) -> float:
+    """Brier score; binary: mean (p - y)^2; multiclass: mean over rows of sum_c (p_c - y_c)^2."""
+    if binary:
+        d = score - y_true
+        return _wmean(d * d, weight)
+    d = score.copy()
+    d[np.arange(d.shape[0]), y_true] -= 1.0
+    return _wmean(np.einsum("ij,ij->i", d, d), weight)
+
+
+def top_k_accuracy(
+    y_true: np.ndarray, score: np.ndarray, ks: list[int], weight: np.ndarray | None
+) -> dict[int, float]:
+    """Fraction of rows whose true class is among the k highest scores.
+
+    Ties are broken like scikit-learn (stable ascending argsort, reversed): among equal
+    scores the class with the larger index ranks higher.
+    """
+    s_true = score[np.arange(score.shape[0]), y_true][:, None]
+    cols = np.arange(score.shape[1])[None, :]
+    rank = (score > s_true).sum(axis=1) + ((score == s_true) & (cols > y_true[:, None])).sum(axis=1)
+    return {k: _wmean((rank < k).astype(np.float64), weight) for k in ks}

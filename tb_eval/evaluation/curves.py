@@ -1,0 +1,184 @@
+"""Assemble the display curves of one binary (or one-vs-rest) problem from its counts.
+
+With ``max_points=None`` the curves are exact (every distinct threshold). Otherwise the
+kept thresholds are chosen once (see :mod:`.reduce`) and every curve is built only at
+those indices, so no O(n) float64 array per curve is ever materialised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import binary as B
+from .reduce import arc_length_indices, minmax_between, segment_deviation_bound
+
+__all__ = ["CURVE_KINDS", "binary_curve_set", "select_thresholds"]
+
+CURVE_KINDS = ("roc", "precision_recall", "det", "cumulative_gains", "lift", "ks", "thresholds")
+
+
+def select_thresholds(
+    c: B.BinaryCounts, precision: np.ndarray, max_points: int | None
+) -> np.ndarray | None:
+    """Indices of distinct thresholds to keep, or None when no reduction is needed."""
+    d = c.tps.size
+    if max_points is None or d + 2 <= max_points:
+        return None
+    if max_points < 16:
+        raise ValueError(f"max_points must be None or >= 16, got {max_points}")
+    budget = max_points - 4  # room for the curves' extra end points
+    p = c.pos if c.pos > 0 else 1.0
+    n = c.neg if c.neg > 0 else 1.0
+    roc_param = c.fps * (1.0 / n) + c.tps * (1.0 / p)
+    keep = arc_length_indices(roc_param, budget // 2 - 1)
+    del roc_param
+    pr_param = np.abs(np.diff(precision, prepend=precision[0]))
+    np.cumsum(pr_param, out=pr_param)
+    pr_param += c.tps * (1.0 / p)
+    keep2 = arc_length_indices(pr_param, budget - budget // 2 - 1)
+    return np.union1d(keep, keep2)
+
+
+def _curve(columns: dict, deviation: float, exact_points: int) -> dict:
+    out = dict(columns)
+    out["max_deviation"] = float(deviation)
+    out["exact_points"] = int(exact_points)
+    return out
+
+
+def binary_curve_set(
+    c: B.BinaryCounts, max_points: int | None, precision: np.ndarray | None = None
+) -> dict[str, dict]:
+    """ROC, PR, DET, gains, lift, KS and threshold table for one binary problem.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Cumulative counts from :func:`.binary.binary_counts`.
+    max_points : int or None
+        Maximum points per curve; None for the exact curves.
+    precision : numpy.ndarray, optional
+        ``c.tps / (c.tps + c.fps)`` if already computed (saves a pass).
+
+    Returns
+    -------
+    dict of str to dict
+        Columnar curves (numpy arrays), each with ``max_deviation`` and ``exact_points``.
+    """
+    if precision is None:
+        precision = B.precision_at(c)
+    d = c.tps.size
+    keep = select_thresholds(c, precision, max_points)
+    p, n = c.pos, c.neg
+    total = p + n
+    prevalence = p / total if total > 0 else float("nan")
+    if keep is None:
+        return _exact_set(c, precision, prevalence)
+
+    thr = c.thresholds[keep]
+    tps, fps = c.tps[keep], c.fps[keep]
+    prec = precision[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tpr = tps / p if p > 0 else np.full(tps.shape, np.nan)
+        fpr = fps / n if n > 0 else np.full(fps.shape, np.nan)
+    # Precision is not monotone: bound it per kept segment with one reduceat pass.
+    plo, phi = minmax_between(precision, keep)
+    frac = (tps + fps) / total
+    curves: dict[str, dict] = {}
+
+    roc_x = np.concatenate([[0.0], fpr])
+    roc_y = np.concatenate([[0.0], tpr])
+    curves["roc"] = _curve(
+        {"fpr": roc_x, "tpr": roc_y, "thresholds": np.concatenate([[np.inf], thr])},
+        segment_deviation_bound(roc_x, roc_y),
+        d + 1,
+    )
+    rec = tpr if p > 0 else np.ones_like(tps)
+    dev_pr = segment_deviation_bound(rec, prec, plo, phi)
+    curves["precision_recall"] = _curve(
+        {
+            "precision": np.concatenate([prec[::-1], [1.0]]),
+            "recall": np.concatenate([rec[::-1], [0.0]]),
+            "thresholds": thr[::-1].copy(),
+        },
+        dev_pr,
+        d + 1,
+    )
+    curves["det"] = _reduced_det(c, keep, fpr, tps, thr)
+    curves["cumulative_gains"] = _curve(
+        {
+            "fraction": np.concatenate([[0.0], frac]),
+            "gain": np.concatenate([[0.0], tpr]),
+            "thresholds": np.concatenate([[np.inf], thr]),
+        },
+        segment_deviation_bound(np.concatenate([[0.0], frac]), np.concatenate([[0.0], tpr])),
+        d + 1,
+    )
+    lift = prec / prevalence if prevalence > 0 else np.full(prec.shape, np.nan)
+    if prevalence > 0:
+        lscale = float(precision.max() - precision.min()) / prevalence
+        dev_lift = segment_deviation_bound(
+            frac, lift, plo / prevalence, phi / prevalence, float(frac[-1] - frac[0]), lscale
+        )
+    else:
+        dev_lift = 0.0
+    curves["lift"] = _curve({"fraction": frac, "lift": lift, "thresholds": thr}, dev_lift, d)
+    tscale = float(c.thresholds[0] - c.thresholds[-1])
+    curves["ks"] = _curve(
+        {"thresholds": thr, "tpr": tpr, "fpr": fpr},
+        max(
+            segment_deviation_bound(thr, tpr, xscale=tscale),
+            segment_deviation_bound(thr, fpr, xscale=tscale),
+        ),
+        d,
+    )
+    table = B.threshold_table(c, keep)
+    curves["thresholds"] = _curve(table, 0.0, d)
+    return curves
+
+
+def _reduced_det(c, keep, fpr, tps, thr) -> dict:
+    # DET keeps sklearn's trimming: start at the last threshold with zero false positives,
+    # stop at the first with full recall. Both are located in O(log d) on the exact counts.
+    p, n = c.pos, c.neg
+    fps_full = c.fps
+    # Indices into the counts; -1 stands for the (0, 0) point at threshold +inf.
+    lo = int(np.searchsorted(fps_full, 0.0, side="right")) - 1
+    hi = int(np.searchsorted(c.tps, c.tps[-1]))
+    sel = keep[(keep > lo) & (keep < hi)]
+    idx = np.unique(np.concatenate([[lo], sel, [hi]])) if hi > lo else np.array([hi])
+    origin = idx < 0
+    safe = np.where(origin, 0, idx)
+    fp_ = np.where(origin, 0.0, c.fps[safe])
+    tp_ = np.where(origin, 0.0, c.tps[safe])
+    th_ = np.where(origin, np.inf, c.thresholds[safe])
+    x = fp_ / n if n > 0 else np.full(fp_.shape, np.nan)
+    y = (p - tp_) / p if p > 0 else np.full(tp_.shape, np.nan)
+    return _curve(
+        {"fpr": x[::-1].copy(), "fnr": y[::-1].copy(), "thresholds": th_[::-1].copy()},
+        segment_deviation_bound(x, y),
+        hi - lo + 1,
+    )
+
+
+def _exact_set(c: B.BinaryCounts, precision: np.ndarray, prevalence: float) -> dict:
+    d = c.tps.size
+    roc = B.roc_curve(c)
+    pr = B.pr_curve(c)
+    det = B.det_curve(c)
+    gains, lift = B.gains_lift_curves(c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ks = {
+            "thresholds": c.thresholds.copy(),
+            "tpr": c.tps / c.pos if c.pos > 0 else np.full(d, np.nan),
+            "fpr": c.fps / c.neg if c.neg > 0 else np.full(d, np.nan),
+        }
+    return {
+        "roc": _curve(roc, 0.0, d + 1),
+        "precision_recall": _curve(pr, 0.0, d + 1),
+        "det": _curve(det, 0.0, det["fpr"].size),
+        "cumulative_gains": _curve(gains, 0.0, d + 1),
+        "lift": _curve(lift, 0.0, d),
+        "ks": _curve(ks, 0.0, d),
+        "thresholds": _curve(B.threshold_table(c), 0.0, d),
+    }

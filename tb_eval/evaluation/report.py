@@ -1,0 +1,424 @@
+"""``evaluate``: metrics and curves for a prepared problem, packaged as a :class:`Report`."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from . import binary as B
+from . import classification as K
+from .calibration import calibration_from_counts, calibration_raw, top_label_ece
+from .curves import binary_curve_set
+from .inputs import Prepared, prepare
+from .regression import regression_curves, regression_metrics
+
+__all__ = ["Report", "evaluate", "evaluate_prepared"]
+
+TOP_K = (3, 5)
+
+
+@dataclasses.dataclass
+class Report:
+    """Evaluation result.
+
+    Attributes
+    ----------
+    task : str
+        The task evaluated.
+    metrics : dict of str to float
+        Flat, finite metric values (undefined ones are absent, see ``undefined``).
+    curves : dict
+        Curve kind -> key (class label as str, ``"micro"``, ``"macro"``) -> columnar dict.
+    undefined : dict of str to str
+        Metric name -> why it is undefined.
+    labels : list
+        Class labels (empty for regression).
+    n_samples : int
+        Number of samples evaluated.
+    """
+
+    task: str
+    metrics: dict[str, float]
+    curves: dict[str, Any]
+    undefined: dict[str, str]
+    labels: list
+    n_samples: int = 0
+    task_inferred: bool = False
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable form: lists of floats, no numpy types, no NaN or infinity.
+
+        Non-finite values inside curve columns (the ``+inf`` threshold of the first ROC
+        point, an undefined lift) become ``None`` (JSON ``null``).
+
+        Returns
+        -------
+        dict
+        """
+        return {
+            "task": self.task,
+            "task_inferred": bool(self.task_inferred),
+            "n_samples": int(self.n_samples),
+            "labels": list(self.labels),
+            "metrics": {k: float(v) for k, v in self.metrics.items()},
+            "undefined": dict(self.undefined),
+            "curves": _jsonable(self.curves),
+        }
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind == "f":
+            lst = obj.tolist()
+            if not np.isfinite(obj).all():
+                return _jsonable(lst)
+            return lst
+        return obj.tolist()
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+class _Collector:
+    """Gathers metrics, routing NaN values to ``undefined`` with a reason."""
+
+    def __init__(self) -> None:
+        self.metrics: dict[str, float] = {}
+        self.undefined: dict[str, str] = {}
+
+    def put(self, name: str, value: float, reason: str) -> None:
+        value = float(value)
+        if math.isfinite(value):
+            self.metrics[name] = value
+        else:
+            self.undefined[name] = reason
+
+
+def evaluate(
+    y_true: Any,
+    y_score: Any = None,
+    y_pred: Any = None,
+    *,
+    labels: Any = None,
+    task: str | None = None,
+    sample_weight: Any = None,
+    max_points: int | None = 1000,
+) -> Report:
+    """Validate predictions and compute every metric and curve for the task.
+
+    Parameters
+    ----------
+    y_true, y_score, y_pred, labels, task, sample_weight
+        As for :func:`tb_eval.evaluation.prepare`.
+    max_points : int or None, default 1000
+        Maximum points per display curve; None keeps the exact curves. Areas (AUC, AP)
+        are always computed on the exact curves.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> r = evaluate([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])
+    >>> r.metrics["roc_auc"]
+    1.0
+    """
+    prepared = prepare(
+        y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
+    )
+    return evaluate_prepared(prepared, max_points=max_points)
+
+
+def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Report:
+    """Evaluate an already :func:`prepare`-d problem (e.g. rebuilt from storage).
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Output of :func:`prepare` or :meth:`Prepared.from_arrays`.
+    max_points : int or None, default 1000
+        As for :func:`evaluate`.
+
+    Returns
+    -------
+    Report
+    """
+    if max_points is not None and max_points < 16:
+        raise ValueError(f"max_points must be None or >= 16, got {max_points}")
+    col = _Collector()
+    curves: dict[str, Any] = {}
+    p = prepared
+    if p.task == "regression":
+        for name, value in regression_metrics(p.y_true, p.y_pred, p.sample_weight).items():
+            col.put(name, value, "y_true is constant (zero variance)")
+        curves = regression_curves(p.y_true, p.y_pred, p.sample_weight, max_points=max_points)
+    elif p.task == "binary":
+        _binary(p, col, curves, max_points)
+    elif p.task == "multiclass":
+        _multiclass(p, col, curves, max_points)
+    else:
+        _multilabel(p, col, curves, max_points)
+    return Report(p.task, col.metrics, curves, col.undefined, list(p.labels), p.n, p.task_inferred)
+
+
+# --------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def _confusion_curve(cm: np.ndarray, labels: list) -> dict:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows = cm.sum(axis=1, keepdims=True)
+        cols = cm.sum(axis=0, keepdims=True)
+        return {
+            "labels": [str(v) for v in labels],
+            "matrix": cm,
+            "normalized_true": np.where(rows > 0, cm / np.where(rows > 0, rows, 1), 0.0),
+            "normalized_pred": np.where(cols > 0, cm / np.where(cols > 0, cols, 1), 0.0),
+            "normalized_all": cm / cm.sum(),
+        }
+
+
+def _label_metrics(col: _Collector, cm: np.ndarray, labels: list, suffix_avg: bool) -> None:
+    tp = np.diag(cm)
+    fp = cm.sum(axis=0) - tp
+    fn = cm.sum(axis=1) - tp
+    pc = K.per_class_prf(tp, fp, fn)
+    for i, lab in enumerate(labels):
+        for name in ("precision", "recall", "f1"):
+            why = {
+                "precision": f"no samples predicted as {lab!s}",
+                "recall": f"no samples of class {lab!s} in y_true",
+                "f1": f"class {lab!s} neither present nor predicted",
+            }[name]
+            col.put(f"{name}/{lab}", pc[name][i], why)
+        col.put(f"support/{lab}", pc["support"][i], "")
+    if suffix_avg:
+        for name, value in K.averaged_prf(tp, fp, fn).items():
+            col.put(name, value, "no class has a defined value")
+
+
+def _score_metrics_for_class(col, c: B.BinaryCounts, lab, prefix_suffix: str) -> tuple:
+    prec = B.precision_at(c)
+    auc = B.roc_auc(c)
+    ap = B.average_precision(c, prec)
+    miss = "positive" if c.pos <= 0 else "negative"
+    why = f"y_true has no {miss} samples for {lab!s}"
+    col.put(f"roc_auc{prefix_suffix}", auc, why)
+    col.put(f"average_precision{prefix_suffix}", ap, why)
+    return prec, auc, ap
+
+
+def _averaged_scores(col, aucs, aps, supports, micro_counts) -> None:
+    aucs, aps, supports = np.asarray(aucs), np.asarray(aps), np.asarray(supports)
+    for name, vals in (("roc_auc", aucs), ("average_precision", aps)):
+        ok = np.isfinite(vals)
+        why = "undefined for every class"
+        col.put(f"{name}_macro", vals[ok].mean() if ok.any() else np.nan, why)
+        w = supports[ok]
+        col.put(
+            f"{name}_weighted",
+            np.dot(vals[ok], w) / w.sum() if ok.any() and w.sum() > 0 else np.nan,
+            why,
+        )
+    col.put("roc_auc_micro", B.roc_auc(micro_counts), "pooled labels are all one class")
+    col.put("average_precision_micro", B.average_precision(micro_counts), "no positives")
+
+
+def _macro_curve(per_class: dict, xk: str, yk: str, n: int, decreasing_x: bool = False) -> dict:
+    """Pointwise mean of per-class curves interpolated on a uniform x grid (display only)."""
+    grid = np.linspace(0.0, 1.0, n)
+    ys = []
+    for cur in per_class.values():
+        x, y = cur[xk], cur[yk]
+        if decreasing_x:
+            x, y = x[::-1], y[::-1]
+        if np.isfinite(y).all() and np.isfinite(x).all():
+            ys.append(np.interp(grid, x, y))
+    if not ys:
+        return {}
+    return {xk: grid, yk: np.mean(ys, axis=0), "n_classes": len(ys)}
+
+
+def _class_curves(counts_by_key: dict, max_points, curves: dict) -> None:
+    for key, c in counts_by_key.items():
+        for kind, cur in binary_curve_set(c, max_points).items():
+            curves.setdefault(kind, {})[key] = cur
+        calib, _ = calibration_from_counts(c)
+        curves.setdefault("calibration", {})[key] = calib
+
+
+def _add_macro_curves(curves: dict, class_keys: list, max_points) -> None:
+    n = 1001 if max_points is None else max_points
+    for kind, xk, yk, dec in (
+        ("roc", "fpr", "tpr", False),
+        ("precision_recall", "recall", "precision", True),
+        ("cumulative_gains", "fraction", "gain", False),
+        ("lift", "fraction", "lift", False),
+    ):
+        per = {k: curves[kind][k] for k in class_keys if k in curves[kind]}
+        macro = _macro_curve(per, xk, yk, n, dec)
+        if macro:
+            curves[kind]["macro"] = macro
+
+
+# --------------------------------------------------------------------------------------
+# Tasks
+
+
+def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+    y, s, w = p.y_true, p.y_score, p.sample_weight
+    pos_label = p.labels[1]
+    key = str(pos_label)
+    pos = y == 1
+    if s is not None:
+        c = B.binary_counts(pos, s, w)
+        prec = B.precision_at(c)
+        miss = "positive" if c.pos <= 0 else "negative"
+        why = f"y_true has no {miss} samples"
+        col.put("roc_auc", B.roc_auc(c), why)
+        col.put("average_precision", B.average_precision(c, prec), "y_true has no positives")
+        ks, _ = B.ks_statistic(c)
+        col.put("ks_statistic", ks, why)
+        for kind, cur in binary_curve_set(c, max_points, prec).items():
+            curves[kind] = {key: cur}
+        calib, ece = calibration_from_counts(c)
+        curves["calibration"] = {key: calib}
+        col.put("ece", ece, "no samples")
+        col.put("log_loss", K.log_loss(np.where(pos, s, 1.0 - s), w), "")
+        col.put("brier_score", K.brier_score(y, s, w, True), "")
+    if p.y_pred is not None:
+        cm = K.confusion_matrix(y, p.y_pred, 2, w)
+    else:
+        # score >= 0.5 read off the cumulative counts in O(log n), no extra pass.
+        k = c.thresholds.size - int(np.searchsorted(c.thresholds[::-1], 0.5, side="left"))
+        tp = c.tps[k - 1] if k else 0.0
+        fp = c.fps[k - 1] if k else 0.0
+        cm = np.array([[c.neg - fp, fp], [c.pos - tp, tp]])
+    curves["confusion_matrix"] = _confusion_curve(cm, p.labels)
+    _common_cm_metrics(col, cm)
+    _label_metrics(col, cm, p.labels, suffix_avg=False)
+    for name in ("precision", "recall", "f1"):
+        full = f"{name}/{pos_label}"
+        if full in col.metrics:
+            col.metrics[name] = col.metrics[full]
+        else:
+            col.undefined[name] = col.undefined[full]
+
+
+def _common_cm_metrics(col: _Collector, cm: np.ndarray) -> None:
+    col.put("accuracy", np.trace(cm) / cm.sum(), "no samples")
+    col.put("balanced_accuracy", K.balanced_accuracy(cm), "no samples")
+    col.put("matthews_corrcoef", K.matthews_corrcoef(cm), "")
+    col.put("cohen_kappa", K.cohen_kappa(cm), "chance agreement is 1 (a single class)")
+
+
+def _per_class_counts(y_true_cols, score: np.ndarray, w, n_classes: int):
+    """One-vs-rest counts per class plus the micro-average counts.
+
+    Unweighted: one packed-key row per class, sorted in place; the micro average then
+    sorts the concatenated rows with a stable (run-aware) sort that merges the C sorted
+    runs in O(nC log C) instead of a full O(nC log nC) sort.
+    """
+    n = score.shape[0]
+    if w is None:
+        keys = np.empty((n_classes, n), dtype=np.uint64)
+        for j in range(n_classes):
+            B.pack_keys(score[:, j], y_true_cols(j), out=keys[j])
+        keys.sort(axis=1)
+        per = [B.counts_from_sorted_keys(keys[j]) for j in range(n_classes)]
+        flat = keys.reshape(-1)
+        flat.sort(kind="stable")
+        micro = B.counts_from_sorted_keys(flat)
+        return per, micro
+    per = [B.binary_counts(y_true_cols(j), score[:, j], w) for j in range(n_classes)]
+    onehot = np.stack([y_true_cols(j) for j in range(n_classes)], axis=1)
+    micro = B.binary_counts(onehot.ravel(), score.ravel(), np.repeat(w, n_classes))
+    return per, micro
+
+
+def _ovr_scores(col, curves, labels, per, micro, max_points, with_ks: bool) -> None:
+    aucs, aps, sup = [], [], []
+    counts_by_key = {}
+    for lab, c in zip(labels, per):
+        _, auc, ap = _score_metrics_for_class(col, c, lab, f"/{lab}")
+        aucs.append(auc)
+        aps.append(ap)
+        sup.append(c.pos)
+        counts_by_key[str(lab)] = c
+        if with_ks:
+            col.put(f"ks_statistic/{lab}", B.ks_statistic(c)[0], f"{lab!s} absent or universal")
+    _averaged_scores(col, aucs, aps, sup, micro)
+    counts_by_key["micro"] = micro
+    _class_curves(counts_by_key, max_points, curves)
+    _add_macro_curves(curves, [str(v) for v in labels], max_points)
+
+
+def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+    y, S, w = p.y_true, p.y_score, p.sample_weight
+    C = len(p.labels)
+    y_pred = p.y_pred if p.y_pred is not None else np.argmax(S, axis=1)
+    cm = K.confusion_matrix(y, y_pred, C, w)
+    curves["confusion_matrix"] = _confusion_curve(cm, p.labels)
+    _common_cm_metrics(col, cm)
+    _label_metrics(col, cm, p.labels, suffix_avg=True)
+    if S is None:
+        return
+    per, micro = _per_class_counts(lambda j: y == j, S, w, C)
+    _ovr_scores(col, curves, p.labels, per, micro, max_points, with_ks=True)
+    q = S[np.arange(S.shape[0]), y]
+    col.put("log_loss", K.log_loss(q, w), "")
+    col.put("brier_score", K.brier_score(y, S, w, False), "")
+    calib, ece = top_label_ece(S, y, w)
+    curves["calibration"]["top_label"] = {"uniform": calib}
+    col.put("ece", ece, "no samples")
+    ks = [k for k in TOP_K if C > k]
+    for k, v in K.top_k_accuracy(y, S, ks, w).items():
+        col.put(f"top_{k}_accuracy", v, "")
+
+
+def _multilabel(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+    Y, S, w = p.y_true, p.y_score, p.sample_weight
+    L = len(p.labels)
+    P = p.y_pred if p.y_pred is not None else (S >= 0.5).astype(np.uint8)
+    ww = np.ones(Y.shape[0]) if w is None else w
+    yb, pb = Y.astype(bool), P.astype(bool)
+    tp = ww @ (yb & pb)
+    fp = ww @ (~yb & pb)
+    fn = ww @ (yb & ~pb)
+    tn = ww @ (~yb & ~pb)
+    exact = np.all(yb == pb, axis=1)
+    col.put("accuracy", np.dot(ww, exact) / ww.sum(), "no samples")
+    col.put("hamming_loss", np.dot(ww, (yb != pb).mean(axis=1)) / ww.sum(), "no samples")
+    curves["confusion_matrix"] = {
+        str(lab): _confusion_curve(np.array([[tn[i], fp[i]], [fn[i], tp[i]]]), [0, 1])
+        for i, lab in enumerate(p.labels)
+    }
+    pc = K.per_class_prf(tp, fp, fn)
+    for i, lab in enumerate(p.labels):
+        col.put(f"precision/{lab}", pc["precision"][i], f"no samples predicted as {lab!s}")
+        col.put(f"recall/{lab}", pc["recall"][i], f"no positive samples for {lab!s}")
+        col.put(f"f1/{lab}", pc["f1"][i], f"{lab!s} neither present nor predicted")
+        col.put(f"support/{lab}", pc["support"][i], "")
+    for name, value in K.averaged_prf(tp, fp, fn).items():
+        col.put(name, value, "no label has a defined value")
+    if S is None:
+        return
+    per, micro = _per_class_counts(lambda j: Y[:, j].astype(bool), S, w, L)
+    _ovr_scores(col, curves, p.labels, per, micro, max_points, with_ks=False)
+    calib, ece = calibration_raw(
+        S.ravel(), Y.ravel().astype(np.float64), None if w is None else np.repeat(w, L)
+    )
+    col.put("ece", ece, "no samples")
+    eps = np.finfo(np.float64).eps
+    q = np.clip(np.where(yb, S, 1.0 - S), eps, 1 - eps)
+    col.put("log_loss", np.dot(ww, -np.log(q).mean(axis=1)) / ww.sum(), "")
