@@ -19,7 +19,7 @@ import time
 import uuid
 import warnings
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -190,6 +190,7 @@ class Run:
         self._session_started = False
         self._warned_late_params = False
         os.makedirs(directory, exist_ok=True)
+        self._writer.before_write = _weak_method(self._start_session)
         self._write_run_record()
         _live_runs.add(self)
 
@@ -240,8 +241,6 @@ class Run:
 
     def _emit(self, tag: str, step: int, values: list, wall_time: float | None = None) -> None:
         """Queue one event and remember its step. Call with ``self._lock`` held."""
-        if not self._session_started:
-            self._start_session()
         self._writer.append(
             encode_event(time.time() if wall_time is None else wall_time, step, values)
         )
@@ -251,15 +250,20 @@ class Run:
         return make_metadata() if self._writer.first_in_file(tag) else None
 
     def _start_session(self) -> None:
-        # Written once: TensorBoard keeps the first session record of a run.
-        self._session_started = True
-        self._writer.append(
-            encode_event(
-                self._start_time,
-                0,
-                [hparams.start_value(self._hparams(), self.name, self._start_time)],
+        """Write the HParams session record, once, with the first batch that reaches the file:
+        TensorBoard keeps a run's first session record, so params and tags set before then
+        (the usual case: right after start_logging) are all in it."""
+        with self._lock:
+            if self._session_started:
+                return
+            self._session_started = True
+            self._writer.append(
+                encode_event(
+                    self._start_time,
+                    0,
+                    [hparams.start_value(self._hparams(), self.name, self._start_time)],
+                )
             )
-        )
 
     def _hparams(self) -> dict:
         merged = dict(self._tags)
@@ -344,8 +348,6 @@ class Run:
                 return
             self._claim(name, "scalar")
             step = self._next_step(name, step, name)
-            if not self._session_started:
-                self._start_session()
             encoder = self._scalar_encoders.get(name)
             if encoder is None:
                 encoder = ScalarEncoder(name, scalar.metadata(names.check_description(description)))
@@ -560,14 +562,26 @@ class Run:
                 return
             if error_details:
                 self._tags["error"] = error_details
-            if not self._session_started:
-                self._start_session()
+            self._start_session()
             self._status = status
             self._write_run_record()
             self._writer.append(
                 encode_event(time.time(), 0, [hparams.end_value(status, time.time())])
             )
         self._writer.close()
+
+
+def _weak_method(method) -> Callable[[], None]:
+    """A callable that calls ``method`` while its object lives (the writer must not keep the
+    run alive)."""
+    reference = weakref.WeakMethod(method)
+
+    def call() -> None:
+        bound = reference()
+        if bound is not None:
+            bound()
+
+    return call
 
 
 def _artifact_name(name: Any) -> str:

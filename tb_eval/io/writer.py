@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 from tb_eval.io.events import file_version_event
 
@@ -63,6 +64,9 @@ class EventFileWriter:
         self.flush_secs = flush_secs
         self._batch_bytes = batch_bytes
         self._max_pending_bytes = max_pending_bytes
+        #: Called (with no lock held) before each batch is written; the run uses it to add
+        #: records that must reach the file with its first batch.
+        self.before_write: Callable[[], None] | None = None
         self._reset_state()
         _live_writers.add(self)
 
@@ -145,6 +149,9 @@ class EventFileWriter:
                 return
 
     def _drain(self) -> None:
+        hook = self.before_write
+        if hook is not None:
+            hook()
         # The io lock makes swap-then-write atomic, so batches reach the file in order.
         with self._io_lock:
             with self._lock:

@@ -1,0 +1,38 @@
+# Two entry points: `make demo` (install, write demo runs to runs/, serve them in TensorBoard)
+# and `make test` (install everything, then lint and run every test suite).
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+PORT ?= 6006
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: install frontend browser demo demo-runs test lint test-python test-frontend bench
+
+install: frontend
+	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
+
+frontend:
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+demo-runs: install
+	$(PYTHON) examples/demo.py --logdir runs
+
+demo: demo-runs
+	$(PYTHON) -m tensorboard.main --logdir runs --host 127.0.0.1 --port $(PORT)
+
+lint:
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+test-frontend:
+	cd frontend && npm test
+
+test-python:
+	$(PYTHON) -m pytest -n 2 --dist loadfile -q tests
+
+test: install browser lint test-frontend test-python
+
+bench: install
+	for bench in benchmarks/bench_*.py; do $(PYTHON) $$bench --quick || exit 1; done

@@ -1,0 +1,22 @@
+"""Write every demo run into one logdir (``make demo`` serves it in TensorBoard)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import ridge_sweep  # noqa: E402
+
+
+def main(logdir: str) -> None:
+    ridge_sweep.main(logdir)
+    print(f"demo runs written to {logdir}/; serving them with: tensorboard --logdir {logdir}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--logdir", default="runs")
+    main(parser.parse_args().logdir)
