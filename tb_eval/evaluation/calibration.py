@@ -95,8 +95,9 @@ def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict
             edges = np.linspace(0.0, 1.0, n_bins + 1)
         else:
             edges = quantile_edges(thr, asc_cum, n_bins)
-        # Group k is in bin searchsorted(inner, thr[k], "left"); bins are contiguous runs.
-        ends = np.searchsorted(thr, edges[1:-1], side="left")  # first group of the next bin
+        # A value v is in bin #(inner edges < v), so bin k ends after the last group with
+        # v <= edge_k; bins are contiguous runs of the ascending groups.
+        ends = np.searchsorted(thr, edges[1:-1], side="right")
         ends = np.concatenate([ends, [thr.size]])
 
         def cum_at(arr, ends=ends):

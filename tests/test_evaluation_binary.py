@@ -1,0 +1,171 @@
+"""Binary engine vs scikit-learn (the oracle) on random problems with ties and weights."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from sklearn import calibration as skc
+from sklearn import metrics as M
+
+from tb_eval.evaluation import evaluate
+
+RTOL = 1e-9
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+def close(a, b):
+    np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float), rtol=RTOL, atol=1e-12)
+
+
+@st.composite
+def binary_problems(draw, weighted=None):
+    n = draw(st.integers(4, 60))
+    y = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    y[0], y[1] = 0, 1  # both classes present
+    levels = draw(st.integers(2, 12))  # few levels -> many ties
+    s = np.array(draw(st.lists(st.integers(0, levels), min_size=n, max_size=n))) / levels
+    if weighted is None:
+        weighted = draw(st.booleans())
+    w = None
+    if weighted:
+        w = np.array(
+            draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.7]), min_size=n, max_size=n))
+        )
+        w[0] = w[1] = 1.0
+    return y, s, w
+
+
+@SETTINGS
+@given(binary_problems())
+def test_exact_curves_match_sklearn(problem):
+    y, s, w = problem
+    r = evaluate(y, s, sample_weight=w, max_points=None)
+    c = r.curves
+    fpr, tpr, thr = M.roc_curve(y, s, sample_weight=w, drop_intermediate=False)
+    close(c["roc"]["1"]["fpr"], fpr)
+    close(c["roc"]["1"]["tpr"], tpr)
+    np.testing.assert_array_equal(c["roc"]["1"]["thresholds"], thr)
+    prec, rec, thr = M.precision_recall_curve(y, s, sample_weight=w)
+    close(c["precision_recall"]["1"]["precision"], prec)
+    close(c["precision_recall"]["1"]["recall"], rec)
+    np.testing.assert_array_equal(c["precision_recall"]["1"]["thresholds"], thr)
+    dfpr, dfnr, dthr = M.det_curve(y, s, sample_weight=w)
+    close(c["det"]["1"]["fpr"], dfpr)
+    close(c["det"]["1"]["fnr"], dfnr)
+    np.testing.assert_array_equal(c["det"]["1"]["thresholds"], dthr)
+    pred = (s >= 0.5).astype(int)
+    close(c["confusion_matrix"]["matrix"], M.confusion_matrix(y, pred, sample_weight=w))
+
+
+@SETTINGS
+@given(binary_problems())
+def test_metrics_match_sklearn(problem):
+    y, s, w = problem
+    m = evaluate(y, s, sample_weight=w, max_points=None).metrics
+    pred = (s >= 0.5).astype(int)
+    close(m["roc_auc"], M.roc_auc_score(y, s, sample_weight=w))
+    close(m["average_precision"], M.average_precision_score(y, s, sample_weight=w))
+    close(m["log_loss"], M.log_loss(y, s, sample_weight=w))
+    close(m["brier_score"], M.brier_score_loss(y, s, sample_weight=w))
+    close(m["accuracy"], M.accuracy_score(y, pred, sample_weight=w))
+    close(m["balanced_accuracy"], M.balanced_accuracy_score(y, pred, sample_weight=w))
+    close(m["matthews_corrcoef"], M.matthews_corrcoef(y, pred, sample_weight=w))
+    kappa = M.cohen_kappa_score(y, pred, sample_weight=w)
+    if np.isfinite(kappa):
+        close(m["cohen_kappa"], kappa)
+    for name, fn in (("precision", M.precision_score), ("recall", M.recall_score),
+                     ("f1", M.f1_score)):
+        ref = fn(y, pred, sample_weight=w, zero_division=np.nan)
+        if np.isnan(ref):
+            assert name not in m
+        else:
+            close(m[name], ref)
+        per = fn(y, pred, sample_weight=w, average=None, zero_division=np.nan)
+        for i in range(2):
+            if np.isfinite(per[i]):
+                close(m[f"{name}/{i}"], per[i])
+
+
+@SETTINGS
+@given(binary_problems(weighted=False))
+def test_calibration_and_ks_match_sklearn_scipy(problem):
+    y, s, _ = problem
+    r = evaluate(y, s, max_points=None)
+    for strategy in ("uniform", "quantile"):
+        pt, pp = skc.calibration_curve(y, s, n_bins=10, strategy=strategy)
+        cur = r.curves["calibration"]["1"][strategy]
+        close(cur["fraction_positive"], pt)
+        close(cur["mean_predicted"], pp)
+    ks = stats.ks_2samp(s[y == 1], s[y == 0]).statistic
+    close(r.metrics["ks_statistic"], ks)
+
+
+def test_ece_definition():
+    rng = np.random.default_rng(1)
+    s = rng.random(500)
+    y = (rng.random(500) < s**2).astype(int)
+    m = evaluate(y, s).metrics
+    bins = np.minimum((s * 10).astype(int), 9)
+    ece = sum(abs(y[bins == b].sum() - s[bins == b].sum()) for b in range(10)) / 500
+    close(m["ece"], ece)
+
+
+def test_gains_lift_thresholds_consistent():
+    rng = np.random.default_rng(2)
+    y = (rng.random(300) < 0.3).astype(int)
+    s = np.round(rng.random(300), 2)
+    c = evaluate(y, s, max_points=None).curves
+    g, lift, t = c["cumulative_gains"]["1"], c["lift"]["1"], c["thresholds"]["1"]
+    for i, th in enumerate(t["threshold"]):
+        sel = s >= th
+        assert t["tp"][i] == (sel & (y == 1)).sum()
+        assert t["fp"][i] == (sel & (y == 0)).sum()
+        close(g["fraction"][i + 1], sel.mean())
+        close(g["gain"][i + 1], (sel & (y == 1)).sum() / y.sum())
+        close(lift["lift"][i], y[sel].mean() / y.mean())
+        close(t["f1"][i], M.f1_score(y, sel.astype(int)))
+        close(t["specificity"][i], ((~sel) & (y == 0)).sum() / (y == 0).sum())
+
+
+def test_single_class_is_undefined_not_a_crash():
+    r = evaluate([1, 1, 1], [0.2, 0.9, 0.6])
+    assert "roc_auc" in r.undefined and "positive" not in r.undefined["roc_auc"]
+    assert "roc_auc" not in r.metrics
+    assert r.metrics["accuracy"] == pytest.approx(2 / 3)
+    json.dumps(r.to_dict(), allow_nan=False)
+    r = evaluate([0, 0], [0.2, 0.9])
+    assert "average_precision" in r.undefined and "recall" in r.undefined
+    json.dumps(r.to_dict(), allow_nan=False)
+
+
+def test_constant_scores_and_zero_weights():
+    r = evaluate([0, 1, 0, 1], [0.5] * 4, max_points=None)
+    assert r.metrics["roc_auc"] == 0.5
+    w = np.array([1, 1, 0, 0.0])
+    r = evaluate([0, 1, 1, 0], [0.1, 0.9, 0.3, 0.95], sample_weight=w)
+    assert r.metrics["roc_auc"] == 1.0
+
+
+def test_string_labels_and_y_pred():
+    r = evaluate(["cat", "dog", "dog"], [0.1, 0.8, 0.3], labels=["cat", "dog"])
+    assert "roc" in r.curves and "dog" in r.curves["roc"]
+    assert r.metrics["recall/dog"] == 0.5
+    r = evaluate([0, 1, 1], y_pred=[0, 1, 0])
+    assert r.task == "binary" and "roc" not in r.curves
+    assert r.metrics["accuracy"] == pytest.approx(2 / 3)
+
+
+def test_to_dict_is_strict_json():
+    rng = np.random.default_rng(3)
+    y = (rng.random(5000) < 0.2).astype(int)
+    s = rng.random(5000)
+    d = evaluate(y, s, max_points=200).to_dict()
+    text = json.dumps(d, allow_nan=False)
+    back = json.loads(text)
+    assert back["curves"]["roc"]["1"]["thresholds"][0] is None  # the +inf point
+    assert len(back["curves"]["roc"]["1"]["fpr"]) <= 200
