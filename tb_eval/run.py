@@ -261,9 +261,13 @@ class Run:
                 encode_event(
                     self._start_time,
                     0,
-                    [hparams.start_value(self._hparams(), self.name, self._start_time)],
+                    [hparams.start_value(self._hparams(), self._group_name(), self._start_time)],
                 )
             )
+
+    def _group_name(self) -> str:
+        """HParams groups sessions by this name: one group per run, the sweep's runs apart."""
+        return f"{self.experiment}/{self.name}" if self.experiment else self.name
 
     def _hparams(self) -> dict:
         merged = dict(self._tags)
@@ -314,7 +318,11 @@ class Run:
         Repeated calls make a series at steps 0, 1, 2, ... unless ``step`` is given; explicit
         steps must increase strictly per name (``ValueError`` otherwise).
         """
-        if (type(value) is float or type(value) is int) and wall_time is None:
+        if (
+            (type(value) is float or type(value) is int)
+            and wall_time is None
+            and description is None
+        ):
             # The hot path: a plain number for a name already holding scalars, step omitted
             # or increasing. Anything else takes the checked path below.
             with self._lock:
@@ -333,6 +341,7 @@ class Run:
             number = value
         else:
             number = _as_number(value)
+        description = names.check_description(description)
         with self._lock:
             names.check_name(name)
             self._check_open()
@@ -344,13 +353,13 @@ class Run:
                         f"value: expected a number or a str for {name!r}, "
                         f"got {type(value).__name__}"
                     )
-                self._log_text(name, value, step, wall_time, names.check_description(description))
+                self._log_text(name, value, step, wall_time, description)
                 return
             self._claim(name, "scalar")
             step = self._next_step(name, step, name)
             encoder = self._scalar_encoders.get(name)
             if encoder is None:
-                encoder = ScalarEncoder(name, scalar.metadata(names.check_description(description)))
+                encoder = ScalarEncoder(name, scalar.metadata(description))
                 self._scalar_encoders[name] = encoder
             self._writer.append(
                 encoder.encode(
