@@ -6,8 +6,19 @@
 >>> run.complete()                                                               # doctest: +SKIP
 """
 
+from tb_eval.evaluation import BinnedSummary, Prepared, Report, evaluate, prepare
 from tb_eval.reader import StoredRun, open_run
 from tb_eval.run import Run, start_logging
 
-__all__ = ["Run", "StoredRun", "open_run", "start_logging"]
+__all__ = [
+    "BinnedSummary",
+    "Prepared",
+    "Report",
+    "Run",
+    "StoredRun",
+    "evaluate",
+    "open_run",
+    "prepare",
+    "start_logging",
+]
 __version__ = "0.1.0"

@@ -84,6 +84,25 @@ class RunData:
             return {name: out[name]}
         return out
 
+    def predictions(self, name: str, step: int | None = None):
+        """The predictions logged under ``name`` at ``step`` (default: the last one)."""
+        from tb_eval.kinds import predictions
+
+        logged = self.blobs.get(predictions.KIND, {}).get(name)
+        if not logged:
+            raise KeyError(f"name: no predictions {name!r} in run {self.directory!r}")
+        if step is None:
+            return predictions.decode(logged[-1][1])
+        for logged_step, payload in logged:
+            if logged_step == step:
+                return predictions.decode(payload)
+        steps = [logged_step for logged_step, _ in logged]
+        raise KeyError(f"step: no predictions {name!r} at step {step}; logged steps: {steps}")
+
+    def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
+        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
+        return list(self.documents.get(kind, {}).get(name, []))
+
 
 def read_run(directory: str) -> RunData:
     """Read every event file of the run at ``directory``."""
@@ -230,6 +249,10 @@ class StoredRun:
 
     def get_file_names(self) -> list[str]:
         return [entry["name"] for entry in self._data.record.get("files", [])]
+
+    def get_predictions(self, name: str, step: int | None = None):
+        """The predictions logged under ``name`` (the last step unless ``step`` is given)."""
+        return self._data.predictions(name, step)
 
     def get_file_path(self, name: str) -> str:
         """Where the uploaded file ``name`` lies on disk."""

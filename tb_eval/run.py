@@ -475,6 +475,129 @@ class Run:
             first = self._writer.first_in_file(name)
             self._emit(name, step, [image_kind.value(name, png, width, height, first, description)])
 
+    # ------------------------------------------------------------------ evaluation
+    def log_predictions(
+        self,
+        name: str,
+        y_true: Any,
+        y_score: Any = None,
+        y_pred: Any = None,
+        *,
+        labels: Sequence[Any] | None = None,
+        task: str | None = None,
+        sample_weight: Any = None,
+        step: int | None = None,
+    ) -> None:
+        """Log what a model predicted, for the evaluation dashboards and :func:`tb_eval.evaluate`.
+
+        Parameters
+        ----------
+        name:
+            The evaluation's name, e.g. ``"val"``.
+        y_true:
+            True labels (names or integers), a [n, L] indicator matrix (multilabel), or floats
+            (regression).
+        y_score:
+            Probabilities: 1-D positive-class or [n, 2] (binary), [n, C] (multiclass),
+            [n, L] (multilabel).
+        y_pred:
+            Hard predictions (classification) or predicted values (regression).
+        labels:
+            Class labels in the column order of ``y_score``.
+        task:
+            ``binary``, ``multiclass``, ``multilabel`` or ``regression``; inferred when omitted
+            (and the stored record says it was inferred).
+        sample_weight:
+            Optional non-negative weights.
+        step:
+            The evaluation's step (e.g. the epoch); steps increase strictly per name.
+
+        Arrays may be numpy arrays, lists, pandas objects or torch tensors.
+        """
+        from tb_eval.evaluation import prepare
+        from tb_eval.kinds import predictions
+
+        names.check_name(name)
+        prepared = prepare(
+            y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
+        )
+        payload = predictions.encode(prepared)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "predictions")
+            tag = common.our_tag(predictions.KIND, name)
+            step = self._next_step(tag, step, name)
+            blob = common.string_tensor(np.array([payload], dtype=object))
+            metadata = self._metadata_if_first(tag, predictions.predictions_metadata)
+            self._emit(tag, step, [common.summary_value(tag, blob, metadata)])
+
+    def log_feature_importance(
+        self,
+        name: str,
+        feature_names: Sequence[str],
+        importances: Any,
+        step: int | None = None,
+        *,
+        per_class: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Log feature importances (one per feature), optionally also ``per_class``
+        (a dict of class label to importances), for the Feature importance dashboard."""
+        from tb_eval.kinds import predictions
+
+        names.check_name(name)
+        if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
+            raise TypeError("feature_names: expected a list of str")
+        features = [str(feature) for feature in feature_names]
+        if not features:
+            raise ValueError("feature_names: no features")
+        values = _finite_vector(importances, "importances", len(features))
+        classes = {}
+        if per_class is not None:
+            if not isinstance(per_class, Mapping):
+                raise TypeError("per_class: expected a dict of class label to importances")
+            for label, row in per_class.items():
+                classes[str(label)] = _finite_vector(row, f"per_class[{label!r}]", len(features))
+        document = {"features": features, "importances": values, "per_class": classes}
+        with self._lock:
+            self._check_open()
+            self._claim(name, "importance")
+            tag = common.our_tag(predictions.IMPORTANCE_KIND, name)
+            step = self._next_step(tag, step, name)
+            metadata = self._metadata_if_first(tag, predictions.importance_metadata)
+            self._emit(
+                tag, step, [common.summary_value(tag, common.json_tensor(document), metadata)]
+            )
+
+    def log_confusion_matrix(
+        self,
+        name: str,
+        matrix: Any,
+        labels: Sequence[Any] | None = None,
+        step: int | None = None,
+    ) -> None:
+        """Log a precomputed confusion matrix (rows: true class, columns: predicted class)."""
+        from tb_eval.kinds import predictions
+
+        names.check_name(name)
+        document = predictions.check_confusion_matrix(matrix, labels)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "confusion")
+            tag = common.our_tag(predictions.CONFUSION_KIND, name)
+            step = self._next_step(tag, step, name)
+            metadata = self._metadata_if_first(tag, predictions.confusion_metadata)
+            self._emit(
+                tag, step, [common.summary_value(tag, common.json_tensor(document), metadata)]
+            )
+
+    def get_predictions(self, name: str, step: int | None = None):
+        """The predictions logged under ``name`` (the last step unless ``step`` is given), read
+        back from disk as a :class:`tb_eval.evaluation.Prepared`."""
+        from tb_eval.reader import read_run
+
+        self.flush()
+        return read_run(self.directory).predictions(name, step)
+
     # ------------------------------------------------------------------ tags and params
     def tag(self, key: str, value: Any = None) -> None:
         """Set one tag (a label for the run, shown with its params); ``value`` defaults to ''."""
@@ -578,6 +701,23 @@ class Run:
                 encode_event(time.time(), 0, [hparams.end_value(status, time.time())])
             )
         self._writer.close()
+
+
+def _finite_vector(values: Any, argument: str, length: int) -> list[float]:
+    """A 1-D list of ``length`` finite floats, or an error naming ``argument``."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{argument}: expected numbers") from None
+    if array.ndim != 1 or array.size != length:
+        raise ValueError(
+            f"{argument}: expected {length} values (one per feature), got shape {array.shape}"
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"{argument}: values must be finite")
+    return array.tolist()
 
 
 def _weak_method(method) -> Callable[[], None]:

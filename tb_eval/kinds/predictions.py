@@ -1,0 +1,115 @@
+"""Predictions (``log_predictions``), feature importances and precomputed confusion matrices.
+
+Predictions are stored raw, one blob per evaluation step at ``tb_eval/predictions/<name>``, so
+every metric and curve can be computed later from exactly what the model said. Blobs, unlike
+tensors, are streamed by TensorBoard in chunks (no 256 MiB gRPC cap), and our plugin keeps every
+step (``--samples_per_plugin tb_eval=0`` by default). Arrays are stored at the narrowest dtype
+that holds them exactly: class indices in uint8/uint16/..., float64 scores in float32 whenever
+that round-trips bit for bit (e.g. a model's float32 softmax).
+
+Importances and confusion matrices are small JSON documents at ``tb_eval/importance/<name>`` and
+``tb_eval/confusion/<name>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tb_eval.evaluation import Prepared
+from tb_eval.kinds import codec
+from tb_eval.kinds.common import DATA_CLASS_BLOB_SEQUENCE, DATA_CLASS_TENSOR, our_metadata
+
+KIND = "predictions"
+IMPORTANCE_KIND = "importance"
+CONFUSION_KIND = "confusion"
+#: A protobuf message must stay under 2 GiB; leave room for the event around the blob.
+MAX_PAYLOAD_BYTES = 1_800_000_000
+
+
+def _narrow(array: np.ndarray) -> np.ndarray:
+    """The same values in the narrowest dtype that holds them exactly."""
+    if array.dtype.kind in "iu" and array.size:
+        low, high = int(array.min()), int(array.max())
+        for dtype in (
+            (np.uint8, np.uint16, np.uint32) if low >= 0 else (np.int8, np.int16, np.int32)
+        ):
+            info = np.iinfo(dtype)
+            if info.min <= low and high <= info.max:
+                return array.astype(dtype)
+        return array
+    if array.dtype == np.float64:
+        narrow = array.astype(np.float32)
+        with np.errstate(invalid="ignore"):
+            if np.array_equal(narrow.astype(np.float64), array, equal_nan=True):
+                return narrow
+    return array
+
+
+def encode(prepared: Prepared) -> bytes:
+    """``prepared`` as one compact, lossless payload."""
+    meta, arrays = prepared.to_arrays()
+    payload = codec.encode(
+        {key: _narrow(np.asarray(value)) for key, value in arrays.items()},
+        {"kind": KIND, **meta},
+    )
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError(
+            f"y_true: {prepared.n:,} predictions make a {len(payload) / 2**30:.1f} GiB record, "
+            "over TensorBoard's 2 GiB limit; log a sample, or split them across names"
+        )
+    return payload
+
+
+def decode(payload: bytes) -> Prepared:
+    """Inverse of :func:`encode`; ``ValueError`` for anything else."""
+    meta, arrays = codec.decode(payload)
+    if meta.get("kind") != KIND:
+        raise ValueError("payload is not a predictions record")
+    try:
+        return Prepared.from_arrays(meta, arrays)
+    except KeyError as missing:
+        raise ValueError(f"predictions payload lacks {missing}") from None
+
+
+def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
+    """A square, non-negative, finite matrix with one label per row, as a JSON document."""
+    if hasattr(matrix, "detach"):
+        matrix = matrix.detach().cpu().numpy()
+    try:
+        array = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("matrix: expected a square array of counts") from None
+    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
+        raise ValueError(f"matrix: expected a non-empty square matrix, got shape {array.shape}")
+    if not np.isfinite(array).all() or (array < 0).any():
+        raise ValueError("matrix: counts must be finite and >= 0")
+    if labels is None:
+        labels = list(range(array.shape[0]))
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise TypeError("labels: expected a list with one label per row of matrix")
+    labels = [label.item() if hasattr(label, "item") else label for label in labels]
+    if len(labels) != array.shape[0]:
+        raise ValueError(
+            f"labels: {len(labels)} labels for a {array.shape[0]}x{array.shape[0]} matrix"
+        )
+    if not all(isinstance(label, (str, int)) and not isinstance(label, bool) for label in labels):
+        raise TypeError("labels: each label must be a str or an int")
+    if len(set(labels)) != len(labels):
+        raise ValueError("labels: labels must be distinct")
+    as_ints = array.astype(np.int64)
+    values = as_ints.tolist() if np.array_equal(as_ints, array) else array.tolist()
+    return {"labels": labels, "matrix": values}
+
+
+def predictions_metadata():
+    return our_metadata(KIND, DATA_CLASS_BLOB_SEQUENCE)
+
+
+def importance_metadata():
+    return our_metadata(IMPORTANCE_KIND, DATA_CLASS_TENSOR)
+
+
+def confusion_metadata():
+    return our_metadata(CONFUSION_KIND, DATA_CLASS_TENSOR)
