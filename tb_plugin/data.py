@@ -1,0 +1,200 @@
+"""Everything the plugin reads, read through TensorBoard's data provider only.
+
+The same calls work under both loaders (``--load_fast=true``: the Rust data server over gRPC;
+``false``: the Python multiplexer). Reads that may carry large payloads go one run and one tag per
+call, and blobs are fetched by the keys the provider hands out (never built by us).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from tensorboard import errors
+from tensorboard.data import provider
+
+from tb_eval.kinds import common, run_record
+
+logger = logging.getLogger(__name__)
+
+#: ``downsample`` meaning "every record": the providers take an int, and 0 means *none*.
+UNBOUNDED = 2**31 - 1
+
+
+class DataError(Exception):
+    """Data under our plugin name that cannot be decoded (a foreign or corrupt record)."""
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """One of our time series: which run, tag, kind and name, and its newest step."""
+
+    run: str
+    tag: str
+    kind: str
+    name: str
+    max_step: int
+    max_wall_time: float
+    blob: bool
+
+
+def downsample_for(hint: int | None) -> int:
+    """The ``downsample`` to pass for a ``--samples_per_plugin`` hint: 0 or none -> unbounded."""
+    return hint if isinstance(hint, int) and hint > 0 else UNBOUNDED
+
+
+def _filter(run: str, tag: str) -> provider.RunTagFilter:
+    return provider.RunTagFilter(runs=[run], tags=[tag])
+
+
+def tensor_json(value: Any, what: str) -> Any:
+    """The JSON document held by a rank-0 string tensor (as a provider returns it)."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "OSU" or array.size != 1:
+        raise DataError(f"{what}: expected one JSON string, got {array.dtype} {array.shape}")
+    raw = array.reshape(-1)[0]
+    try:
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DataError(f"{what}: not valid JSON ({error})") from None
+
+
+class DataAccess:
+    """Reads our plugin's data from a ``tensorboard.data.provider.DataProvider``."""
+
+    def __init__(self, data_provider: provider.DataProvider, downsample: int = UNBOUNDED) -> None:
+        self._provider = data_provider
+        self.downsample = downsample
+
+    # ------------------------------------------------------------------ listing
+    def tags(self, ctx: Any, eid: str) -> list[TagInfo]:
+        """All our tensor and blob-sequence series, in run then tag order."""
+        found = []
+        listings = (
+            (self._provider.list_tensors, False),
+            (self._provider.list_blob_sequences, True),
+        )
+        for list_series, is_blob in listings:
+            by_run = list_series(ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME)
+            for run, by_tag in by_run.items():
+                for tag, series in by_tag.items():
+                    parsed = common.split_our_tag(tag)
+                    if parsed is None:
+                        continue
+                    found.append(
+                        TagInfo(
+                            run,
+                            tag,
+                            parsed[0],
+                            parsed[1],
+                            int(series.max_step or 0),
+                            float(series.max_wall_time or 0.0),
+                            is_blob,
+                        )
+                    )
+        return sorted(found, key=lambda info: (info.run, info.tag))
+
+    def tag(self, ctx: Any, eid: str, run: str, tag: str, blob: bool) -> TagInfo | None:
+        """One series, or ``None`` if the run has no such tag of ours."""
+        list_series = self._provider.list_blob_sequences if blob else self._provider.list_tensors
+        by_run = list_series(
+            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, run_tag_filter=_filter(run, tag)
+        )
+        series = by_run.get(run, {}).get(tag)
+        parsed = common.split_our_tag(tag)
+        if series is None or parsed is None:
+            return None
+        return TagInfo(
+            run,
+            tag,
+            parsed[0],
+            parsed[1],
+            int(series.max_step or 0),
+            float(series.max_wall_time or 0.0),
+            blob,
+        )
+
+    # ------------------------------------------------------------------ reading
+    def tensors(self, ctx: Any, eid: str, run: str, tag: str) -> list[provider.TensorDatum]:
+        """Every kept datum of one tensor series, by step; empty when there is none."""
+        by_run = self._provider.read_tensors(
+            ctx,
+            experiment_id=eid,
+            plugin_name=common.PLUGIN_NAME,
+            downsample=self.downsample,
+            run_tag_filter=_filter(run, tag),
+        )
+        return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
+
+    def blob_steps(
+        self, ctx: Any, eid: str, run: str, tag: str
+    ) -> list[provider.BlobSequenceDatum]:
+        """The blob references of one blob-sequence series, by step (no payloads read); empty
+        when the run has no such series."""
+        by_run = self._provider.read_blob_sequences(
+            ctx,
+            experiment_id=eid,
+            plugin_name=common.PLUGIN_NAME,
+            downsample=self.downsample,
+            run_tag_filter=_filter(run, tag),
+        )
+        return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
+
+    def blob(self, ctx: Any, datum: provider.BlobSequenceDatum, what: str) -> bytes:
+        """The first blob of ``datum`` (our one-blob kinds)."""
+        if not datum.values:
+            raise DataError(f"{what}: step {datum.step} holds no blob")
+        return bytes(self._provider.read_blob(ctx, blob_key=datum.values[0].blob_key))
+
+    def run_records(self, ctx: Any, eid: str) -> dict[str, dict[str, Any]]:
+        """The newest run record of every run that has one; unreadable records are skipped."""
+        by_run = self._provider.read_tensors(
+            ctx,
+            experiment_id=eid,
+            plugin_name=common.PLUGIN_NAME,
+            downsample=1,
+            run_tag_filter=provider.RunTagFilter(tags=[run_record.TAG]),
+        )
+        records = {}
+        for run, by_tag in by_run.items():
+            data = by_tag.get(run_record.TAG)
+            if not data:
+                continue
+            try:
+                record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
+            except DataError as error:
+                logger.warning("tb_eval: run %r: %s", run, error)
+                continue
+            if isinstance(record, dict):
+                records[run] = record
+            else:
+                logger.warning("tb_eval: run %r: run record is not a JSON object", run)
+        return records
+
+    def run_record(self, ctx: Any, eid: str, run: str) -> dict[str, Any]:
+        """The newest run record of ``run``; ``NotFoundError`` if it has none."""
+        by_run = self._provider.read_tensors(
+            ctx,
+            experiment_id=eid,
+            plugin_name=common.PLUGIN_NAME,
+            downsample=1,
+            run_tag_filter=_filter(run, run_record.TAG),
+        )
+        data = by_run.get(run, {}).get(run_record.TAG)
+        if not data:
+            raise errors.NotFoundError(f"no tb_eval run {run!r}")
+        record = tensor_json(max(data, key=lambda d: d.step).numpy, f"run {run!r}: run record")
+        if not isinstance(record, dict):
+            raise DataError(f"run {run!r}: run record is not a JSON object")
+        return record
+
+    def logdir(self, ctx: Any, eid: str) -> str:
+        """Where the runs live on disk (``--logdir``), as the provider reports it."""
+        metadata = self._provider.experiment_metadata(ctx, experiment_id=eid)
+        location = getattr(metadata, "data_location", "") if metadata is not None else ""
+        if not location:
+            raise errors.NotFoundError("TensorBoard does not report a log directory")
+        return location

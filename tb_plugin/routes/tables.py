@@ -1,0 +1,201 @@
+"""``/tables``, ``/table``, ``/table/summary``, ``/table/csv`` and ``/list``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from tensorboard import errors
+from werkzeug import wrappers
+
+from tb_eval.kinds import common, series, table
+from tb_plugin import stats
+from tb_plugin.data import DataError
+from tb_plugin.frame import Frame, FrameColumn
+from tb_plugin.http import content_disposition, respond_json, route
+from tb_plugin.query import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    integer,
+    parse_selection,
+    parse_view,
+    single,
+)
+from tb_plugin.services import Services, request_context
+from tb_plugin.tables import Loaded
+
+#: Rows per chunk when streaming CSV.
+CSV_CHUNK_ROWS = 20_000
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _page_index(rows: np.ndarray | None, start: int, stop: int) -> np.ndarray | slice:
+    return slice(start, stop) if rows is None else rows[start:stop]
+
+
+def _csv_cells(column: FrameColumn, index: np.ndarray | slice, escape: bool) -> list[str]:
+    """One column's cells as CSV text: missing empty, bools true/false, floats as Python repr."""
+    cells = column.cells(index)
+    if column.type == "bool":
+        return ["" if v is None else ("true" if v else "false") for v in cells]
+    if column.type == "string" and escape:
+        return [
+            "" if v is None else ("'" + v if v.startswith(_FORMULA_STARTS) else v) for v in cells
+        ]
+    return ["" if v is None else str(v) for v in cells]
+
+
+def csv_chunks(frame: Frame, rows: np.ndarray | None, escape: bool) -> Iterator[bytes]:
+    """The selection as RFC 4180 CSV (header first, CRLF line ends), in chunks of UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in frame.columns])
+    total = frame.num_rows if rows is None else len(rows)
+    for start in range(0, total, CSV_CHUNK_ROWS):
+        index = _page_index(rows, start, min(total, start + CSV_CHUNK_ROWS))
+        columns = [_csv_cells(column, index, escape) for column in frame.columns]
+        writer.writerows(zip(*columns))
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+class TableRoutes:
+    """Tables (``log_table``), row tables (``log_row``) and lists (``log_list``)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def routes(self) -> dict[str, Callable]:
+        return {
+            "/tables": self._tables,
+            "/table": self._table,
+            "/table/summary": self._summary,
+            "/table/csv": self._csv,
+            "/list": self._list,
+        }
+
+    def _load(self, request: wrappers.Request) -> Loaded:
+        ctx, eid = request_context(request)
+        return self._services.tables.load(ctx, eid, parse_selection(request.args))
+
+    @route
+    def _tables(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        data = self._services.data
+        tables, lists = [], []
+        for info in data.tags(ctx, eid):
+            if info.kind == table.TABLE_KIND and info.blob:
+                steps = [datum.step for datum in data.blob_steps(ctx, eid, info.run, info.tag)]
+                tables.append(
+                    {
+                        "run": info.run,
+                        "name": info.name,
+                        "source": "table",
+                        "steps": steps,
+                        "max_step": info.max_step,
+                    }
+                )
+            elif info.kind == table.ROW_KIND and not info.blob:
+                tables.append(
+                    {
+                        "run": info.run,
+                        "name": info.name,
+                        "source": "rows",
+                        "steps": [],
+                        "max_step": info.max_step,
+                    }
+                )
+            elif info.kind == series.KIND and not info.blob:
+                lists.append({"run": info.run, "name": info.name, "calls": info.max_step + 1})
+        return respond_json(request, {"tables": tables, "lists": lists})
+
+    @route
+    def _table(self, request: wrappers.Request) -> wrappers.Response:
+        loaded = self._load(request)
+        view = parse_view(request.args)
+        offset = integer(request.args, "offset", 0)
+        limit = min(integer(request.args, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+        rows = self._services.tables.rows(loaded, view)
+        total = loaded.frame.num_rows
+        filtered = total if rows is None else len(rows)
+        page = _page_index(rows, min(offset, filtered), min(offset + limit, filtered))
+        selection = parse_selection(request.args)
+        return respond_json(
+            request,
+            {
+                "name": selection.name,
+                "source": selection.source,
+                "step": loaded.step,
+                "steps": loaded.steps,
+                "runs": loaded.parts,
+                "columns": loaded.frame.schema(),
+                "total_rows": total,
+                "filtered_rows": filtered,
+                "offset": offset,
+                "limit": limit,
+                "rows": loaded.frame.rows(page),
+            },
+        )
+
+    @route
+    def _summary(self, request: wrappers.Request) -> wrappers.Response:
+        loaded = self._load(request)
+        view = parse_view(request.args)
+        rows = self._services.tables.rows(loaded, view)
+        index = slice(None) if rows is None else rows
+        columns = [stats.summarize(column, index) for column in loaded.frame.columns]
+        total = loaded.frame.num_rows
+        return respond_json(
+            request,
+            {
+                "total_rows": total,
+                "filtered_rows": total if rows is None else len(rows),
+                "step": loaded.step,
+                "columns": columns,
+            },
+        )
+
+    @route
+    def _csv(self, request: wrappers.Request) -> wrappers.Response:
+        loaded = self._load(request)
+        view = parse_view(request.args)
+        escape = (single(request.args, "escape_formulas") or "false").lower()
+        if escape not in ("true", "false", "1", "0"):
+            raise errors.InvalidArgumentError(
+                f"parameter 'escape_formulas': {escape!r} is not true or false"
+            )
+        rows = self._services.tables.rows(loaded, view)
+        selection = parse_selection(request.args)
+        name = f"{selection.name}.csv"
+        return wrappers.Response(
+            csv_chunks(loaded.frame, rows, escape in ("true", "1")),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": content_disposition(name),
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-cache, must-revalidate",
+            },
+        )
+
+    @route
+    def _list(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        run = single(request.args, "run", required=True)
+        name = single(request.args, "name", required=True)
+        tag = common.our_tag(series.KIND, name)
+        if self._services.data.tag(ctx, eid, run, tag, blob=False) is None:
+            raise errors.NotFoundError(f"run {run!r} has no list {name!r}")
+        data = self._services.data.tensors(ctx, eid, run, tag)
+        calls = []
+        for datum in data:
+            values = np.asarray(datum.numpy)
+            if values.dtype.kind not in "biuf" or values.ndim != 1:
+                raise DataError(f"run {run!r}: list {name!r} step {datum.step} is not numbers")
+            exact = values.astype(np.float64).tolist()
+            calls.append({"step": datum.step, "values": [None if v != v else v for v in exact]})
+        return respond_json(request, {"run": run, "name": name, "calls": calls})
