@@ -20,13 +20,21 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError'
 }
 
-/** The server's error text, shortened: TensorBoard answers PublicErrors as plain text. */
-async function errorMessage(url: string, response: Response): Promise<string> {
+/** The server's error text, shortened. The plugin answers {"error": "..."}; TensorBoard's own
+ * errors are plain text. */
+export async function errorMessage(url: string, response: Response): Promise<string> {
   let detail = ''
   try {
     detail = (await response.text()).trim()
   } catch {
     // the body is optional
+  }
+  try {
+    const parsed: unknown = JSON.parse(detail)
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { error?: unknown }).error === 'string')
+      detail = (parsed as { error: string }).error
+  } catch {
+    // not JSON: keep the text
   }
   const route = url.split('?')[0]
   const text = detail.length > 300 ? `${detail.slice(0, 300)}…` : detail

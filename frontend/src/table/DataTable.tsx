@@ -1,6 +1,6 @@
 // Renders one server page as a grid: sortable headers, per-column summary with a histogram,
 // per-column filters, typed cells. Every value is rendered as a text node, never as markup.
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Cell, ColumnInfo, ColumnSummary } from '../api/types'
 import { formatCell, formatCount, formatNumber, isNumericType, MISSING } from '../model/format'
 import type { ColumnFilter, SortOrder } from '../model/query'
@@ -81,7 +81,12 @@ function SummaryCell({ column, summary }: { column: ColumnInfo; summary?: Column
 /** A text field that reports its value after a pause or on Enter, not on every keystroke. */
 export function useDebounced(value: string, commit: (value: string) => void, delay = 350) {
   const [text, setText] = useState(value)
-  useEffect(() => setText(value), [value])
+  const synced = useRef(value)
+  if (synced.current !== value) {
+    // The value changed outside (URL restore, "Clear filters"): show it.
+    synced.current = value
+    if (text !== value) setText(value)
+  }
   useEffect(() => {
     if (text === value) return
     const timer = setTimeout(() => commit(text), delay)
@@ -156,7 +161,7 @@ function SortHeader({ header }: { header: GridHeader }) {
       type="button"
       class="tbe-sort"
       title={`${column.name} (${column.type}): ${hint}`}
-      onClick={() => header.column.toggleSorting(next === 'desc')}
+      onClick={() => (next === false ? header.column.clearSorting() : header.column.toggleSorting(next === 'desc'))}
     >
       <span class="tbe-colname">{column.name}</span>
       <span class="tbe-type">{TYPE_LABEL[column.type] ?? column.type}</span>

@@ -64,6 +64,7 @@ export interface GridHeader {
     columnDef: { meta?: ColumnInfo }
     getIsSorted(): false | 'asc' | 'desc'
     toggleSorting(desc?: boolean): void
+    clearSorting(): void
     getNextSortingOrder(): false | 'asc' | 'desc'
   }
 }
