@@ -34,6 +34,17 @@ class Loaded:
     parts: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One run's share of a selection."""
+
+    run: str
+    step: int | None
+    steps: list[int]
+    key: Hashable
+    frame: Frame
+
+
 class TableStore:
     """Turns a :class:`Selection` into a :class:`Frame` and a :class:`View` into row indices."""
 
@@ -45,32 +56,30 @@ class TableStore:
     def load(self, ctx: Any, eid: str, selection: Selection) -> Loaded:
         """The selected table; ``NotFoundError`` when no selected run has it."""
         load_part = self._table_part if selection.source == "table" else self._rows_part
-        parts = []
-        all_steps: set[int] = set()
-        for run in selection.runs:
-            part = load_part(ctx, eid, run, selection)
-            if part is not None:
-                parts.append(part)
-                all_steps.update(part[3])
+        parts = [
+            part
+            for part in (load_part(ctx, eid, run, selection) for run in selection.runs)
+            if part is not None
+        ]
         if not parts:
             at = "" if selection.step is None else f" at step {selection.step}"
             runs = ", ".join(selection.runs)
             raise errors.NotFoundError(
                 f"no {selection.source} {selection.name!r}{at} in run(s) {runs}"
             )
-        described = [{"run": run, "step": step} for run, step, _, _, _ in parts]
+        described = [{"run": part.run, "step": part.step} for part in parts]
         if len(selection.runs) == 1:
-            run, step, steps, key, frame = parts[0]
-            return Loaded(key, frame, step, steps, described)
-        key = ("stack",) + tuple(part[3] for part in parts)
+            (part,) = parts
+            return Loaded(part.key, part.frame, part.step, part.steps, described)
+        key = ("stack",) + tuple(part.key for part in parts)
         stacked = self._cache.get_or_compute(
-            key, lambda: frames.stack([(part[0], part[4]) for part in parts])
+            key, lambda: frames.stack([(part.run, part.frame) for part in parts])
         )
-        used = {step for _, step, _, _, _ in parts if step is not None}
-        step = max(used) if used else None
-        return Loaded(key, stacked, step, sorted(all_steps), described)
+        used = [part.step for part in parts if part.step is not None]
+        all_steps = sorted({step for part in parts for step in part.steps})
+        return Loaded(key, stacked, max(used) if used else None, all_steps, described)
 
-    def _table_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> tuple | None:
+    def _table_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> _Part | None:
         tag = common.our_tag(table.TABLE_KIND, selection.name)
         data = self._data.blob_steps(ctx, eid, run, tag)
         if not data:
@@ -92,9 +101,9 @@ class TableStore:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
         frame = self._cache.get_or_compute(key, decode)
-        return run, datum.step, [d.step for d in data], key, frame
+        return _Part(run, datum.step, [d.step for d in data], key, frame)
 
-    def _rows_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> tuple | None:
+    def _rows_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> _Part | None:
         tag = common.our_tag(table.ROW_KIND, selection.name)
         info = self._data.tag(ctx, eid, run, tag, blob=False)
         if info is None:
@@ -114,7 +123,7 @@ class TableStore:
             except (ValueError, TypeError) as error:
                 raise DataError(f"{what}: {error}") from None
 
-        return run, None, [], key, self._cache.get_or_compute(key, decode)
+        return _Part(run, None, [], key, self._cache.get_or_compute(key, decode))
 
     # ------------------------------------------------------------------ views
     def check(self, loaded: Loaded, view: View) -> None:

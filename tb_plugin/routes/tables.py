@@ -18,6 +18,7 @@ from tb_plugin.http import content_disposition, respond_json, route
 from tb_plugin.query import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    Selection,
     integer,
     parse_selection,
     parse_view,
@@ -79,9 +80,10 @@ class TableRoutes:
             "/list": self._list,
         }
 
-    def _load(self, request: wrappers.Request) -> Loaded:
+    def _load(self, request: wrappers.Request) -> tuple[Selection, Loaded]:
         ctx, eid = request_context(request)
-        return self._services.tables.load(ctx, eid, parse_selection(request.args))
+        selection = parse_selection(request.args)
+        return selection, self._services.tables.load(ctx, eid, selection)
 
     @route
     def _tables(self, request: wrappers.Request) -> wrappers.Response:
@@ -116,15 +118,14 @@ class TableRoutes:
 
     @route
     def _table(self, request: wrappers.Request) -> wrappers.Response:
-        loaded = self._load(request)
+        selection, loaded = self._load(request)
         view = parse_view(request.args)
         offset = integer(request.args, "offset", 0)
-        limit = min(integer(request.args, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+        limit = min(integer(request.args, "limit", DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
         rows = self._services.tables.rows(loaded, view)
         total = loaded.frame.num_rows
         filtered = total if rows is None else len(rows)
         page = _page_index(rows, min(offset, filtered), min(offset + limit, filtered))
-        selection = parse_selection(request.args)
         return respond_json(
             request,
             {
@@ -144,7 +145,7 @@ class TableRoutes:
 
     @route
     def _summary(self, request: wrappers.Request) -> wrappers.Response:
-        loaded = self._load(request)
+        _, loaded = self._load(request)
         view = parse_view(request.args)
         rows = self._services.tables.rows(loaded, view)
         index = slice(None) if rows is None else rows
@@ -162,7 +163,7 @@ class TableRoutes:
 
     @route
     def _csv(self, request: wrappers.Request) -> wrappers.Response:
-        loaded = self._load(request)
+        selection, loaded = self._load(request)
         view = parse_view(request.args)
         escape = (single(request.args, "escape_formulas") or "false").lower()
         if escape not in ("true", "false", "1", "0"):
@@ -170,7 +171,6 @@ class TableRoutes:
                 f"parameter 'escape_formulas': {escape!r} is not true or false"
             )
         rows = self._services.tables.rows(loaded, view)
-        selection = parse_selection(request.args)
         name = f"{selection.name}.csv"
         return wrappers.Response(
             csv_chunks(loaded.frame, rows, escape in ("true", "1")),
