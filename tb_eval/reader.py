@@ -11,11 +11,13 @@ import glob
 import json
 import os
 import struct
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from google.protobuf.message import DecodeError
 from tensorboard.compat.proto import event_pb2
 
 from tb_eval.io.records import iter_records
@@ -121,18 +123,27 @@ def read_run(directory: str) -> RunData:
     for path in event_files(directory):
         with open(path, "rb") as handle:
             buffer = handle.read()
-        for payload in iter_records(buffer):
+        for payload in iter_records(buffer, check_data_crc=False):
             if payload[:1] == b"\x09" and len(payload) > 16:
                 position = 9
                 step = 0
                 if payload[9] == 0x10:
-                    position, step = _read_varint(payload, 10)
+                    if payload[10] < 0x80:
+                        position, step = 11, payload[10]
+                    elif payload[11] < 0x80:
+                        position, step = 12, (payload[10] & 0x7F) | payload[11] << 7
+                    else:
+                        position, step = _read_varint(payload, 10)
                 tag = scalar_heads.get(payload[position:-4])
                 if tag is not None:
                     scalar_steps[tag].append(step)
                     scalar_values[tag].append(unpack_float(payload, len(payload) - 4)[0])
                     continue
-            event = parse(payload)
+            try:
+                event = parse(payload)
+            except DecodeError:
+                warnings.warn(f"{path}: skipped a corrupt record", stacklevel=2)
+                continue
             if not event.HasField("summary"):
                 continue
             step = event.step

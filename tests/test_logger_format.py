@@ -7,6 +7,8 @@ import struct
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
 from tensorboard.util import tensor_util
@@ -112,3 +114,10 @@ def test_codec_round_trips_and_rejects_garbage():
             codec.decode(garbage)
     with pytest.raises(TypeError, match="only numbers"):
         codec.encode({"o": np.array(["x"], dtype=object)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(width=32, allow_nan=False), min_size=1, max_size=50))
+def test_shortest_float32_matches_numpys_shortest_repr(values):
+    single = np.asarray(values, dtype=np.float32)
+    assert scalar.shortest_float32(single) == single.astype(str).astype(np.float64).tolist()

@@ -30,13 +30,18 @@ def frame(data: bytes) -> bytes:
     return header + _CRC.pack(masked_crc(header)) + data + _CRC.pack(masked_crc(data))
 
 
-def iter_records(buffer: bytes, *, check_crc: bool = True) -> Iterator[bytes]:
+def iter_records(
+    buffer: bytes, *, check_crc: bool = True, check_data_crc: bool = True
+) -> Iterator[bytes]:
     """Yield the payload of every complete record in ``buffer``.
 
     A truncated final record (a writer killed mid-write, or a file still being written) ends
-    the iteration quietly, as TensorBoard's loaders do. A corrupt length header or payload
-    CRC raises ``ValueError``: past it, record boundaries can no longer be trusted.
+    the iteration quietly, as TensorBoard's loaders do. A corrupt length header raises
+    ``ValueError``: past it, record boundaries can no longer be trusted. So does a corrupt
+    payload, unless ``check_data_crc`` is off (TensorBoard's Rust loader skips that check too,
+    and a reader that parses the payload detects most damage anyway).
     """
+    check_data_crc = check_crc and check_data_crc
     view = memoryview(buffer)
     offset, end = 0, len(buffer)
     unpack_length, unpack_crc = _LENGTH.unpack_from, _CRC.unpack_from
@@ -49,7 +54,7 @@ def iter_records(buffer: bytes, *, check_crc: bool = True) -> Iterator[bytes]:
         if stop + 4 > end:
             return
         data = bytes(view[start:stop])
-        if check_crc and unpack_crc(view, stop)[0] != masked_crc(data):
+        if check_data_crc and unpack_crc(view, stop)[0] != masked_crc(data):
             raise ValueError(f"corrupt record payload at byte {offset}")
         yield data
         offset = stop + 4

@@ -26,6 +26,36 @@ def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
 
 
 def shortest_float32(values: np.ndarray) -> list[float]:
-    """Each float32 as the Python float of its shortest round-tripping decimal."""
-    array = np.asarray(values, dtype=np.float32)
-    return array.astype(str).astype(np.float64).tolist()
+    """Each float32 as the Python float of its shortest round-tripping decimal.
+
+    Vectorised: for 1, 2, ... 9 significant digits, round every value still pending to that many
+    digits and keep the candidates that round back to the same float32. (numpy's own
+    ``astype(str)`` does this one value at a time, about 20x slower; it stays the fallback.)
+    """
+    single = np.asarray(values, dtype=np.float32).ravel()
+    result = single.astype(np.float64)
+    todo = np.flatnonzero(np.isfinite(single) & (single != 0))
+    if todo.size:
+        wide = result[todo]
+        exponent = np.floor(np.log10(np.abs(wide)))
+        # Within these magnitudes every power of ten used below is exact in float64, so each
+        # candidate is the double nearest its decimal; the rest take the fallback.
+        pending = (exponent >= -13) & (exponent <= 13)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for digits in range(1, 10):
+                places = digits - 1 - exponent
+                power = 10.0 ** np.abs(places)
+                candidate = np.where(
+                    places >= 0,
+                    np.round(wide * power) / power,
+                    np.round(wide / power) * power,
+                )
+                hit = pending & (candidate.astype(np.float32) == wide)
+                result[todo[hit]] = candidate[hit]
+                pending &= ~hit
+                if not pending.any():
+                    break
+        rest = todo[pending | (exponent < -13) | (exponent > 13)]
+        if rest.size:
+            result[rest] = single[rest].astype(str).astype(np.float64)
+    return result.tolist()
