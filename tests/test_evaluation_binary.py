@@ -78,8 +78,11 @@ def test_metrics_match_sklearn(problem):
     kappa = M.cohen_kappa_score(y, pred, sample_weight=w)
     if np.isfinite(kappa):
         close(m["cohen_kappa"], kappa)
-    for name, fn in (("precision", M.precision_score), ("recall", M.recall_score),
-                     ("f1", M.f1_score)):
+    for name, fn in (
+        ("precision", M.precision_score),
+        ("recall", M.recall_score),
+        ("f1", M.f1_score),
+    ):
         ref = fn(y, pred, sample_weight=w, zero_division=np.nan)
         if np.isnan(ref):
             assert name not in m

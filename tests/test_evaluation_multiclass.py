@@ -31,8 +31,7 @@ def multiclass_problems(draw):
     S = raw / raw.sum(axis=1, keepdims=True)
     w = None
     if draw(st.booleans()):
-        w = np.array(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5]), min_size=n,
-                                   max_size=n)))
+        w = np.array(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5]), min_size=n, max_size=n)))
         w[:C] = 1.0
     return y, S, w
 
@@ -47,12 +46,19 @@ def test_multiclass_metrics_match_sklearn(problem):
     pred = np.argmax(S, axis=1)
     Y = label_binarize(y, classes=np.arange(C))
     for avg in ("macro", "weighted", "micro"):
-        close(m[f"roc_auc_{avg}"], M.roc_auc_score(y, S, multi_class="ovr", average=avg,
-                                                     sample_weight=w))
-        close(m[f"average_precision_{avg}"], M.average_precision_score(Y, S, average=avg,
-                                                                         sample_weight=w))
-        for name, fn in (("precision", M.precision_score), ("recall", M.recall_score),
-                         ("f1", M.f1_score)):
+        close(
+            m[f"roc_auc_{avg}"],
+            M.roc_auc_score(y, S, multi_class="ovr", average=avg, sample_weight=w),
+        )
+        close(
+            m[f"average_precision_{avg}"],
+            M.average_precision_score(Y, S, average=avg, sample_weight=w),
+        )
+        for name, fn in (
+            ("precision", M.precision_score),
+            ("recall", M.recall_score),
+            ("f1", M.f1_score),
+        ):
             ref = fn(y, pred, average=avg, sample_weight=w, zero_division=np.nan)
             if np.isfinite(ref):
                 close(m[f"{name}_{avg}"], ref)
@@ -65,11 +71,15 @@ def test_multiclass_metrics_match_sklearn(problem):
     if np.isfinite(kappa):
         close(m["cohen_kappa"], kappa)
     for k in (3, 5):
-        if C > k:
-            close(m[f"top_{k}_accuracy"], M.top_k_accuracy_score(y, S, k=k, sample_weight=w,
-                                                                  labels=np.arange(C)))
-    close(r.curves["confusion_matrix"]["matrix"],
-          M.confusion_matrix(y, pred, sample_weight=w, labels=np.arange(C)))
+        if k < C:
+            close(
+                m[f"top_{k}_accuracy"],
+                M.top_k_accuracy_score(y, S, k=k, sample_weight=w, labels=np.arange(C)),
+            )
+    close(
+        r.curves["confusion_matrix"]["matrix"],
+        M.confusion_matrix(y, pred, sample_weight=w, labels=np.arange(C)),
+    )
     for j in range(C):
         fpr, tpr, thr = M.roc_curve(y == j, S[:, j], sample_weight=w, drop_intermediate=False)
         close(r.curves["roc"][str(j)]["fpr"], fpr)
@@ -95,8 +105,7 @@ def test_multilabel_matches_sklearn(problem):
     close(r.metrics["accuracy"], M.accuracy_score(Y, P, sample_weight=w))
     for avg in ("macro", "weighted", "micro"):
         if (Y.sum(axis=0) > 0).all():
-            close(r.metrics[f"roc_auc_{avg}"], M.roc_auc_score(Y, S, average=avg,
-                                                                 sample_weight=w))
+            close(r.metrics[f"roc_auc_{avg}"], M.roc_auc_score(Y, S, average=avg, sample_weight=w))
         ref = M.f1_score(Y, P, average=avg, sample_weight=w, zero_division=np.nan)
         if np.isfinite(ref):
             close(r.metrics[f"f1_{avg}"], ref)

@@ -94,7 +94,13 @@ def binary_curve_set(
         d + 1,
     )
     rec = tpr if p > 0 else np.ones_like(tps)
-    dev_pr = segment_deviation_bound(rec, prec, plo, phi)
+    # The exact PR curve starts (in this order) at the (recall 0, precision 1) end point.
+    dev_pr = segment_deviation_bound(
+        np.concatenate([[0.0], rec]),
+        np.concatenate([[1.0], prec]),
+        np.concatenate([[np.inf], plo]),
+        np.concatenate([[-np.inf], phi]),
+    )
     curves["precision_recall"] = _curve(
         {
             "precision": np.concatenate([prec[::-1], [1.0]]),
@@ -116,20 +122,13 @@ def binary_curve_set(
     )
     lift = prec / prevalence if prevalence > 0 else np.full(prec.shape, np.nan)
     if prevalence > 0:
-        lscale = float(precision.max() - precision.min()) / prevalence
-        dev_lift = segment_deviation_bound(
-            frac, lift, plo / prevalence, phi / prevalence, float(frac[-1] - frac[0]), lscale
-        )
+        dev_lift = segment_deviation_bound(frac, lift, plo / prevalence, phi / prevalence)
     else:
         dev_lift = 0.0
     curves["lift"] = _curve({"fraction": frac, "lift": lift, "thresholds": thr}, dev_lift, d)
-    tscale = float(c.thresholds[0] - c.thresholds[-1])
     curves["ks"] = _curve(
         {"thresholds": thr, "tpr": tpr, "fpr": fpr},
-        max(
-            segment_deviation_bound(thr, tpr, xscale=tscale),
-            segment_deviation_bound(thr, fpr, xscale=tscale),
-        ),
+        max(segment_deviation_bound(thr, tpr), segment_deviation_bound(thr, fpr)),
         d,
     )
     table = B.threshold_table(c, keep)

@@ -355,6 +355,10 @@ def prepare(
     ys = None if y_score is None else _as_array(y_score, "y_score")
     yp = None if y_pred is None else _as_array(y_pred, "y_pred")
     lab = None if labels is None else _normalise_labels(labels)
+    if yt.ndim == 1:
+        # A single-column DataFrame or [n, 1] model output means a 1-D vector.
+        ys = None if ys is None else _squeeze_column(ys)
+        yp = None if yp is None else _squeeze_column(yp)
 
     if yt.size == 0 or yt.ndim == 0:
         raise ValueError(f"y_true must be a non-empty array, got shape {yt.shape}")
@@ -424,6 +428,11 @@ def _prepare_binary(yt, ys, yp, lab):
         if len(lab) == 1:
             raise ValueError(
                 f"y_true has a single class {lab} that is not 0/1; pass labels=[negative, positive]"
+            )
+        if len(lab) > 2:
+            raise ValueError(
+                f"y_true has {len(lab)} distinct values {lab[:10]} but the task is binary "
+                "(1-D or [n, 2] y_score); pass [n, C] scores for multiclass"
             )
     if len(lab) != 2:
         raise ValueError(f"labels must have exactly 2 entries for binary, got {lab}")

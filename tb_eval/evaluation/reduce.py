@@ -50,20 +50,23 @@ def segment_deviation_bound(
     yk: np.ndarray,
     ylo: np.ndarray | None = None,
     yhi: np.ndarray | None = None,
-    xscale: float = 1.0,
-    yscale: float = 1.0,
+    xscale: float | None = None,
+    yscale: float | None = None,
 ) -> float:
     """Upper bound of the exact-to-reduced distance for a curve reduced to points ``(xk, yk)``.
 
     Parameters
     ----------
     xk, yk : numpy.ndarray
-        The kept points in curve order; ``x`` must be monotone between kept points.
+        The kept points in curve order (they include both end points of the exact curve);
+        ``x`` must be monotone between kept points.
     ylo, yhi : numpy.ndarray, optional
         Per-segment min/max of the exact ``y`` between consecutive kept points (length
-        ``len(xk) - 1``). Omit for monotone ``y`` (the box is spanned by the endpoints).
-    xscale, yscale : float
-        Axis ranges used to normalise coordinates.
+        ``len(xk) - 1``; use +inf/-inf for segments with nothing in between). Omit for
+        monotone ``y`` (the box is spanned by the endpoints).
+    xscale, yscale : float, optional
+        Axis ranges used to normalise coordinates; by default the exact curve's ranges
+        (computed from the end points and ``ylo``/``yhi``).
 
     Returns
     -------
@@ -72,8 +75,14 @@ def segment_deviation_bound(
     """
     if xk.size < 2:
         return 0.0
-    xs = xscale if xscale > 0 else 1.0
-    ys = yscale if yscale > 0 else 1.0
+    if xscale is None:
+        xscale = float(np.nanmax(xk) - np.nanmin(xk))
+    if yscale is None:
+        lo_all = [np.nanmin(yk)] + ([np.min(ylo)] if ylo is not None and ylo.size else [])
+        hi_all = [np.nanmax(yk)] + ([np.max(yhi)] if yhi is not None and yhi.size else [])
+        yscale = float(max(hi_all) - min(lo_all))
+    xs = xscale if xscale > 0 and np.isfinite(xscale) else 1.0
+    ys = yscale if yscale > 0 and np.isfinite(yscale) else 1.0
     ax, bx = xk[:-1] / xs, xk[1:] / xs
     ay, by = yk[:-1] / ys, yk[1:] / ys
     lo = np.minimum(ay, by) if ylo is None else np.minimum(np.minimum(ay, by), ylo / ys)

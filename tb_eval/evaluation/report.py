@@ -381,7 +381,7 @@ def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
     calib, ece = top_label_ece(S, y, w)
     curves["calibration"]["top_label"] = {"uniform": calib}
     col.put("ece", ece, "no samples")
-    ks = [k for k in TOP_K if C > k]
+    ks = [k for k in TOP_K if k < C]
     for k, v in K.top_k_accuracy(y, S, ks, w).items():
         col.put(f"top_{k}_accuracy", v, "")
 
