@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from tb_eval.reader import event_files
 
 def _file_bytes(run) -> bytes:
     run.flush()
-    return b"".join(open(path, "rb").read() for path in event_files(run.directory))
+    return b"".join(Path(path).read_bytes() for path in event_files(run.directory))
 
 
 def test_the_issue_example_reads_back_in_azure_shape(tmp_path):

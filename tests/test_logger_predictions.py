@@ -4,6 +4,7 @@ evaluated to the same numbers."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ def test_bad_predictions_raise_and_write_nothing(tmp_path):
     run = tb_eval.start_logging(tmp_path, run_name="r")
     run.log_predictions("val", [0, 1], y_score=[0.2, 0.8], step=3)
     run.flush()
-    before = [open(path, "rb").read() for path in event_files(run.directory)]
+    before = [Path(path).read_bytes() for path in event_files(run.directory)]
     for kwargs, error, message in [
         (dict(y_true=[0, 1], y_score=[0.2]), ValueError, "y_score"),
         (dict(y_true=[0, 1], y_score=[0.2, float("nan")]), ValueError, "y_score"),
@@ -132,7 +133,7 @@ def test_bad_predictions_raise_and_write_nothing(tmp_path):
     ]:
         with pytest.raises(error, match=message):
             run.log_predictions("val", **kwargs)
-    assert [open(path, "rb").read() for path in event_files(run.directory)] == before
+    assert [Path(path).read_bytes() for path in event_files(run.directory)] == before
 
 
 def test_feature_importance_and_confusion_matrix(tmp_path):
