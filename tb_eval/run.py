@@ -187,6 +187,7 @@ class Run:
         self._last_step: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
         self._scalar_encoders: dict[str, ScalarEncoder] = {}
+        self._prediction_tasks: dict[str, str] = {}
         self._session_started = False
         self._warned_late_params = False
         os.makedirs(directory, exist_ok=True)
@@ -525,10 +526,18 @@ class Run:
         with self._lock:
             self._check_open()
             self._claim(name, "predictions")
+            first_task = self._prediction_tasks.setdefault(name, prepared.task)
+            if prepared.task != first_task:
+                raise ValueError(
+                    f"task: {name!r} holds {first_task} predictions in this run, these are "
+                    f"{prepared.task}; log them under another name"
+                )
             tag = common.our_tag(predictions.KIND, name)
             step = self._next_step(tag, step, name)
             blob = common.string_tensor(np.array([payload], dtype=object))
-            metadata = self._metadata_if_first(tag, predictions.predictions_metadata)
+            metadata = self._metadata_if_first(
+                tag, lambda: predictions.predictions_metadata(prepared.task)
+            )
             self._emit(tag, step, [common.summary_value(tag, blob, metadata)])
 
     def log_feature_importance(

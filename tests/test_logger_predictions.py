@@ -3,6 +3,7 @@ evaluated to the same numbers."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -201,3 +202,17 @@ def test_bad_importances_and_matrices(tmp_path, call, error, message):
         call(run)
     run.complete()
     assert read_run(run.directory).documents == {}
+
+
+def test_a_name_keeps_its_task_and_the_task_is_in_the_metadata(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    run = tb_eval.start_logging(tmp_path, run_name="r")
+    run.log_predictions("val", [0, 1], y_score=[0.2, 0.8])
+    with pytest.raises(ValueError, match="task: 'val' holds binary predictions"):
+        run.log_predictions("val", [0.5, 1.5], y_pred=[0.4, 1.2], task="regression")
+    run.complete()
+    accumulator = EventAccumulator(run.directory)
+    accumulator.Reload()
+    content = accumulator.SummaryMetadata("tb_eval/predictions/val").plugin_data.content
+    assert json.loads(content) == {"kind": "predictions", "version": 1, "task": "binary"}

@@ -33,10 +33,13 @@ def split_our_tag(tag: str) -> tuple[str, str] | None:
     return (kind, name) if sep else (kind, "")
 
 
-def our_metadata(kind: str, data_class: int, description: str = "") -> summary_pb2.SummaryMetadata:
-    """Metadata for one of our records. ``content`` holds only what never changes per tag:
-    TensorBoard keeps the first metadata it sees for a tag and ignores later ones."""
-    content = json.dumps({"kind": kind, "version": FORMAT_VERSION}).encode()
+def our_metadata(
+    kind: str, data_class: int, description: str = "", **fixed: Any
+) -> summary_pb2.SummaryMetadata:
+    """Metadata for one of our records. ``content`` holds only what never changes per tag
+    (``kind``, ``version`` and the ``fixed`` facts): TensorBoard keeps the first metadata it
+    sees for a tag and ignores later ones."""
+    content = json.dumps({"kind": kind, "version": FORMAT_VERSION, **fixed}).encode()
     return summary_pb2.SummaryMetadata(
         plugin_data=summary_pb2.SummaryMetadata.PluginData(
             plugin_name=PLUGIN_NAME, content=content

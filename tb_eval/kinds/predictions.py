@@ -103,8 +103,10 @@ def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
     return {"labels": labels, "matrix": values}
 
 
-def predictions_metadata():
-    return our_metadata(KIND, DATA_CLASS_BLOB_SEQUENCE)
+def predictions_metadata(task: str):
+    """The task never changes for a name (``Run`` enforces it), so listings can show it without
+    reading any blob."""
+    return our_metadata(KIND, DATA_CLASS_BLOB_SEQUENCE, task=task)
 
 
 def importance_metadata():
