@@ -80,7 +80,9 @@ def balanced_accuracy(cm: np.ndarray) -> float:
 
 
 def matthews_corrcoef(cm: np.ndarray) -> float:
-    """Multiclass Matthews correlation (Gorodkin's R_K); 0 when a marginal is constant."""
+    """Multiclass Matthews correlation (Gorodkin's R_K); 0 when y_true or the predictions
+    hold a single class, like scikit-learn (detected exactly, so weighted inputs cannot hit
+    the NaN that floating-point cancellation gives scikit-learn there)."""
     t = cm.sum(axis=1)
     p = cm.sum(axis=0)
     n = cm.sum()
@@ -88,7 +90,7 @@ def matthews_corrcoef(cm: np.ndarray) -> float:
     cov_tp = correct * n - np.dot(t, p)
     cov_pp = n * n - np.dot(p, p)
     cov_tt = n * n - np.dot(t, t)
-    if cov_pp * cov_tt == 0:
+    if (p > 0).sum() <= 1 or (t > 0).sum() <= 1 or cov_pp * cov_tt <= 0:
         return 0.0
     return float(cov_tp / np.sqrt(cov_tt * cov_pp))
 

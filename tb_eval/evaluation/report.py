@@ -318,7 +318,7 @@ def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
 def _common_cm_metrics(col: _Collector, cm: np.ndarray) -> None:
     col.put("accuracy", np.trace(cm) / cm.sum(), "no samples")
     col.put("balanced_accuracy", K.balanced_accuracy(cm), "no samples")
-    col.put("matthews_corrcoef", K.matthews_corrcoef(cm), "")
+    col.put("matthews_corrcoef", K.matthews_corrcoef(cm), "y_true or predictions hold one class")
     col.put("cohen_kappa", K.cohen_kappa(cm), "chance agreement is 1 (a single class)")
 
 
