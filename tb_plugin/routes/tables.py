@@ -36,16 +36,25 @@ def _page_index(rows: np.ndarray | None, start: int, stop: int) -> np.ndarray | 
     return slice(start, stop) if rows is None else rows[start:stop]
 
 
-def _csv_cells(column: FrameColumn, index: np.ndarray | slice, escape: bool) -> list[str]:
-    """One column's cells as CSV text: missing empty, bools true/false, floats as Python repr."""
-    cells = column.cells(index)
+def _csv_cells(column: FrameColumn, index: np.ndarray | slice, escape: bool) -> list:
+    """One column's cells for :mod:`csv`: missing as ``None`` (written empty), bools as
+    true/false, numbers as Python writes them (the shortest repr that reads back exactly)."""
+    values = column.values[index]
     if column.type == "bool":
-        return ["" if v is None else ("true" if v else "false") for v in cells]
+        cells = np.where(values, "true", "false").astype(object)
+    elif column.type == "string":
+        cells = values.copy()
+    else:
+        cells = values.astype(object)
+    missing = None if column.missing is None else column.missing[index]
+    if column.type == "number":
+        missing = np.isnan(values) if missing is None else missing | np.isnan(values)
+    if missing is not None and missing.any():
+        cells[missing] = None
+    out = cells.tolist()
     if column.type == "string" and escape:
-        return [
-            "" if v is None else ("'" + v if v.startswith(_FORMULA_STARTS) else v) for v in cells
-        ]
-    return ["" if v is None else str(v) for v in cells]
+        out = ["'" + v if v is not None and v.startswith(_FORMULA_STARTS) else v for v in out]
+    return out
 
 
 def csv_chunks(frame: Frame, rows: np.ndarray | None, escape: bool) -> Iterator[bytes]:
@@ -149,7 +158,11 @@ class TableRoutes:
         view = parse_view(request.args)
         rows = self._services.tables.rows(loaded, view)
         index = slice(None) if rows is None else rows
-        columns = [stats.summarize(column, index) for column in loaded.frame.columns]
+        columns = self._services.cache.get_or_compute(
+            ("summary", loaded.key, view),
+            lambda: [stats.summarize(column, index) for column in loaded.frame.columns],
+            lambda summaries: 1024 * len(summaries),
+        )
         total = loaded.frame.num_rows
         return respond_json(
             request,
