@@ -101,37 +101,42 @@ function parseBound(text: string): number | null {
   return Number.isFinite(value) ? value : null
 }
 
+function boundText(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value)
+}
+
 function RangeFilter({ column, filter, onFilter }: { column: ColumnInfo; filter?: ColumnFilter; onFilter: DataTableProps['onFilter'] }) {
-  const minText = filter?.min ?? null
-  const maxText = filter?.max ?? null
-  const commit = (min: number | null, max: number | null) => {
+  // Both ends are edited together and committed as one filter, so a pending edit of one end is
+  // never overwritten by the other end's commit.
+  const current = `${boundText(filter?.min)}|${boundText(filter?.max)}`
+  const field = useDebounced(current, (text) => {
+    const [minText, maxText] = text.split('|')
     const next: ColumnFilter = {}
+    const min = parseBound(minText)
+    const max = parseBound(maxText)
     if (min !== null) next.min = min
     if (max !== null) next.max = max
     onFilter(column.name, Object.keys(next).length ? next : null)
-  }
-  const min = useDebounced(minText === null ? '' : String(minText), (t) => commit(parseBound(t), maxText))
-  const max = useDebounced(maxText === null ? '' : String(maxText), (t) => commit(minText, parseBound(t)))
+  })
+  const [minText, maxText] = field.text.split('|')
+  const input = (end: 'min' | 'max', value: string, label: string) => (
+    <input
+      class="tbe-input"
+      type="number"
+      placeholder={end}
+      aria-label={`${column.name} ${label}`}
+      value={value}
+      onInput={(e) => {
+        const text = (e.target as HTMLInputElement).value
+        field.setText(end === 'min' ? `${text}|${maxText}` : `${minText}|${text}`)
+      }}
+      onKeyDown={(e) => e.key === 'Enter' && field.flush()}
+    />
+  )
   return (
     <div class="tbe-range">
-      <input
-        class="tbe-input"
-        type="number"
-        placeholder="min"
-        aria-label={`${column.name} minimum`}
-        value={min.text}
-        onInput={(e) => min.setText((e.target as HTMLInputElement).value)}
-        onKeyDown={(e) => e.key === 'Enter' && min.flush()}
-      />
-      <input
-        class="tbe-input"
-        type="number"
-        placeholder="max"
-        aria-label={`${column.name} maximum`}
-        value={max.text}
-        onInput={(e) => max.setText((e.target as HTMLInputElement).value)}
-        onKeyDown={(e) => e.key === 'Enter' && max.flush()}
-      />
+      {input('min', minText, 'minimum')}
+      {input('max', maxText, 'maximum')}
     </div>
   )
 }
