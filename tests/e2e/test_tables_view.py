@@ -7,7 +7,6 @@ Needs the built bundle (``cd frontend && npm ci && npm run build``), the ``playw
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -27,7 +26,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 if not os.path.isfile(BUNDLE):
     pytest.skip(
-        "tb_plugin/static/index.js is missing: build it with `cd frontend && npm ci && npm run build`",
+        "tb_plugin/static/index.js is missing: "
+        "build it with `cd frontend && npm ci && npm run build`",
         allow_module_level=True,
     )
 sync_api = pytest.importorskip(
@@ -95,10 +95,12 @@ def browser() -> Iterator[object]:
 class View:
     """The TensorBoard page with our iframe, and every console error and page error seen."""
 
-    def __init__(self, browser, tb: TensorBoardServer) -> None:
+    def __init__(self, browser, tb: TensorBoardServer, color_scheme: str = "light") -> None:
         self.tb = tb
         self.context = browser.new_context(
-            viewport={"width": 1280, "height": 800}, accept_downloads=True
+            viewport={"width": 1280, "height": 800},
+            accept_downloads=True,
+            color_scheme=color_scheme,
         )
         self.context.add_init_script(ERROR_PROBE)
         self.page = self.context.new_page()
@@ -243,8 +245,9 @@ def test_sort_filter_and_pages(view: View) -> None:
     assert view.ui.locator("thead th[aria-sort='descending']").count() == 1
 
 
-def _parse_metrics_csv(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
+def _read_csv(path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_csv_export_matches_the_logged_table(view: View) -> None:
@@ -256,7 +259,7 @@ def test_csv_export_matches_the_logged_table(view: View) -> None:
         view.ui.get_by_role("link", name="Download CSV").click()
     download = info.value
     assert download.suggested_filename == "metrics.csv"
-    rows = _parse_metrics_csv(open(download.path(), encoding="utf-8").read())
+    rows = _read_csv(download.path())
     assert len(rows) == 30  # the whole selection, not the page shown
     for i, row in enumerate(rows):
         assert int(row["epoch"]) == METRICS["epoch"][i]
@@ -277,7 +280,7 @@ def test_csv_export_matches_the_logged_table(view: View) -> None:
     view.wait_rows(lambda rows: len(rows) == 21 and rows[0][0] == "30")
     with view.page.expect_download() as info:
         view.ui.get_by_role("link", name="Download CSV").click()
-    filtered = _parse_metrics_csv(open(info.value.path(), encoding="utf-8").read())
+    filtered = _read_csv(info.value.path())
     assert [int(r["epoch"]) for r in filtered] == list(range(30, 9, -1))
 
 
@@ -306,7 +309,7 @@ def test_rows_and_lists_are_drawn_as_line_charts(view: View) -> None:
         "recall",
     ]
     view.ui.locator(".tbe-chart canvas").first.wait_for()
-    assert "precision" in view.ui.locator(".tbe-chart-card").inner_text() or True
+    assert "threshold" in view.ui.locator(".tbe-chart-card h3").inner_text()
     # open the log_list series from the sidebar
     view.ui.locator(".tbe-item", has_text="scores").click()
     view.ui.locator(".tbe-title", has_text="scores").wait_for()
@@ -330,3 +333,26 @@ def test_log_row_table_grows_without_a_reload(view: View, served) -> None:
     view.wait_rows(lambda rows: len(rows) == before + 2, timeout=40_000)
     assert view.rows()[-1] == [str(before + 1), str((before + 1) ** 2)]
     assert re.search(r"\d+ rows", view.ui.locator(".tbe-toolbar").inner_text())
+
+
+def test_dark_theme_follows_the_system(served, browser) -> None:
+    tb, _ = served
+    view = View(browser, tb, color_scheme="dark")
+    try:
+        view.open(hash_for(runs=["alpha"], table="pr", source="rows"))
+        view.wait_rows(lambda rows: len(rows) == len(PR_ROWS))
+        assert "tbe-dark" in view.ui.locator(".tbe-root").get_attribute("class")
+        background = view.ui.locator(".tbe-root").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        assert background == "rgb(32, 33, 36)"
+        view.ui.locator(".tbe-chart canvas").first.wait_for()
+        # the theme button cycles auto -> light
+        view.ui.get_by_role("button", name="Theme: auto").click()
+        assert "tbe-dark" not in view.ui.locator(".tbe-root").get_attribute("class")
+        view.ui.get_by_role("button", name="Theme: light").click()
+        mode = "fast" if tb.load_fast else "slow"
+        view.page.screenshot(path=f"/tmp/tb_eval_e2e_dark_{mode}.png")
+        view.check_clean()
+    finally:
+        view.context.close()
