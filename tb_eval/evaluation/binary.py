@@ -56,13 +56,19 @@ def counts_from_sorted_keys(keys: np.ndarray) -> BinaryCounts:
     """Cumulative counts from ascending-sorted packed keys (see :func:`pack_keys`)."""
     desc = keys[::-1]  # a view: descending score order
     n = desc.size
-    cum_pos = np.cumsum(desc & np.uint64(1), dtype=np.int64)
-    vals = desc >> np.uint64(1)
-    # Last index of each run of equal scores (the threshold positions).
-    idx = np.flatnonzero(vals[1:] != vals[:-1])
-    idx = np.append(idx, n - 1)
-    thresholds = vals[idx].view(np.float64)
-    del vals
+    # Last index of each run of equal scores (the threshold positions): keys of equal
+    # scores differ at most in the label bit, so XOR > 1 marks a change of score.
+    mask = np.empty(n, dtype=bool)
+    diff = desc[1:] ^ desc[:-1]
+    np.greater(diff, np.uint64(1), out=mask[:-1])
+    del diff
+    mask[-1] = True
+    idx = np.flatnonzero(mask)
+    del mask
+    thresholds = (desc[idx] >> np.uint64(1)).view(np.float64)
+    # Cumulative positives, read only at the run ends.
+    cum_pos = np.bitwise_and(desc, np.uint64(1))
+    np.cumsum(cum_pos, out=cum_pos)
     tps = cum_pos[idx].astype(np.float64)
     del cum_pos
     fps = (idx + 1).astype(np.float64)

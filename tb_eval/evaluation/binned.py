@@ -38,13 +38,13 @@ def _layout(mantissa_bits: int) -> tuple[int, int]:
 def bin_index(p: np.ndarray, mantissa_bits: int) -> np.ndarray:
     """Bin of each probability, increasing with ``p``; ``2K + 2`` bins in all."""
     offset, k_max = _layout(mantissa_bits)
-    q = np.minimum(p, 1.0 - p)
-    k = (q.view(np.uint64) >> np.uint64(52 - mantissa_bits)).astype(np.int64)
-    np.clip(k - offset, 0, k_max, out=k)
+    q = np.subtract(1.0, p)
+    np.minimum(p, q, out=q)
+    k = (q.view(np.uint64) >> np.uint64(52 - mantissa_bits)).view(np.int64)
+    k -= offset
+    np.clip(k, 0, k_max, out=k)
     # Mirror the upper half; p = 0.5 exactly stays on the low side (q = 0.5 -> k = K).
-    high = p > 0.5
-    k[high] = 2 * k_max + 1 - k[high]
-    return k
+    return np.where(p > 0.5, 2 * k_max + 1 - k, k)
 
 
 def bin_edges(mantissa_bits: int) -> np.ndarray:
@@ -129,7 +129,9 @@ class BinnedSummary:
         counts = np.empty((len(cols), nb, 2))
         for j, (s, pos) in enumerate(cols):
             # One bincount over bin*2 + label fills both columns at once.
-            idx = bin_index(s, mantissa_bits) * 2 + pos
+            idx = bin_index(s, mantissa_bits)
+            idx <<= 1
+            idx |= pos
             counts[j] = np.bincount(idx, weights=w, minlength=2 * nb).reshape(nb, 2)
         return cls(counts, p.labels, p.task, mantissa_bits)
 

@@ -52,7 +52,9 @@ def _float_array(arr: np.ndarray, name: str) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
     out = np.asarray(arr, dtype=np.float64)
-    if not np.isfinite(out).all():
+    # min/max propagate NaN and reveal +-inf without an isfinite() mask pass.
+    lo, hi = out.min(), out.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
         bad = int(np.count_nonzero(~np.isfinite(out)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
     return out
@@ -149,8 +151,18 @@ def _encode(values: np.ndarray, labels: list, name: str) -> np.ndarray:
     return mapping[inverse.reshape(values.shape)]
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; O(n) via bincount for integers of modest range."""
+    if values.dtype.kind in "biu" and values.size:
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo <= 1_000_000:
+            counts = np.bincount((values.astype(np.int64) - lo).ravel(), minlength=hi - lo + 1)
+            return np.flatnonzero(counts) + lo
+    return np.unique(values)
+
+
 def _infer_labels(y_true: np.ndarray, n_classes: int | None, name: str = "y_true") -> list:
-    uniq = np.unique(y_true)
+    uniq = _unique(y_true)
     vals = [_py_label(v) for v in uniq.tolist()]
     is_int = y_true.dtype.kind in "biu" or (
         y_true.dtype.kind == "f" and np.all(uniq == np.round(uniq))
@@ -420,9 +432,8 @@ def _prepare_binary(yt, ys, yp, lab):
             _check_rows_sum_to_one(ys, "y_score", src_dtype)
             ys = ys[:, 1]
         _check_probabilities(ys, "y_score")
-        # +0.0 turns -0.0 into +0.0 so float bits order like values; also forces a fresh
-        # contiguous array that later stages may use as a sort key buffer.
-        score = np.ascontiguousarray(ys) + 0.0
+        # +0.0 turns -0.0 into +0.0 so float bits order like values.
+        score = np.add(ys, 0.0)
     if lab is None:
         lab = _infer_labels(yt if yp is None else np.concatenate([yt, yp]).astype(yt.dtype), None)
         if len(lab) == 1:
