@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +144,18 @@ class DataAccess:
         )
         return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
 
+    def all_blob_steps(self, ctx: Any, eid: str) -> dict[tuple[str, str], list[int]]:
+        """The steps of every blob-sequence series of ours, by (run, tag), in one call (blob
+        references only, no payloads)."""
+        by_run = self._provider.read_blob_sequences(
+            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, downsample=self.downsample
+        )
+        return {
+            (run, tag): sorted(datum.step for datum in data)
+            for run, by_tag in by_run.items()
+            for tag, data in by_tag.items()
+        }
+
     def blob(self, ctx: Any, datum: provider.BlobSequenceDatum, what: str) -> bytes:
         """The first blob of ``datum`` (our one-blob kinds)."""
         if not datum.values:
@@ -197,4 +210,4 @@ class DataAccess:
         location = getattr(metadata, "data_location", "") if metadata is not None else ""
         if not location:
             raise errors.NotFoundError("TensorBoard does not report a log directory")
-        return location
+        return os.path.expanduser(location)

@@ -99,9 +99,11 @@ class TableRoutes:
         ctx, eid = request_context(request)
         data = self._services.data
         tables, lists = [], []
-        for info in data.tags(ctx, eid):
+        infos = data.tags(ctx, eid)
+        blob_steps = data.all_blob_steps(ctx, eid) if any(i.blob for i in infos) else {}
+        for info in infos:
             if info.kind == table.TABLE_KIND and info.blob:
-                steps = [datum.step for datum in data.blob_steps(ctx, eid, info.run, info.tag)]
+                steps = blob_steps.get((info.run, info.tag), [])
                 tables.append(
                     {
                         "run": info.run,
