@@ -109,9 +109,11 @@ def main() -> None:
         compare(
             f"binary report, n={n:.0e}",
             {
-                "sklearn (6 calls)": lambda: sk_binary(y, s),
-                "tb_eval evaluate (full report)": lambda: evaluate(y, s),
-                "tb_eval BinnedSummary": lambda: BinnedSummary.from_predictions(y, s).metrics(),
+                "sklearn (6 calls)": lambda y=y, s=s: sk_binary(y, s),
+                "tb_eval evaluate (full report)": lambda y=y, s=s: evaluate(y, s),
+                "tb_eval BinnedSummary": lambda y=y, s=s: BinnedSummary.from_predictions(
+                    y, s
+                ).metrics(),
             },
             args.repeats if n < 10_000_000 else max(3, args.repeats // 2),
         )
