@@ -410,8 +410,12 @@ class Run:
             )
             self._emit(tag, step, [value_proto])
 
-    def log_row(self, name: str, description: str | None = None, **kwargs: Any) -> None:
-        """Append one row (``column=value`` keywords) to the table ``name``."""
+    def log_row(self, name: str, /, description: str | None = None, **kwargs: Any) -> None:
+        """Append one row (``column=value`` keywords) to the table ``name``.
+
+        ``name`` is positional-only, so a column may be called ``name``; ``description`` is
+        reserved, as in Azure ML.
+        """
         names.check_name(name)
         row = table.normalize_row(kwargs)
         names.check_description(description)

@@ -287,3 +287,9 @@ def test_bad_start_logging_arguments(tmp_path):
     with pytest.raises(TypeError, match="logdir"):
         tb_eval.start_logging(3)
     assert os.listdir(tmp_path) == []
+
+
+def test_log_row_accepts_a_column_called_name(tmp_path):
+    run = tb_eval.start_logging(tmp_path, run_name="r")
+    run.log_row("people", name="Ada", age=36)
+    assert run.get_metrics() == {"people": {"name": ["Ada"], "age": [36]}}
