@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import time
 import urllib.parse
 from collections.abc import Iterator
 
@@ -356,3 +357,14 @@ def test_dark_theme_follows_the_system(served, browser) -> None:
         view.check_clean()
     finally:
         view.context.close()
+
+
+def test_tensorboard_reload_button_refreshes_the_view(view: View) -> None:
+    """TensorBoard's reload reaches the iframe only through the IPC DataReloaded message."""
+    view.open(hash_for(runs=["alpha"], table="pr", source="rows"))
+    view.wait_rows(lambda rows: len(rows) == len(PR_ROWS))
+    view.page.wait_for_timeout(1000)
+    started = time.monotonic()
+    with view.page.expect_request(lambda r: "/data/plugin/tb_eval/table?" in r.url, timeout=8000):
+        view.page.locator("button.reload-button").click()
+    assert time.monotonic() - started < 5  # not the 10 s poll

@@ -69,7 +69,9 @@ export function boot(container: HTMLElement, options: BootOptions = {}) {
   const pollMs = options.pollMs ?? POLL_MS
   if (pollMs > 0) {
     const timer = setInterval(() => {
-      if (!document.hidden) shell.refresh()
+      // TensorBoard hides the iframe of an inactive tab with CSS: it then has no size.
+      const shown = !document.hidden && (window.innerWidth > 0 || window.innerHeight > 0)
+      if (shown) shell.refresh()
     }, pollMs)
     stops.push(() => clearInterval(timer))
   }

@@ -188,7 +188,7 @@ export function DataTable(props: DataTableProps) {
   const numericClass = (c?: ColumnInfo) => (c && isNumericType(c.type) ? 'tbe-num' : undefined)
   return (
     <div class="tbe-grid-wrap">
-      <table class="tbe-grid" aria-rowcount={rowCount + 3}>
+      <table class="tbe-grid">
         <thead>
           <tr class="tbe-head-names">
             <th class="tbe-rownum" scope="col">
