@@ -1,0 +1,167 @@
+"""``/evaluations``, ``/evaluation``, ``/evaluation/thresholds``, ``/evaluation/trend``,
+``/evaluation/compare``, ``/importance`` and ``/confusion``.
+
+Reports are computed from the logged predictions by :mod:`tb_eval.evaluation` on first request
+and cached (see :mod:`tb_plugin.evaluation_store`). Documented in ``docs/http_api.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tensorboard import errors
+from tensorboard.backend import http_util
+from tensorboard.data import provider
+from werkzeug import wrappers
+
+from tb_eval.kinds import predictions
+from tb_plugin.evaluation_store import (
+    DEFAULT_THRESHOLD_POINTS,
+    MAX_POINTS,
+    MIN_POINTS,
+    EvaluationStore,
+    parse_json_document,
+    summary_curves,
+    to_json_bytes,
+)
+from tb_plugin.http import JSON, respond_json, route
+from tb_plugin.query import integer, single
+from tb_plugin.routes.runs import describe_run
+from tb_plugin.services import Services, request_context
+
+
+def _points(request: wrappers.Request, name: str, default: int | None) -> int | None:
+    """An integer parameter within [MIN_POINTS, MAX_POINTS]."""
+    value = integer(request.args, name, default, minimum=MIN_POINTS)
+    if value is not None and value > MAX_POINTS:
+        raise errors.InvalidArgumentError(f"parameter {name!r}: {value} is above {MAX_POINTS}")
+    return value
+
+
+def _run_name_step(request: wrappers.Request) -> tuple[str, str, int | None]:
+    return (
+        single(request.args, "run", required=True),
+        single(request.args, "name", required=True),
+        integer(request.args, "step", None),
+    )
+
+
+class EvaluationRoutes:
+    """Evaluation reports computed from logged predictions, and logged importances and
+    confusion matrices."""
+
+    def __init__(self, services: Services, data_provider: provider.DataProvider) -> None:
+        self._services = services
+        self.store = EvaluationStore(data_provider, services.cache, services.data.downsample)
+
+    def routes(self) -> dict[str, Callable]:
+        return {
+            "/evaluations": self._evaluations,
+            "/evaluation": self._evaluation,
+            "/evaluation/thresholds": self._thresholds,
+            "/evaluation/trend": self._trend,
+            "/evaluation/compare": self._compare,
+            "/importance": self._importance,
+            "/confusion": self._confusion,
+        }
+
+    @route
+    def _evaluations(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        return respond_json(request, self.store.listing(ctx, eid))
+
+    @route
+    def _evaluation(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        run, name, step = _run_name_step(request)
+        max_points = _points(request, "max_points", None)
+        series = self.store.series(ctx, eid, run, name)
+        _, body = self.store.report(ctx, eid, series, series.at(step), max_points)
+        return http_util.Respond(request, body, JSON)
+
+    @route
+    def _thresholds(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        run, name, step = _run_name_step(request)
+        label = single(request.args, "class")
+        points = _points(request, "points", DEFAULT_THRESHOLD_POINTS)
+        series = self.store.series(ctx, eid, run, name)
+        table = self.store.thresholds(ctx, eid, series, series.at(step), label, points)
+        return http_util.Respond(request, to_json_bytes(table), JSON)
+
+    @route
+    def _trend(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        run = single(request.args, "run", required=True)
+        name = single(request.args, "name", required=True)
+        series = self.store.series(ctx, eid, run, name)
+        return http_util.Respond(request, to_json_bytes(self.store.trend(ctx, eid, series)), JSON)
+
+    @route
+    def _compare(self, request: wrappers.Request) -> wrappers.Response:
+        ctx, eid = request_context(request)
+        runs = list(dict.fromkeys(request.args.getlist("run")))
+        if not runs or any(run == "" for run in runs):
+            raise errors.InvalidArgumentError("missing parameter 'run'")
+        name = single(request.args, "name", required=True)
+        step = integer(request.args, "step", None)
+        max_points = _points(request, "max_points", None)
+        entries: list[dict[str, Any]] = []
+        for run in runs:
+            try:
+                series = self.store.series(ctx, eid, run, name)
+                datum = series.at(step)
+            except errors.NotFoundError:
+                continue
+            report, _ = self.store.report(ctx, eid, series, datum, max_points)
+            try:
+                record = self._services.data.run_record(ctx, eid, run)
+            except errors.NotFoundError:
+                record = None
+            described = describe_run(run, record)
+            entries.append(
+                {
+                    "run": run,
+                    "step": datum.step,
+                    "task": report["task"],
+                    "labels": report["labels"],
+                    "n_samples": report["n_samples"],
+                    "params": described["params"],
+                    "tags": described["tags"],
+                    "status": described["status"],
+                    "metrics": report["metrics"],
+                    "curves": summary_curves(report["task"], report["curves"], report["labels"]),
+                }
+            )
+        if not entries:
+            at = "" if step is None else f" at step {step}"
+            raise errors.NotFoundError(f"no evaluation {name!r}{at} in run(s) {', '.join(runs)}")
+        document = {"name": name, "runs": entries}
+        return http_util.Respond(request, to_json_bytes(document), JSON)
+
+    def _document(
+        self, request: wrappers.Request, kind: str
+    ) -> tuple[str, str, Any, list[int], str]:
+        ctx, eid = request_context(request)
+        run, name, step = _run_name_step(request)
+        data = self.store.documents(ctx, eid, run, kind, name)
+        what = f"run {run!r}: {kind} {name!r}"
+        datum = self.store.pick(data, step, what)
+        return run, name, datum, [d.step for d in data], what
+
+    @route
+    def _importance(self, request: wrappers.Request) -> wrappers.Response:
+        run, name, datum, steps, what = self._document(request, predictions.IMPORTANCE_KIND)
+        document = parse_json_document(datum, what)
+        body = {"run": run, "name": name, "step": datum.step, "steps": steps}
+        body.update(self.store.importance(document, f"{what} step {datum.step}"))
+        return respond_json(request, body)
+
+    @route
+    def _confusion(self, request: wrappers.Request) -> wrappers.Response:
+        run, name, datum, steps, what = self._document(request, predictions.CONFUSION_KIND)
+        document = parse_json_document(datum, what)
+        body = {"run": run, "name": name, "step": datum.step, "steps": steps}
+        body.update(self.store.confusion(document, f"{what} step {datum.step}"))
+        return respond_json(request, body)
