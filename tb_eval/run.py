@@ -247,6 +247,18 @@ class Run:
         )
         self._last_step[tag] = step
 
+    def _log_own(
+        self, name: str, kind: str, step: int | None, tensor, make_metadata: Callable
+    ) -> None:
+        """Log one record of one of our kinds at tag ``tb_eval/<kind>/<name>``."""
+        with self._lock:
+            self._check_open()
+            self._claim(name, kind)
+            tag = common.our_tag(kind, name)
+            step = self._next_step(tag, step, name)
+            metadata = self._metadata_if_first(tag, make_metadata)
+            self._emit(tag, step, [common.summary_value(tag, tensor, metadata)])
+
     def _metadata_if_first(self, tag: str, make_metadata) -> Any:
         return make_metadata() if self._writer.first_in_file(tag) else None
 
@@ -419,15 +431,7 @@ class Run:
         names.check_name(name)
         row = table.normalize_row(kwargs)
         names.check_description(description)
-        with self._lock:
-            self._check_open()
-            self._claim(name, "row")
-            tag = common.our_tag(table.ROW_KIND, name)
-            step = self._next_step(tag, None, name)
-            value_proto = common.summary_value(
-                tag, common.json_tensor(row), self._metadata_if_first(tag, table.row_metadata)
-            )
-            self._emit(tag, step, [value_proto])
+        self._log_own(name, table.ROW_KIND, None, common.json_tensor(row), table.row_metadata)
 
     def log_table(
         self, name: str, value: Any, description: str | None = None, *, step: int | None = None
@@ -571,15 +575,13 @@ class Run:
             for label, row in per_class.items():
                 classes[str(label)] = _finite_vector(row, f"per_class[{label!r}]", len(features))
         document = {"features": features, "importances": values, "per_class": classes}
-        with self._lock:
-            self._check_open()
-            self._claim(name, "importance")
-            tag = common.our_tag(predictions.IMPORTANCE_KIND, name)
-            step = self._next_step(tag, step, name)
-            metadata = self._metadata_if_first(tag, predictions.importance_metadata)
-            self._emit(
-                tag, step, [common.summary_value(tag, common.json_tensor(document), metadata)]
-            )
+        self._log_own(
+            name,
+            predictions.IMPORTANCE_KIND,
+            step,
+            common.json_tensor(document),
+            predictions.importance_metadata,
+        )
 
     def log_confusion_matrix(
         self,
@@ -593,15 +595,13 @@ class Run:
 
         names.check_name(name)
         document = predictions.check_confusion_matrix(matrix, labels)
-        with self._lock:
-            self._check_open()
-            self._claim(name, "confusion")
-            tag = common.our_tag(predictions.CONFUSION_KIND, name)
-            step = self._next_step(tag, step, name)
-            metadata = self._metadata_if_first(tag, predictions.confusion_metadata)
-            self._emit(
-                tag, step, [common.summary_value(tag, common.json_tensor(document), metadata)]
-            )
+        self._log_own(
+            name,
+            predictions.CONFUSION_KIND,
+            step,
+            common.json_tensor(document),
+            predictions.confusion_metadata,
+        )
 
     def get_predictions(self, name: str, step: int | None = None):
         """The predictions logged under ``name`` (the last step unless ``step`` is given), read

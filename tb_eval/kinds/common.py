@@ -49,6 +49,19 @@ def our_metadata(
     )
 
 
+def builtin_metadata(
+    plugin_name: str, content: bytes, data_class: int, description: str = ""
+) -> summary_pb2.SummaryMetadata:
+    """Metadata for one of TensorBoard's own dashboards, with an explicit data class."""
+    return summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(
+            plugin_name=plugin_name, content=content
+        ),
+        summary_description=description,
+        data_class=data_class,
+    )
+
+
 def parse_content(content: bytes) -> dict[str, Any]:
     """Decode our ``plugin_data.content``; ``{}`` for anything unreadable."""
     try:

@@ -10,20 +10,15 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.image import plugin_data_pb2
 
-from tb_eval.kinds.common import string_tensor, summary_value
+from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value
 
 PLUGIN_NAME = "images"
 
 
 def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
     """Image metadata with an explicit data class."""
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=plugin_data_pb2.ImagePluginData().SerializeToString()
-        ),
-        summary_description=description,
-        data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
-    )
+    content = plugin_data_pb2.ImagePluginData().SerializeToString()
+    return builtin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_BLOB_SEQUENCE, description)
 
 
 def _array_to_hwc(image: np.ndarray) -> np.ndarray:

@@ -11,18 +11,15 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.scalar import plugin_data_pb2
 
+from tb_eval.kinds.common import builtin_metadata
+
 PLUGIN_NAME = "scalars"
 
 
 def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
     """Scalar metadata with an explicit data class."""
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=plugin_data_pb2.ScalarPluginData().SerializeToString()
-        ),
-        summary_description=description,
-        data_class=summary_pb2.DATA_CLASS_SCALAR,
-    )
+    content = plugin_data_pb2.ScalarPluginData().SerializeToString()
+    return builtin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_SCALAR, description)
 
 
 def shortest_float32(values: np.ndarray) -> list[float]:

@@ -12,7 +12,7 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.text import plugin_data_pb2
 
-from tb_eval.kinds.common import string_tensor, summary_value
+from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value
 
 PLUGIN_NAME = "text"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -20,13 +20,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
     """Text metadata with an explicit data class."""
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=plugin_data_pb2.TextPluginData().SerializeToString()
-        ),
-        summary_description=description,
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    content = plugin_data_pb2.TextPluginData().SerializeToString()
+    return builtin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_TENSOR, description)
 
 
 def escape_markdown(text: str) -> str:
