@@ -9,24 +9,94 @@ item (order-preserving float bits << 1 | label) instead of argsort + gathers, wh
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
-__all__ = ["BinaryCounts", "binary_counts", "counts_from_sorted_keys", "pack_keys"]
+__all__ = [
+    "BinaryCounts",
+    "binary_counts",
+    "counts_from_keys",
+    "counts_from_sorted_keys",
+    "key_scores",
+    "pack_keys",
+    "sorted_keys",
+]
 
 
-@dataclasses.dataclass(frozen=True)
 class BinaryCounts:
     """Cumulative (weighted) counts at each distinct threshold, in decreasing threshold order.
 
     ``tps[i]`` / ``fps[i]`` are the positive / negative weight with ``score >= thresholds[i]``;
-    ``tps[-1]`` and ``fps[-1]`` are the class totals.
+    ``tps[-1]`` and ``fps[-1]`` are the class totals. Unweighted counts are exact int64.
+
+    Counts built by :func:`binary_counts` without weights also keep the sorted keys
+    (``keys``, see :func:`sorted_keys`) and the last item of each threshold run (``ends``),
+    so the full ``thresholds`` array is only materialised when asked for; item-level
+    queries (:meth:`items_ge`) and :meth:`thresholds_at` read the keys directly.
     """
 
-    thresholds: np.ndarray
-    tps: np.ndarray
-    fps: np.ndarray
+    __slots__ = ("_thresholds", "tps", "fps", "keys", "ends")
+
+    def __init__(
+        self,
+        thresholds: np.ndarray | None,
+        tps: np.ndarray,
+        fps: np.ndarray,
+        keys: np.ndarray | None = None,
+        ends: np.ndarray | None = None,
+    ) -> None:
+        self._thresholds = thresholds
+        self.tps = tps
+        self.fps = fps
+        self.keys = keys
+        self.ends = ends
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """Distinct scores, decreasing (float64)."""
+        if self._thresholds is None:
+            self._thresholds = self.thresholds_at(None)
+        return self._thresholds
+
+    @property
+    def exact(self) -> bool:
+        """True for unweighted integer counts."""
+        return self.tps.dtype.kind in "iu"
+
+    def thresholds_at(self, idx) -> np.ndarray:
+        """``thresholds[idx]`` (float64) without materialising every threshold."""
+        if self._thresholds is not None:
+            return self._thresholds if idx is None else self._thresholds[idx]
+        k = self.keys[self.ends if idx is None else self.ends[idx]]
+        return key_scores(k).astype(np.float64)
+
+    def items_ge(self, t: float, strict: bool = False) -> int:
+        """Number of items with ``score >= t`` (``> t`` if ``strict``); needs ``keys``."""
+        fdt = _SCORE_DTYPE[self.keys.dtype.type]
+        n = self.keys.size
+        if t <= 0 and not strict or t < 0:
+            return n
+        # The smallest representable score that passes, compared in float64.
+        f = fdt(t)
+        if float(f) < t or (strict and float(f) == t):
+            f = np.nextafter(f, fdt(np.inf))
+        if not np.isfinite(f):
+            return 0
+        udt = self.keys.dtype.type
+        target = ~(np.array(f, dtype=fdt).view(udt) << udt(1))
+        return int(np.searchsorted(self.keys, target, side="right"))
+
+    def groups_for_items(self, m: int) -> int:
+        """Number of threshold runs covering the first ``m`` items (a run boundary)."""
+        if m <= 0:
+            return 0
+        return int(np.searchsorted(self.ends, m - 1)) + 1
+
+    def groups_ge(self, t: float, strict: bool = False) -> int:
+        """Number of distinct thresholds ``>= t`` (``> t`` if ``strict``)."""
+        if self.keys is not None:
+            return self.groups_for_items(self.items_ge(t, strict))
+        thr = self.thresholds[::-1]
+        return thr.size - int(np.searchsorted(thr, t, side="right" if strict else "left"))
 
     @property
     def pos(self) -> float:
@@ -39,12 +109,64 @@ class BinaryCounts:
         return float(self.fps[-1]) if self.fps.size else 0.0
 
 
+_SCORE_DTYPE = {np.uint32: np.float32, np.uint64: np.float64}
+_KEY_DTYPE = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
+
+
+def key_scores(keys: np.ndarray) -> np.ndarray:
+    """Scores (float32 or float64, as sorted) of keys made by :func:`sorted_keys`."""
+    udt = keys.dtype.type
+    return (~keys >> udt(1)).view(_SCORE_DTYPE[udt])
+
+
+def sorted_keys(positive: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Sort items by decreasing score with one key per item, no argsort or gather.
+
+    The key is ``~((float bits << 1) | label)``: for non-negative IEEE floats the bit
+    pattern orders like the value (``-0.0`` shifts to the same key as ``+0.0``), and the
+    complement turns numpy's ascending sort into decreasing-score order. float32 scores
+    get uint32 keys (half the memory and ~1.6x faster to sort than uint64).
+    """
+    score = np.ascontiguousarray(score)
+    if score.dtype not in _KEY_DTYPE:
+        score = score.astype(np.float64)
+    udt = _KEY_DTYPE[score.dtype]
+    keys = np.left_shift(score.view(udt), udt(1))
+    if positive.dtype != np.bool_:
+        positive = positive.astype(bool)
+    keys |= positive
+    np.invert(keys, out=keys)
+    keys.sort()
+    return keys
+
+
+def counts_from_keys(keys: np.ndarray) -> BinaryCounts:
+    """Exact int64 counts from keys sorted by :func:`sorted_keys`."""
+    n = keys.size
+    udt = keys.dtype.type
+    mask = np.empty(n, dtype=bool)
+    diff = keys[1:] ^ keys[:-1]
+    np.greater(diff, udt(1), out=mask[:-1])
+    del diff
+    mask[-1] = True
+    ends = np.flatnonzero(mask)
+    del mask
+    # Low key bit = 1 for negatives (complemented label): its running sum is the FP count.
+    neg = np.bitwise_and(keys, udt(1))
+    np.cumsum(neg, out=neg)
+    fps = neg[ends].astype(np.int64)
+    del neg
+    tps = ends + 1
+    tps -= fps
+    return BinaryCounts(None, tps, fps, keys, ends)
+
+
 def pack_keys(score: np.ndarray, positive: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Pack non-negative float64 scores and 0/1 labels into sortable uint64 keys.
 
     For non-negative IEEE doubles the bit pattern orders like the value; the sign bit is
     always 0 (and ``-0.0`` shifts to the same key as ``+0.0``), so shifting left by one
-    loses nothing and leaves the low bit free for the label.
+    loses nothing and leaves the low bit free for the label. Ascending order (multiclass).
     """
     bits = score.view(np.uint64)
     out = np.left_shift(bits, np.uint64(1), out=out)
@@ -86,7 +208,7 @@ def binary_counts(
     positive : numpy.ndarray
         Boolean (or 0/1 integer) array, True for the positive class.
     score : numpy.ndarray
-        Non-negative float64 scores (probabilities).
+        Non-negative float32 or float64 scores (probabilities).
     sample_weight : numpy.ndarray, optional
         Non-negative weights; zero-weight samples are dropped (as scikit-learn does), so
         they create no thresholds.
@@ -94,16 +216,15 @@ def binary_counts(
     Returns
     -------
     BinaryCounts
+        Unweighted: exact int64 counts that keep the sorted keys; weighted: float64.
     """
     if sample_weight is None:
-        keys = pack_keys(score, positive)
-        keys.sort()
-        return counts_from_sorted_keys(keys)
+        return counts_from_keys(sorted_keys(positive, score))
     nz = sample_weight != 0
     if not nz.all():
         positive, score, sample_weight = positive[nz], score[nz], sample_weight[nz]
     order = np.argsort(score)[::-1]
-    s = score[order]
+    s = score[order].astype(np.float64, copy=False)
     w = sample_weight[order]
     pos = positive[order].astype(bool, copy=False)
     tp_w = np.cumsum(np.where(pos, w, 0.0))
@@ -112,24 +233,44 @@ def binary_counts(
     return BinaryCounts(s[idx], tp_w[idx], fp_w[idx])
 
 
+def _dot(a: np.ndarray, b: np.ndarray):
+    # einsum's own SIMD loop: np.dot goes to a threaded BLAS that is slow on busy machines,
+    # and integer inputs stay exact int64.
+    return np.einsum("i,i->", a, b)
+
+
 # --------------------------------------------------------------------------------------
 # Exact areas and statistics, computed from the counts without building curve arrays.
 
 
 def roc_auc(c: BinaryCounts) -> float:
-    """Trapezoidal area under the ROC curve (nan if a class has no weight)."""
+    """Trapezoidal area under the ROC curve (nan if a class has no weight).
+
+    Unweighted counts use exact integer arithmetic: twice the area times ``P * N`` is
+    ``sum dfp * (tp_prev + tp) = 2 * sum dfp * tp - sum dfp * dtp``.
+    """
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan")
+    if c.exact:
+        dfps = np.diff(c.fps, prepend=0)
+        twice = 2 * int(_dot(dfps, c.tps))
+        dtps = np.diff(c.tps, prepend=0)
+        twice -= int(_dot(dfps, dtps))
+        return float(twice / (2.0 * p * n))
     dfps = np.diff(c.fps, prepend=0.0)
     tsum = c.tps.copy()
     tsum[1:] += c.tps[:-1]
-    return float(np.dot(dfps, tsum) / (2.0 * p * n))
+    return float(_dot(dfps, tsum) / (2.0 * p * n))
 
 
 def precision_at(c: BinaryCounts) -> np.ndarray:
     """Precision at every distinct threshold (the denominators are never zero)."""
-    return c.tps / (c.tps + c.fps)
+    if c.ends is not None:
+        denom = c.ends + 1  # tps + fps, the number of items so far
+    else:
+        denom = c.tps + c.fps
+    return np.divide(c.tps, denom, dtype=np.float64)
 
 
 def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> float:
@@ -139,8 +280,8 @@ def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> f
         return float("nan")
     if precision is None:
         precision = precision_at(c)
-    dtps = np.diff(c.tps, prepend=0.0)
-    return float(max(0.0, np.dot(dtps, precision) / p))
+    dtps = np.diff(c.tps, prepend=0).astype(np.float64, copy=False)
+    return float(max(0.0, _dot(dtps, precision) / p))
 
 
 def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
@@ -148,9 +289,16 @@ def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan"), float("nan")
+    if c.exact:
+        # |tp * N - fp * P| in exact integers, divided once.
+        gap = c.tps * int(c.fps[-1])
+        gap -= c.fps * int(c.tps[-1])
+        np.abs(gap, out=gap)
+        i = int(np.argmax(gap))
+        return float(gap[i] / (p * n)), float(c.thresholds_at(i))
     gap = np.abs(c.tps * (1.0 / p) - c.fps * (1.0 / n))
     i = int(np.argmax(gap))
-    return float(gap[i]), float(c.thresholds[i])
+    return float(gap[i]), float(c.thresholds_at(i))
 
 
 # --------------------------------------------------------------------------------------
@@ -173,7 +321,7 @@ def pr_curve(c: BinaryCounts) -> dict[str, np.ndarray]:
     """Precision-recall points in increasing-threshold order, ending at (recall 0, precision 1)."""
     p = c.pos
     precision = precision_at(c)[::-1]
-    recall = (c.tps / p if p > 0 else np.ones_like(c.tps))[::-1]
+    recall = (c.tps / p if p > 0 else np.ones(c.tps.shape))[::-1]
     return {
         "precision": np.concatenate([precision, [1.0]]),
         "recall": np.concatenate([recall, [0.0]]),
@@ -218,9 +366,9 @@ def gains_lift_curves(c: BinaryCounts) -> tuple[dict, dict]:
 
 def threshold_table(c: BinaryCounts, idx: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Confusion counts and rates at each (selected) distinct threshold ``score >= t``."""
-    thr = c.thresholds if idx is None else c.thresholds[idx]
-    tp = c.tps if idx is None else c.tps[idx]
-    fp = c.fps if idx is None else c.fps[idx]
+    thr = c.thresholds_at(idx)
+    tp = (c.tps if idx is None else c.tps[idx]).astype(np.float64, copy=False)
+    fp = (c.fps if idx is None else c.fps[idx]).astype(np.float64, copy=False)
     p, n = c.pos, c.neg
     fn = p - tp
     tn = n - fp

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .binary import BinaryCounts
+from .binary import BinaryCounts, key_scores
 
 __all__ = ["calibration_from_counts", "calibration_raw", "top_label_ece", "quantile_edges"]
 
@@ -79,6 +79,8 @@ def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict
         Expected calibration error over the uniform bins:
         ``sum_b |sum_{i in b} w_i (y_i - p_i)| / sum_i w_i``.
     """
+    if c.keys is not None:
+        return _calibration_from_keys(c, n_bins)
     # Ascending views of the per-threshold groups.
     thr = c.thresholds[::-1]
     cum_w = (c.tps + c.fps)[::-1]
@@ -109,6 +111,49 @@ def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict
         out[strategy]["bin_edges"] = edges
         if strategy == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total)
+    return out, ece
+
+
+def _calibration_from_keys(c: BinaryCounts, n_bins: int) -> tuple[dict, float]:
+    """Unweighted counts that kept their sorted keys: each bin is a run of sorted items,
+    located by a binary search per edge; only the per-bin score sums touch every item."""
+    keys = c.keys
+    n = keys.size
+    scores = key_scores(keys)  # decreasing; float32 or float64, as given
+    tps = c.tps
+
+    def positives_before(m: int) -> float:
+        g = c.groups_for_items(m)
+        return float(tps[g - 1]) if g else 0.0
+
+    out = {}
+    ece = float("nan")
+    for strategy in ("uniform", "quantile"):
+        if strategy == "uniform":
+            edges = np.linspace(0.0, 1.0, n_bins + 1)
+        else:
+            # np.percentile on the (float64) scores: ascending position j is item n-1-j.
+            virtual = (n - 1) * _percentile_q(n_bins)
+            prev = np.floor(virtual)
+            nxt = np.minimum(prev + 1, n - 1)
+            a = scores[(n - 1 - prev).astype(np.int64)].astype(np.float64)
+            b = scores[(n - 1 - nxt).astype(np.int64)].astype(np.float64)
+            edges = _lerp(a, b, virtual - prev)
+        # Bin k holds edges[k] < v <= edges[k+1] (inner edges only): in decreasing order
+        # it is the item range [bounds[k+1], bounds[k]).
+        bounds = [n] + [c.items_ge(float(e), strict=True) for e in edges[1:-1]] + [0]
+        bin_total = np.empty(n_bins)
+        bin_true = np.empty(n_bins)
+        bin_sum = np.empty(n_bins)
+        for k in range(n_bins):
+            hi, lo = bounds[k], bounds[k + 1]
+            bin_total[k] = hi - lo
+            bin_true[k] = positives_before(hi) - positives_before(lo) if hi > lo else 0.0
+            bin_sum[k] = np.sum(scores[lo:hi], dtype=np.float64) if hi > lo else 0.0
+        out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
+        out[strategy]["bin_edges"] = edges
+        if strategy == "uniform":
+            ece = float(np.abs(bin_true - bin_sum).sum() / n)
     return out, ece
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "cohen_kappa",
     "balanced_accuracy",
     "log_loss",
+    "binary_log_loss_brier",
     "brier_score",
     "top_k_accuracy",
 ]
@@ -109,13 +110,34 @@ def cohen_kappa(cm: np.ndarray) -> float:
 def _wmean(values: np.ndarray, weight: np.ndarray | None) -> float:
     if weight is None:
         return float(values.mean())
-    return float(np.dot(values, weight) / weight.sum())
+    return float(np.einsum("i,i->", values, weight) / weight.sum())
 
 
 def log_loss(p_true_class: np.ndarray, weight: np.ndarray | None) -> float:
     """Mean negative log probability of the true class, clipped to [eps, 1 - eps]."""
     eps = np.finfo(np.float64).eps
     return _wmean(-np.log(np.clip(p_true_class, eps, 1 - eps)), weight)
+
+
+def binary_log_loss_brier(
+    positive: np.ndarray, score: np.ndarray, weight: np.ndarray | None
+) -> tuple[float, float]:
+    """Binary log loss and Brier score in float64 with two n-sized buffers.
+
+    ``brier = mean((s - y)^2)``; ``log_loss = mean(-log(clip(p_true)))`` with
+    ``p_true = s`` for positives and ``1 - s`` for negatives (float32 scores are widened
+    first, so the result equals that of their float64 copy).
+    """
+    d = np.subtract(score, positive, dtype=np.float64)
+    np.multiply(d, d, out=d)
+    brier = _wmean(d, weight)
+    q = d
+    np.subtract(1.0, score, out=q, dtype=np.float64)
+    np.copyto(q, score, where=positive)
+    eps = np.finfo(np.float64).eps
+    np.clip(q, eps, 1 - eps, out=q)
+    np.log(q, out=q)
+    return -_wmean(q, weight), brier
 
 
 def brier_score(

@@ -29,10 +29,17 @@ def select_thresholds(
     budget = max_points - 4  # room for the curves' extra end points
     p = c.pos if c.pos > 0 else 1.0
     n = c.neg if c.neg > 0 else 1.0
-    roc_param = c.fps * (1.0 / n) + c.tps * (1.0 / p)
+    if c.exact:
+        # fpr + tpr scaled by P * N: exact, monotone integers.
+        roc_param = c.fps * int(p)
+        roc_param += c.tps * int(n)
+    else:
+        roc_param = c.fps * (1.0 / n)
+        roc_param += c.tps * (1.0 / p)
     keep = arc_length_indices(roc_param, budget // 2 - 1)
     del roc_param
-    pr_param = np.abs(np.diff(precision, prepend=precision[0]))
+    pr_param = np.diff(precision, prepend=precision[0])
+    np.abs(pr_param, out=pr_param)
     np.cumsum(pr_param, out=pr_param)
     pr_param += c.tps * (1.0 / p)
     keep2 = arc_length_indices(pr_param, budget - budget // 2 - 1)
@@ -75,8 +82,9 @@ def binary_curve_set(
     if keep is None:
         return _exact_set(c, precision, prevalence)
 
-    thr = c.thresholds[keep]
-    tps, fps = c.tps[keep], c.fps[keep]
+    thr = c.thresholds_at(keep)
+    tps = c.tps[keep].astype(np.float64, copy=False)
+    fps = c.fps[keep].astype(np.float64, copy=False)
     prec = precision[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         tpr = tps / p if p > 0 else np.full(tps.shape, np.nan)
@@ -150,7 +158,7 @@ def _reduced_det(c, keep, fpr, tps, thr) -> dict:
     safe = np.where(origin, 0, idx)
     fp_ = np.where(origin, 0.0, c.fps[safe])
     tp_ = np.where(origin, 0.0, c.tps[safe])
-    th_ = np.where(origin, np.inf, c.thresholds[safe])
+    th_ = np.where(origin, np.inf, c.thresholds_at(safe))
     x = fp_ / n if n > 0 else np.full(fp_.shape, np.nan)
     y = (p - tp_) / p if p > 0 else np.full(tp_.shape, np.nan)
     return _curve(

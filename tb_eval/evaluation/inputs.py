@@ -51,12 +51,43 @@ def _float_array(arr: np.ndarray, name: str) -> np.ndarray:
     """Return a float64 copy-or-view, rejecting non-numeric and non-finite values."""
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    out = np.asarray(arr, dtype=np.float64)
-    # min/max propagate NaN and reveal +-inf without an isfinite() mask pass.
-    lo, hi = out.min(), out.max()
+    if arr.dtype.kind == "f":
+        _check_finite(arr, name, arr.min(), arr.max())
+    return np.asarray(arr, dtype=np.float64)
+
+
+def _check_finite(arr: np.ndarray, name: str, lo: Any, hi: Any) -> None:
+    # min/max (on the original dtype) propagate NaN and reveal +-inf without a mask pass.
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        bad = int(np.count_nonzero(~np.isfinite(out)))
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
+
+
+def _probability_vector(arr: np.ndarray, name: str, keep_float32: bool) -> np.ndarray:
+    """Validate 1-D probabilities with one min and one max on the original dtype.
+
+    Returns the input itself when it is float64 (or float32 with ``keep_float32``: every
+    float32 is exact in float64, so results are unchanged), else one converted copy.
+    """
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+    lo, hi = arr.min(), arr.max()
+    if arr.dtype.kind == "f":
+        _check_finite(arr, name, lo, hi)
+    if lo < 0 or hi > 1:
+        raise ValueError(
+            f"{name} must contain probabilities in [0, 1]; found values in "
+            f"[{float(lo):g}, {float(hi):g}]"
+        )
+    if arr.dtype == np.float64 or (keep_float32 and arr.dtype == np.float32):
+        out = arr
+    elif keep_float32 and arr.dtype == np.float16:
+        out = arr.astype(np.float32)
+    else:
+        out = arr.astype(np.float64)
+    if lo == 0 and out.dtype.kind == "f":
+        # -0.0 -> +0.0, only when a zero occurs (copying the caller's array if needed).
+        out = np.add(out, out.dtype.type(0), out=None if out is arr else out)
     return out
 
 
@@ -361,6 +392,23 @@ def prepare(
     >>> p.task, p.labels, p.y_true.tolist()
     ('binary', [0, 1], [0, 1, 1])
     """
+    return _prepare(
+        y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
+    )
+
+
+def _prepare(
+    y_true: Any,
+    y_score: Any = None,
+    y_pred: Any = None,
+    *,
+    labels: Sequence | None = None,
+    task: str | None = None,
+    sample_weight: Any = None,
+    keep_float32: bool = False,
+) -> Prepared:
+    """:func:`prepare`; ``keep_float32`` keeps float32 binary scores as float32 (internal:
+    :func:`evaluate` and :class:`BinnedSummary` sort and bin them without a float64 copy)."""
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
     yt = _squeeze_column(_as_array(y_true, "y_true"))
@@ -414,26 +462,32 @@ def prepare(
         "multilabel": _prepare_multilabel,
         "regression": _prepare_regression,
     }[task]
-    y_true_n, y_score_n, y_pred_n, labels_n = builder(yt, ys, yp, lab)
+    if task == "binary":
+        y_true_n, y_score_n, y_pred_n, labels_n = builder(yt, ys, yp, lab, keep_float32)
+    else:
+        y_true_n, y_score_n, y_pred_n, labels_n = builder(yt, ys, yp, lab)
     return Prepared(task, inferred, y_true_n, y_score_n, y_pred_n, labels_n, sw)
 
 
-def _prepare_binary(yt, ys, yp, lab):
+def _prepare_binary(yt, ys, yp, lab, keep_float32=False):
     if yt.ndim != 1:
         raise ValueError(f"y_true must be 1-D for binary, got shape {yt.shape}")
     score = None
     if ys is not None:
-        src_dtype = ys.dtype
-        ys = _float_array(ys, "y_score")
         if ys.ndim == 2:
+            src_dtype = ys.dtype
+            ys = _float_array(ys, "y_score")
             if ys.shape[1] != 2:
                 raise ValueError(f"y_score for binary must be 1-D or [n, 2], got shape {ys.shape}")
             _check_probabilities(ys, "y_score")
             _check_rows_sum_to_one(ys, "y_score", src_dtype)
             ys = ys[:, 1]
-        _check_probabilities(ys, "y_score")
-        # +0.0 turns -0.0 into +0.0 so float bits order like values.
-        score = np.add(ys, 0.0)
+        score = _probability_vector(ys, "y_score", keep_float32)
+    if yp is None and yt.dtype.kind in "biu" and (lab is None or lab == [0, 1]):
+        # 0/1 integer targets (the common case): one min and one max, no copy, no unique.
+        lo, hi = yt.min(), yt.max()
+        if lo >= 0 and hi <= 1:
+            return yt.astype(np.int64, copy=False), score, None, [0, 1]
     if lab is None:
         lab = _infer_labels(yt if yp is None else np.concatenate([yt, yp]).astype(yt.dtype), None)
         if len(lab) == 1:

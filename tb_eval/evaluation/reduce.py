@@ -25,15 +25,21 @@ __all__ = ["arc_length_indices", "segment_deviation_bound", "exact_deviation"]
 def arc_length_indices(param: np.ndarray, n_buckets: int) -> np.ndarray:
     """Indices where a non-decreasing ``param`` enters a new of ``n_buckets`` equal steps.
 
-    Always includes the first and last index. Returns at most ``n_buckets + 2`` indices.
+    Always includes the first and last index. Returns at most ``n_buckets + 1`` indices.
+    O(n_buckets log n): one binary search per step boundary, no pass over ``param``.
     """
     d = param.size
-    total = float(param[-1] - param[0])
+    first, last = param[0], param[-1]
+    total = float(last - first)
     if d <= 2 or total <= 0 or n_buckets <= 0:
         return np.array([0, d - 1], dtype=np.int64) if d > 1 else np.zeros(1, np.int64)
-    bucket = ((param - param[0]) * (n_buckets / total)).astype(np.int64)
-    idx = np.flatnonzero(bucket[1:] != bucket[:-1]) + 1
-    return np.concatenate([[0], idx, [d - 1]]).astype(np.int64)
+    steps = np.arange(1, n_buckets, dtype=np.float64) * (total / n_buckets)
+    if param.dtype.kind in "iu":
+        targets = np.ceil(steps).astype(param.dtype) + first
+    else:
+        targets = steps + first
+    idx = np.searchsorted(param, targets, side="left")
+    return np.unique(np.concatenate([[0], idx[idx < d], [d - 1]]).astype(np.int64))
 
 
 def _point_segment_distance(px, py, ax, ay, bx, by):

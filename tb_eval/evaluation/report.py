@@ -12,7 +12,7 @@ from . import binary as B
 from . import classification as K
 from .calibration import calibration_from_counts, calibration_raw, top_label_ece
 from .curves import binary_curve_set
-from .inputs import Prepared, prepare
+from .inputs import Prepared, _prepare
 from .regression import regression_curves, regression_metrics
 
 __all__ = ["Report", "evaluate", "evaluate_prepared"]
@@ -133,8 +133,14 @@ def evaluate(
     >>> r.metrics["roc_auc"]
     1.0
     """
-    prepared = prepare(
-        y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
+    prepared = _prepare(
+        y_true,
+        y_score,
+        y_pred,
+        labels=labels,
+        task=task,
+        sample_weight=sample_weight,
+        keep_float32=True,
     )
     return evaluate_prepared(prepared, max_points=max_points)
 
@@ -281,6 +287,10 @@ def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
     key = str(pos_label)
     pos = y == 1
     if s is not None:
+        # Per-item metrics first, so their float64 temporaries are freed before the sort.
+        ll, brier = K.binary_log_loss_brier(pos, s, w)
+        col.put("log_loss", ll, "")
+        col.put("brier_score", brier, "")
         c = B.binary_counts(pos, s, w)
         prec = B.precision_at(c)
         miss = "positive" if c.pos <= 0 else "negative"
@@ -291,18 +301,17 @@ def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         col.put("ks_statistic", ks, why)
         for kind, cur in binary_curve_set(c, max_points, prec).items():
             curves[kind] = {key: cur}
+        del prec
         calib, ece = calibration_from_counts(c)
         curves["calibration"] = {key: calib}
         col.put("ece", ece, "no samples")
-        col.put("log_loss", K.log_loss(np.where(pos, s, 1.0 - s), w), "")
-        col.put("brier_score", K.brier_score(y, s, w, True), "")
     if p.y_pred is not None:
         cm = K.confusion_matrix(y, p.y_pred, 2, w)
     else:
         # score >= 0.5 read off the cumulative counts in O(log n), no extra pass.
-        k = c.thresholds.size - int(np.searchsorted(c.thresholds[::-1], 0.5, side="left"))
-        tp = c.tps[k - 1] if k else 0.0
-        fp = c.fps[k - 1] if k else 0.0
+        k = c.groups_ge(0.5)
+        tp = float(c.tps[k - 1]) if k else 0.0
+        fp = float(c.fps[k - 1]) if k else 0.0
         cm = np.array([[c.neg - fp, fp], [c.pos - tp, tp]])
     curves["confusion_matrix"] = _confusion_curve(cm, p.labels)
     _common_cm_metrics(col, cm)
