@@ -27,7 +27,7 @@ import numpy as np
 from tb_eval import names
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
-from tb_eval.kinds import common, hparams, run_record, scalar, series, table, text
+from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
@@ -173,6 +173,7 @@ class Run:
         params: dict,
         tags: dict,
         flush_secs: float,
+        session_on_first_write: bool = True,
     ) -> None:
         self.directory = directory
         self.experiment = experiment
@@ -191,7 +192,8 @@ class Run:
         self._session_started = False
         self._warned_late_params = False
         os.makedirs(directory, exist_ok=True)
-        self._writer.before_write = _weak_method(self._start_session)
+        if session_on_first_write:
+            self._writer.before_write = _weak_method(self._start_session)
         self._write_run_record()
         _live_runs.add(self)
 
@@ -484,6 +486,27 @@ class Run:
             first = self._writer.first_in_file(name)
             self._emit(name, step, [image_kind.value(name, png, width, height, first, description)])
 
+    def log_histogram(
+        self,
+        name: str,
+        values: Any,
+        step: int | None = None,
+        *,
+        bins: int = histogram.DEFAULT_BINS,
+        description: str | None = None,
+    ) -> None:
+        """Log the distribution of ``values`` (e.g. a layer's weights) to TensorBoard's
+        Histograms and Distributions dashboards."""
+        names.check_name(name)
+        description = names.check_description(description)
+        rows = histogram.buckets(values, bins)
+        with self._lock:
+            self._check_open()
+            self._claim(name, "histogram")
+            step = self._next_step(name, step, name)
+            first = self._writer.first_in_file(name)
+            self._emit(name, step, [histogram.value(name, rows, first, description)])
+
     # ------------------------------------------------------------------ evaluation
     def log_predictions(
         self,
@@ -707,12 +730,13 @@ class Run:
                 return
             if error_details:
                 self._tags["error"] = error_details
-            self._start_session()
+            if self._writer.before_write is not None or self._params or self._tags:
+                self._start_session()
             self._status = status
             self._write_run_record()
-            self._writer.append(
-                encode_event(time.time(), 0, [hparams.end_value(status, time.time())])
-            )
+            if self._session_started:
+                end = hparams.end_value(status, time.time())
+                self._writer.append(encode_event(time.time(), 0, [end]))
         self._writer.close()
 
 

@@ -21,6 +21,7 @@ from tests.tbserver import TensorBoardServer
 RNG = np.random.default_rng(7)
 LOSSES = RNG.normal(size=60).tolist()
 IMAGE = RNG.integers(0, 256, (6, 9, 3), dtype=np.uint8)
+WEIGHTS = RNG.normal(size=500)
 STATUS = {"alpha-0.1": "success", "alpha-0.3": "success", "alpha-1.0": "failure"}
 
 
@@ -40,6 +41,7 @@ def logdir(tmp_path_factory):
         run.log_image("sample", image=IMAGE)
         run.log_image("sample", image=IMAGE[::-1])
         run.log_table("small table", {"k": ["a", "b"], "v": [1.5, 2.5]})
+        run.log_histogram("weights", WEIGHTS * alpha, step=7)
         run.log("mse", alpha * 100)
         if status == "success":
             run.complete()
@@ -135,6 +137,17 @@ def test_images_dashboard_serves_pixel_exact_images(server):
     for entry, expected in zip(entries, (IMAGE, IMAGE[::-1])):
         png = server.get("/data/plugin/images/individualImage?" + entry["query"])
         np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), expected)
+
+
+def test_histograms_dashboard_matches_tensorboards_own_buckets(server):
+    from tensorboard.plugins.histogram import summary_v2 as histogram_summary
+
+    reference = histogram_summary.histogram_pb("weights", WEIGHTS * 0.3).value[0].tensor
+    ((_, step, rows),) = server.get_json(
+        "/data/plugin/histograms/histograms?" + _query(run="sweep/alpha-0.3", tag="weights")
+    )
+    assert step == 7
+    np.testing.assert_allclose(rows, tensor_util.make_ndarray(reference), rtol=1e-12)
 
 
 def test_hparams_dashboard_compares_the_sweep(server):
