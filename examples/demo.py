@@ -8,11 +8,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import classification  # noqa: E402
 import ridge_sweep  # noqa: E402
 
 
 def main(logdir: str) -> None:
     ridge_sweep.main(logdir)
+    classification.main(logdir)
     print(f"demo runs written to {logdir}/; serving them with: tensorboard --logdir {logdir}")
 
 

@@ -24,7 +24,8 @@ ALPHAS = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 def main(logdir: str = "runs") -> None:
-    X, y = load_diabetes(return_X_y=True)
+    data = load_diabetes()
+    X, y, feature_names = data.data, data.target, list(data.feature_names)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
     for alpha in ALPHAS:
         with tb_eval.start_logging(
@@ -34,6 +35,8 @@ def main(logdir: str = "runs") -> None:
             predictions = model.predict(X_test)
             mse = mean_squared_error(y_test, predictions)
             run.log("mse", mse)
+            run.log_predictions("test", y_test, y_pred=predictions, task="regression")
+            run.log_feature_importance("|coefficient|", feature_names, np.abs(model.coef_))
             run.log("r2", model.score(X_test, y_test))
             run.log_list("coefficients", model.coef_)
             for sample_size in (50, 100, 200, len(X_train)):
