@@ -89,7 +89,8 @@ class BinaryCounts:
         """Number of threshold runs covering the first ``m`` items (a run boundary)."""
         if m <= 0:
             return 0
-        return int(np.searchsorted(self.ends, m - 1)) + 1
+        # A scalar of the array's own dtype: a Python int would make numpy cast the array.
+        return int(np.searchsorted(self.ends, self.ends.dtype.type(m - 1))) + 1
 
     def groups_ge(self, t: float, strict: bool = False) -> int:
         """Number of distinct thresholds ``>= t`` (``> t`` if ``strict``)."""
@@ -116,7 +117,9 @@ _KEY_DTYPE = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
 def key_scores(keys: np.ndarray) -> np.ndarray:
     """Scores (float32 or float64, as sorted) of keys made by :func:`sorted_keys`."""
     udt = keys.dtype.type
-    return (~keys >> udt(1)).view(_SCORE_DTYPE[udt])
+    out = np.invert(keys)
+    out >>= udt(1)
+    return out.view(_SCORE_DTYPE[udt])
 
 
 def sorted_keys(positive: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -141,22 +144,27 @@ def sorted_keys(positive: np.ndarray, score: np.ndarray) -> np.ndarray:
 
 
 def counts_from_keys(keys: np.ndarray) -> BinaryCounts:
-    """Exact int64 counts from keys sorted by :func:`sorted_keys`."""
+    """Exact integer counts from keys sorted by :func:`sorted_keys`.
+
+    The counts are int32 below 2**31 items (half the memory of int64; every consumer
+    widens products to int64 or float64), int64 above.
+    """
     n = keys.size
     udt = keys.dtype.type
+    idt = np.int32 if n < 2**31 else np.int64
     mask = np.empty(n, dtype=bool)
     diff = keys[1:] ^ keys[:-1]
     np.greater(diff, udt(1), out=mask[:-1])
     del diff
     mask[-1] = True
-    ends = np.flatnonzero(mask)
+    ends = np.flatnonzero(mask).astype(idt, copy=False)
     del mask
     # Low key bit = 1 for negatives (complemented label): its running sum is the FP count.
     neg = np.bitwise_and(keys, udt(1))
     np.cumsum(neg, out=neg)
-    fps = neg[ends].astype(np.int64)
+    fps = neg[ends].astype(idt, copy=False)
     del neg
-    tps = ends + 1
+    tps = ends + idt(1)
     tps -= fps
     return BinaryCounts(None, tps, fps, keys, ends)
 
@@ -233,10 +241,18 @@ def binary_counts(
     return BinaryCounts(s[idx], tp_w[idx], fp_w[idx])
 
 
-def _dot(a: np.ndarray, b: np.ndarray):
-    # einsum's own SIMD loop: np.dot goes to a threaded BLAS that is slow on busy machines,
-    # and integer inputs stay exact int64.
-    return np.einsum("i,i->", a, b)
+def _dot(a: np.ndarray, b: np.ndarray, dtype=None):
+    # einsum's own SIMD loop: np.dot goes to a threaded BLAS that is slow on busy machines.
+    return np.einsum("i,i->", a, b, dtype=dtype)
+
+
+def _diff0(a: np.ndarray) -> np.ndarray:
+    """``np.diff(a, prepend=0)`` without the concatenated temporary."""
+    out = np.empty_like(a)
+    if a.size:
+        out[0] = a[0]
+        np.subtract(a[1:], a[:-1], out=out[1:])
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -253,10 +269,10 @@ def roc_auc(c: BinaryCounts) -> float:
     if p <= 0 or n <= 0:
         return float("nan")
     if c.exact:
-        dfps = np.diff(c.fps, prepend=0)
-        twice = 2 * int(_dot(dfps, c.tps))
-        dtps = np.diff(c.tps, prepend=0)
-        twice -= int(_dot(dfps, dtps))
+        dfps = _diff0(c.fps)
+        twice = 2 * int(_dot(dfps, c.tps, np.int64))
+        dtps = _diff0(c.tps)
+        twice -= int(_dot(dfps, dtps, np.int64))
         return float(twice / (2.0 * p * n))
     dfps = np.diff(c.fps, prepend=0.0)
     tsum = c.tps.copy()
@@ -267,10 +283,10 @@ def roc_auc(c: BinaryCounts) -> float:
 def precision_at(c: BinaryCounts) -> np.ndarray:
     """Precision at every distinct threshold (the denominators are never zero)."""
     if c.ends is not None:
-        denom = c.ends + 1  # tps + fps, the number of items so far
+        out = np.add(c.ends, 1.0)  # tps + fps, the number of items so far
     else:
-        denom = c.tps + c.fps
-    return np.divide(c.tps, denom, dtype=np.float64)
+        out = np.add(c.tps, c.fps, dtype=np.float64)
+    return np.divide(c.tps, out, out=out)
 
 
 def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> float:
@@ -280,8 +296,8 @@ def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> f
         return float("nan")
     if precision is None:
         precision = precision_at(c)
-    dtps = np.diff(c.tps, prepend=0).astype(np.float64, copy=False)
-    return float(max(0.0, _dot(dtps, precision) / p))
+    dtps = _diff0(c.tps)
+    return float(max(0.0, _dot(dtps, precision, np.float64) / p))
 
 
 def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
@@ -291,8 +307,8 @@ def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
         return float("nan"), float("nan")
     if c.exact:
         # |tp * N - fp * P| in exact integers, divided once.
-        gap = c.tps * int(c.fps[-1])
-        gap -= c.fps * int(c.tps[-1])
+        gap = np.multiply(c.tps, int(c.fps[-1]), dtype=np.int64)
+        gap -= np.multiply(c.fps, int(c.tps[-1]), dtype=np.int64)
         np.abs(gap, out=gap)
         i = int(np.argmax(gap))
         return float(gap[i] / (p * n)), float(c.thresholds_at(i))

@@ -31,14 +31,15 @@ def select_thresholds(
     n = c.neg if c.neg > 0 else 1.0
     if c.exact:
         # fpr + tpr scaled by P * N: exact, monotone integers.
-        roc_param = c.fps * int(p)
-        roc_param += c.tps * int(n)
+        roc_param = np.multiply(c.fps, int(p), dtype=np.int64)
+        roc_param += np.multiply(c.tps, int(n), dtype=np.int64)
     else:
         roc_param = c.fps * (1.0 / n)
         roc_param += c.tps * (1.0 / p)
     keep = arc_length_indices(roc_param, budget // 2 - 1)
     del roc_param
-    pr_param = np.diff(precision, prepend=precision[0])
+    pr_param = B._diff0(precision)
+    pr_param[0] = 0.0
     np.abs(pr_param, out=pr_param)
     np.cumsum(pr_param, out=pr_param)
     pr_param += c.tps * (1.0 / p)
@@ -150,7 +151,7 @@ def _reduced_det(c, keep, fpr, tps, thr) -> dict:
     p, n = c.pos, c.neg
     fps_full = c.fps
     # Indices into the counts; -1 stands for the (0, 0) point at threshold +inf.
-    lo = int(np.searchsorted(fps_full, 0.0, side="right")) - 1
+    lo = int(np.searchsorted(fps_full, fps_full.dtype.type(0), side="right")) - 1
     hi = int(np.searchsorted(c.tps, c.tps[-1]))
     sel = keep[(keep > lo) & (keep < hi)]
     idx = np.unique(np.concatenate([[lo], sel, [hi]])) if hi > lo else np.array([hi])
