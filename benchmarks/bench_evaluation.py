@@ -81,14 +81,16 @@ def compare(title: str, methods: dict, repeats: int, memory: bool = True) -> Non
             times[k].append(time.perf_counter() - t0)
     ref = names[0]
     print(f"\n## {title}")
+    peaks = {k: peak_mb(methods[k]) for k in names} if memory else {}
     for k in names:
-        mem = f"  peak {peak_mb(methods[k]):7.1f} MB" if memory else ""
+        mem = f"  peak {peaks[k]:7.1f} MB" if memory else ""
         print(f"  {k:34s} median {statistics.median(times[k]):8.4f} s{mem}")
     for k in names[1:]:
         ratios = [a / b for a, b in zip(times[ref], times[k])]
+        mem = f"; peak MB {peaks[ref]:.0f} / {peaks[k]:.0f}" if memory else ""
         print(
             f"  ratio {ref} / {k}: {statistics.median(ratios):.1f}x "
-            f"(min {min(ratios):.1f}, max {max(ratios):.1f})"
+            f"(min {min(ratios):.1f}, max {max(ratios):.1f}){mem}"
         )
 
 
@@ -97,7 +99,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="skip n = 1e7")
     ap.add_argument("--sizes", default=None, help="comma-separated binary sizes, e.g. 1e5,1e6")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--multiclass-n", type=float, default=1e6)
+    ap.add_argument("--multiclass-n", type=float, default=1e6, help="0 skips the multiclass case")
     args = ap.parse_args()
     sizes = (
         [int(float(v)) for v in args.sizes.split(",")]
@@ -126,6 +128,8 @@ def main() -> None:
                 kind = "overconfident" if over else "moderate"
                 print(f"  binned error ({kind}): |dAUC| {auc_err:.2e}  |dAP| {ap_err:.2e}")
     n = int(args.multiclass_n)
+    if n <= 0:
+        return
     y, S = multiclass_data(n)
     compare(
         f"10-class one-vs-rest + micro/macro, n={n:.0e}",

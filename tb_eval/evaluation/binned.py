@@ -45,9 +45,7 @@ def bin_index(p: np.ndarray, mantissa_bits: int) -> np.ndarray:
     """
     dtype = np.float32 if p.dtype == np.float32 else np.float64
     p = p.astype(dtype, copy=False)
-    udt, idt, mant = (
-        (np.uint32, np.int32, 23) if dtype == np.float32 else (np.uint64, np.int64, 52)
-    )
+    udt, idt, mant = (np.uint32, np.int32, 23) if dtype == np.float32 else (np.uint64, np.int64, 52)
     offset, k_max = _layout(mantissa_bits, dtype)
     q = np.subtract(dtype(1.0), p)
     np.minimum(p, q, out=q)

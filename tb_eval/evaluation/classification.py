@@ -122,7 +122,7 @@ def log_loss(p_true_class: np.ndarray, weight: np.ndarray | None) -> float:
 def binary_log_loss_brier(
     positive: np.ndarray, score: np.ndarray, weight: np.ndarray | None
 ) -> tuple[float, float]:
-    """Binary log loss and Brier score in float64 with two n-sized buffers.
+    """Binary log loss and Brier score in float64 with one n-sized buffer.
 
     ``brier = mean((s - y)^2)``; ``log_loss = mean(-log(clip(p_true)))`` with
     ``p_true = s`` for positives and ``1 - s`` for negatives (float32 scores are widened
@@ -131,7 +131,7 @@ def binary_log_loss_brier(
     d = np.subtract(score, positive, dtype=np.float64)
     np.multiply(d, d, out=d)
     brier = _wmean(d, weight)
-    q = d
+    q = d  # reused: p_true = 1 - s, then s where positive
     np.subtract(1.0, score, out=q, dtype=np.float64)
     np.copyto(q, score, where=positive)
     eps = np.finfo(np.float64).eps

@@ -392,9 +392,7 @@ def prepare(
     >>> p.task, p.labels, p.y_true.tolist()
     ('binary', [0, 1], [0, 1, 1])
     """
-    return _prepare(
-        y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
-    )
+    return _prepare(y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight)
 
 
 def _prepare(
