@@ -176,3 +176,72 @@ def test_to_dict_is_strict_json():
     back = json.loads(text)
     assert back["curves"]["roc"]["1"]["thresholds"][0] is None  # the +inf point
     assert len(back["curves"]["roc"]["1"]["fpr"]) <= 200
+
+
+@SETTINGS
+@given(binary_problems(weighted=False), st.sampled_from([np.float32, np.float16]))
+def test_float32_scores_match_their_float64_copy(problem, dtype):
+    # float32 scores are sorted as uint32 keys without a float64 copy; every float32 is
+    # exact in float64, so the report must equal that of the widened scores.
+    y, s, _ = problem
+    s32 = (s * 0.999).astype(dtype)
+    s64 = s32.astype(np.float64)
+    a = evaluate(y, s32, max_points=None)
+    b = evaluate(y, s64, max_points=None)
+    assert a.metrics.keys() == b.metrics.keys()
+    for k, v in b.metrics.items():
+        close(a.metrics[k], v)
+    for kind in ("roc", "precision_recall", "det", "cumulative_gains", "lift", "ks"):
+        for col, v in b.curves[kind]["1"].items():
+            np.testing.assert_array_equal(a.curves[kind]["1"][col], v, err_msg=f"{kind}.{col}")
+    for strategy in ("uniform", "quantile"):
+        pt, pp = skc.calibration_curve(y, s64, n_bins=10, strategy=strategy)
+        cur = a.curves["calibration"]["1"][strategy]
+        close(cur["fraction_positive"], pt)
+        close(cur["mean_predicted"], pp)
+    fpr, tpr, thr = M.roc_curve(y, s32, drop_intermediate=False)
+    np.testing.assert_array_equal(a.curves["roc"]["1"]["thresholds"], thr)
+    close(a.metrics["roc_auc"], M.roc_auc_score(y, s32))
+    close(a.metrics["average_precision"], M.average_precision_score(y, s32))
+
+
+def test_float32_edges_zero_and_dtypes():
+    # Scores on the calibration edges and at 0.5 (float32 0.1 != float64 0.1), -0.0,
+    # bool and int8 targets.
+    s = np.array([0.0, -0.0, 0.1, 0.1, 0.2, 0.5, 0.5, 0.7, 0.9, 1.0], np.float32)
+    y = np.array([0, 1, 0, 1, 0, 1, 0, 1, 1, 1], np.int8)
+    r = evaluate(y.astype(bool), s, max_points=None)
+    s64 = s.astype(np.float64) + 0.0
+    cm = M.confusion_matrix(y, (s64 >= 0.5).astype(int))
+    close(r.curves["confusion_matrix"]["matrix"], cm)
+    for strategy in ("uniform", "quantile"):
+        pt, pp = skc.calibration_curve(y, s64, n_bins=10, strategy=strategy)
+        close(r.curves["calibration"]["1"][strategy]["fraction_positive"], pt)
+        close(r.curves["calibration"]["1"][strategy]["mean_predicted"], pp)
+    thr = r.curves["roc"]["1"]["thresholds"]
+    assert not np.signbit(thr[-1]) and thr[-1] == 0.0
+    r2 = evaluate(y, s64)
+    assert r.metrics == r2.metrics
+
+
+def test_prepare_keeps_its_float64_contract():
+    from tb_eval.evaluation import prepare
+
+    s = np.array([0.1, 0.7, 0.6, 0.2], np.float32)
+    p = prepare([0, 1, 1, 0], s)
+    assert p.y_score.dtype == np.float64 and p.y_true.dtype == np.int64
+    np.testing.assert_array_equal(p.y_score, s.astype(np.float64))
+
+
+@SETTINGS
+@given(binary_problems(weighted=True))
+def test_weighted_float32_scores_match_float64(problem):
+    y, s, w = problem
+    s32 = s.astype(np.float32)
+    a = evaluate(y, s32, sample_weight=w, max_points=None)
+    b = evaluate(y, s32.astype(np.float64), sample_weight=w, max_points=None)
+    for k, v in b.metrics.items():
+        close(a.metrics[k], v)
+    np.testing.assert_array_equal(
+        a.curves["roc"]["1"]["thresholds"], b.curves["roc"]["1"]["thresholds"]
+    )

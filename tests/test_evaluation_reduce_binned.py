@@ -117,3 +117,20 @@ def test_feature_importance_sorted():
     assert out["per_class"]["x"] == [2.0, 3.0, 1.0]
     with pytest.raises(ValueError, match="values"):
         feature_importance(["a"], [1.0, 2.0])
+
+
+def test_binned_float32_bins_equal_float64_bins():
+    from tb_eval.evaluation.binned import bin_index
+
+    rng = np.random.default_rng(5)
+    z = rng.normal(0, 12, 200_000)
+    p32 = (1 / (1 + np.exp(-z))).astype(np.float32)
+    p32[:6] = [0.0, 1.0, 0.5, np.nextafter(np.float32(0.5), 1), 1e-30, 1 - 2**-24]
+    for bits in (1, 6, 12, 20):
+        np.testing.assert_array_equal(
+            bin_index(p32, bits), bin_index(p32.astype(np.float64), bits), err_msg=str(bits)
+        )
+    y = (rng.random(z.size) < 0.4).astype(int)
+    a = BinnedSummary.from_predictions(y, p32)
+    b = BinnedSummary.from_predictions(y, p32.astype(np.float64))
+    np.testing.assert_array_equal(a.counts, b.counts)
