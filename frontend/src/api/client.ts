@@ -1,6 +1,16 @@
 // Typed client for the plugin routes. URLs are relative: the iframe's <base href> points them at
 // /data/plugin/tb_eval/, which keeps them working under --path_prefix and /experiment/<id>/.
 import { chartRowsUrl, listUrl, pageUrl, summaryUrl, type TableQuery } from '../model/query'
+import type {
+  CompareResponse,
+  ConfusionResponse,
+  EvaluationReport,
+  EvaluationsResponse,
+  FilesResponse,
+  ImportanceResponse,
+  ThresholdTable,
+  TrendResponse,
+} from './evalTypes'
 import type { ListResponse, RunsResponse, SummaryResponse, TablePage, TablesResponse } from './types'
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
@@ -48,6 +58,30 @@ export interface Api {
   chartRows(query: TableQuery, xColumn: string, limit: number, signal?: AbortSignal): Promise<TablePage>
   summary(query: TableQuery, signal?: AbortSignal): Promise<SummaryResponse>
   list(run: string, name: string, signal?: AbortSignal): Promise<ListResponse>
+  evaluations(signal?: AbortSignal): Promise<EvaluationsResponse>
+  evaluation(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<EvaluationReport>
+  thresholds(run: string, name: string, step: number | null, label: string | null, points: number, signal?: AbortSignal): Promise<ThresholdTable>
+  trend(run: string, name: string, signal?: AbortSignal): Promise<TrendResponse>
+  compare(runs: string[], name: string, step: number | null, signal?: AbortSignal): Promise<CompareResponse>
+  importance(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ImportanceResponse>
+  confusion(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ConfusionResponse>
+  files(run: string, signal?: AbortSignal): Promise<FilesResponse>
+}
+
+/** `path?key=value&...` with repeated keys for lists; null/undefined values are left out. */
+export function routeUrl(path: string, params: Record<string, string | number | null | undefined | (string | number)[]>): string {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item))
+  }
+  const text = query.toString()
+  return text ? `${path}?${text}` : path
+}
+
+/** The download link of one uploaded file. */
+export function fileUrl(run: string, name: string): string {
+  return routeUrl('file', { run, name })
 }
 
 export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, init)): Api {
@@ -63,5 +97,14 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     chartRows: (query, x, limit, signal) => json<TablePage>(chartRowsUrl(query, x, limit), signal),
     summary: (query, signal) => json<SummaryResponse>(summaryUrl(query), signal),
     list: (run, name, signal) => json<ListResponse>(listUrl(run, name), signal),
+    evaluations: (signal) => json<EvaluationsResponse>('evaluations', signal),
+    evaluation: (run, name, step, signal) => json<EvaluationReport>(routeUrl('evaluation', { run, name, step }), signal),
+    thresholds: (run, name, step, label, points, signal) =>
+      json<ThresholdTable>(routeUrl('evaluation/thresholds', { run, name, step, class: label, points }), signal),
+    trend: (run, name, signal) => json<TrendResponse>(routeUrl('evaluation/trend', { run, name }), signal),
+    compare: (runs, name, step, signal) => json<CompareResponse>(routeUrl('evaluation/compare', { run: runs, name, step }), signal),
+    importance: (run, name, step, signal) => json<ImportanceResponse>(routeUrl('importance', { run, name, step }), signal),
+    confusion: (run, name, step, signal) => json<ConfusionResponse>(routeUrl('confusion', { run, name, step }), signal),
+    files: (run, signal) => json<FilesResponse>(routeUrl('files', { run }), signal),
   }
 }

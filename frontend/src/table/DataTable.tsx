@@ -20,6 +20,10 @@ export interface DataTableProps {
   filters: Record<string, ColumnFilter>
   onSort(sort: string | null, order: SortOrder): void
   onFilter(column: string, filter: ColumnFilter | null): void
+  /** Only the sortable header row (no summary and filter rows): small client-side tables. */
+  compact?: boolean
+  /** Accessible name of the table. */
+  label?: string
 }
 
 const TYPE_LABEL: Record<string, string> = { integer: 'int', number: 'float', bool: 'bool', string: 'str' }
@@ -187,8 +191,8 @@ export function DataTable(props: DataTableProps) {
   const headers = grid.getHeaderGroups()[0]?.headers ?? []
   const numericClass = (c?: ColumnInfo) => (c && isNumericType(c.type) ? 'tbe-num' : undefined)
   return (
-    <div class="tbe-grid-wrap">
-      <table class="tbe-grid">
+    <div class={`tbe-grid-wrap${props.compact ? ' tbe-compact' : ''}`}>
+      <table class="tbe-grid" aria-label={props.label}>
         <thead>
           <tr class="tbe-head-names">
             <th class="tbe-rownum" scope="col">
@@ -208,6 +212,7 @@ export function DataTable(props: DataTableProps) {
               )
             })}
           </tr>
+          {props.compact ? null : (
           <tr class="tbe-head-summary">
             <th class="tbe-rownum" />
             {headers.map((header) => (
@@ -216,6 +221,8 @@ export function DataTable(props: DataTableProps) {
               </th>
             ))}
           </tr>
+          )}
+          {props.compact ? null : (
           <tr class="tbe-head-filters">
             <th class="tbe-rownum" />
             {headers.map((header) => {
@@ -231,6 +238,7 @@ export function DataTable(props: DataTableProps) {
               )
             })}
           </tr>
+          )}
         </thead>
         <tbody>
           {grid.getRowModel().rows.map((row, r) => (

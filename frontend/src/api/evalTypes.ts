@@ -1,0 +1,202 @@
+// Shapes of the evaluation routes (tb_plugin/routes/evaluation.py, docs/http_api.md and the
+// curve JSON of docs/evaluation.md). Columns are lists; null stands for a non-finite value.
+
+export type Task = 'binary' | 'multiclass' | 'multilabel' | 'regression'
+export type Num = number | null
+export type Label = string | number | boolean
+
+export interface EvaluationEntry {
+  run: string
+  name: string
+  task: Task | null
+  steps: number[]
+  max_step: number
+}
+export interface DocumentEntry {
+  run: string
+  name: string
+  steps: number[]
+}
+export interface EvaluationsResponse {
+  evaluations: EvaluationEntry[]
+  importances: DocumentEntry[]
+  confusions: DocumentEntry[]
+}
+
+export interface ReducedCurve {
+  max_deviation?: number
+  exact_points?: number
+  n_classes?: number
+}
+export interface RocCurve extends ReducedCurve {
+  fpr: Num[]
+  tpr: Num[]
+  thresholds?: Num[]
+}
+export interface PrCurve extends ReducedCurve {
+  precision: Num[]
+  recall: Num[]
+  thresholds?: Num[]
+}
+export interface DetCurve extends ReducedCurve {
+  fpr: Num[]
+  fnr: Num[]
+  thresholds?: Num[]
+}
+export interface GainsCurve extends ReducedCurve {
+  fraction: Num[]
+  gain: Num[]
+  thresholds?: Num[]
+}
+export interface LiftCurve extends ReducedCurve {
+  fraction: Num[]
+  lift: Num[]
+  thresholds?: Num[]
+}
+export interface KsCurve extends ReducedCurve {
+  thresholds: Num[]
+  tpr: Num[]
+  fpr: Num[]
+}
+export interface CalibrationBins {
+  bin_lower: number[]
+  bin_upper: number[]
+  mean_predicted: Num[]
+  fraction_positive: Num[]
+  count: number[]
+  bin_edges: number[]
+}
+export interface CalibrationCurve {
+  uniform: CalibrationBins
+  quantile?: CalibrationBins
+}
+export interface ConfusionMatrix {
+  labels: Label[]
+  matrix: number[][]
+  normalized_true: number[][]
+  normalized_pred: number[][]
+  normalized_all: number[][]
+}
+export interface PredictedVsTrue {
+  bin_edges: number[]
+  true_mean: Num[]
+  predicted_mean: Num[]
+  predicted_std: Num[]
+  count: number[]
+}
+export interface ResidualHistogram {
+  bin_edges: number[]
+  count: number[]
+}
+export interface ResidualsVsPredicted {
+  bin_edges: number[]
+  residual_mean: Num[]
+  residual_std: Num[]
+  count: number[]
+  sample_predicted?: number[]
+  sample_residual?: number[]
+}
+
+export interface Curves {
+  roc?: Record<string, RocCurve>
+  precision_recall?: Record<string, PrCurve>
+  det?: Record<string, DetCurve>
+  cumulative_gains?: Record<string, GainsCurve>
+  lift?: Record<string, LiftCurve>
+  ks?: Record<string, KsCurve>
+  calibration?: Record<string, CalibrationCurve>
+  /** multiclass/binary: one matrix; multilabel: one 2×2 per label key. */
+  confusion_matrix?: ConfusionMatrix | Record<string, ConfusionMatrix>
+  predicted_vs_true?: PredictedVsTrue
+  residual_histogram?: ResidualHistogram
+  residuals_vs_predicted?: ResidualsVsPredicted
+}
+
+export interface EvaluationReport {
+  run: string
+  name: string
+  step: number
+  steps: number[]
+  task: Task
+  task_inferred?: boolean
+  n_samples: number
+  labels: Label[]
+  metrics: Record<string, number>
+  undefined: Record<string, string>
+  curves: Curves
+  max_points?: number
+}
+
+export interface ThresholdTable {
+  run?: string
+  name?: string
+  step?: number
+  task?: Task
+  class: string
+  labels?: Label[]
+  positives: number
+  negatives: number
+  exact_points?: number
+  thresholds: Num[]
+  tp: number[]
+  fp: number[]
+  tn: number[]
+  fn: number[]
+  precision?: Num[]
+  recall?: Num[]
+  fpr?: Num[]
+  f1?: Num[]
+  accuracy?: Num[]
+  specificity?: Num[]
+  mcc?: Num[]
+}
+
+export interface TrendResponse {
+  run?: string
+  name?: string
+  task?: Task
+  steps: number[]
+  metrics: Record<string, Num[]>
+}
+
+export interface CompareRun {
+  run: string
+  step: number
+  task: Task
+  labels?: Label[]
+  n_samples?: number
+  params: Record<string, unknown>
+  tags: Record<string, unknown>
+  status: string
+  metrics: Record<string, number>
+  curves: Curves
+}
+export interface CompareResponse {
+  name: string
+  runs: CompareRun[]
+}
+
+export interface ImportanceResponse {
+  run: string
+  name: string
+  step: number
+  steps: number[]
+  names: string[]
+  values: number[]
+  per_class: Record<string, number[]>
+}
+
+export interface ConfusionResponse {
+  run: string
+  name: string
+  step: number
+  steps: number[]
+  labels: Label[]
+  matrix: number[][]
+  normalized: { true: number[][]; pred: number[][]; all: number[][] }
+}
+
+export interface FilesResponse {
+  run: string
+  files: { name: string; size: number }[]
+}

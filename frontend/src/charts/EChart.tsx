@@ -1,0 +1,159 @@
+// Host component for any ECharts option: init, update, resize, dispose, legend and click events,
+// export buttons (PNG/SVG/CSV) and an overlay of markers that move WITHOUT a chart update (DOM
+// dots placed with convertToPixel; see /work/shared/docs/frontend-choices.md §3 and §5.3).
+import { effect, type ReadonlySignal } from '@preact/signals'
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { exportPng, exportSvg, downloadText } from './export'
+import { DARK_COLORS, LIGHT_COLORS } from './lineOption'
+import { echarts } from './setup'
+
+export interface Marker {
+  id: string
+  x: number
+  y: number
+  color: string
+  /** Accessible name and tooltip, e.g. "operating point t=0.5". */
+  label: string
+  /** 'point' (the moving operating point) or 'ring' (a notable threshold). */
+  shape: 'point' | 'ring' | 'diamond'
+}
+
+export interface EChartProps {
+  option: object
+  dark: boolean
+  label: string
+  height?: number
+  /** File name stem for the exports. */
+  exportName?: string
+  /** The chart's data as CSV (the CSV button appears when given). */
+  csv?: () => string
+  markers?: ReadonlySignal<Marker[]>
+  onLegend?(selected: Record<string, boolean>): void
+  onClick?(params: { data?: unknown; dataIndex: number; seriesIndex: number; name?: string }): void
+  children?: ComponentChildren
+  testId?: string
+}
+
+type Chart = ReturnType<typeof echarts.init>
+
+export function EChart({ option, dark, label, height = 320, exportName, csv, markers, onLegend, onClick, children, testId }: EChartProps) {
+  const host = useRef<HTMLDivElement>(null)
+  const overlay = useRef<HTMLDivElement>(null)
+  const chart = useRef<Chart | null>(null)
+  const handlers = useRef({ onLegend, onClick })
+  handlers.current = { onLegend, onClick }
+  const place = useRef<() => void>(() => {})
+
+  useEffect(() => {
+    const element = host.current!
+    const c = echarts.init(element, undefined, { renderer: 'canvas' })
+    chart.current = c
+    c.on('legendselectchanged', (e: unknown) => handlers.current.onLegend?.((e as { selected: Record<string, boolean> }).selected))
+    c.on('click', (e: unknown) => handlers.current.onClick?.(e as never))
+    c.on('datazoom', () => place.current())
+    const observer = new ResizeObserver(() => {
+      c.resize()
+      place.current()
+    })
+    observer.observe(element)
+    return () => {
+      observer.disconnect()
+      c.dispose()
+      chart.current = null
+    }
+  }, [])
+
+  useEffect(() => {
+    chart.current?.setOption(option as never, { notMerge: true })
+    place.current()
+  }, [option])
+
+  // Markers: subscribe to the signal directly, so a slider move only touches these few DOM nodes.
+  useEffect(() => {
+    if (!markers) return
+    const nodes = new Map<string, HTMLElement>()
+    const draw = () => {
+      const c = chart.current
+      const layer = overlay.current
+      if (!c || !layer) return
+      const list = markers.value
+      const seen = new Set<string>()
+      for (const m of list) {
+        seen.add(m.id)
+        let node = nodes.get(m.id)
+        if (!node) {
+          node = document.createElement('div')
+          node.className = `tbe-marker tbe-marker-${m.shape}`
+          node.setAttribute('role', 'img')
+          node.dataset.marker = m.id
+          layer.appendChild(node)
+          nodes.set(m.id, node)
+        }
+        let pixel: number[] | undefined
+        try {
+          pixel = c.convertToPixel({ xAxisIndex: 0, yAxisIndex: 0 }, [m.x, m.y]) as number[]
+        } catch {
+          pixel = undefined
+        }
+        if (!pixel || !Number.isFinite(pixel[0]) || !Number.isFinite(pixel[1])) {
+          node.style.display = 'none'
+          continue
+        }
+        node.style.display = ''
+        node.style.transform = `translate(${pixel[0]}px, ${pixel[1]}px)`
+        node.style.setProperty('--marker-color', m.color)
+        node.title = m.label
+        node.setAttribute('aria-label', m.label)
+      }
+      for (const [id, node] of nodes)
+        if (!seen.has(id)) {
+          node.remove()
+          nodes.delete(id)
+        }
+    }
+    place.current = draw
+    const stop = effect(() => {
+      void markers.value
+      draw()
+    })
+    return () => {
+      stop()
+      place.current = () => {}
+      nodes.forEach((n) => n.remove())
+    }
+  }, [markers])
+
+  const background = (dark ? DARK_COLORS : LIGHT_COLORS).background
+  const stem = exportName ?? 'chart'
+  return (
+    <div class="tbe-echart" data-testid={testId}>
+      <div class="tbe-export" role="group" aria-label={`Export ${label}`}>
+        {children}
+        <button type="button" class="tbe-button tbe-small" title="Download as PNG" onClick={() => chart.current && exportPng(chart.current, `${stem}.png`, background)}>
+          PNG
+        </button>
+        <button
+          type="button"
+          class="tbe-button tbe-small"
+          title="Download as SVG"
+          onClick={() => {
+            const element = host.current
+            if (element) exportSvg(option, element.clientWidth || 640, element.clientHeight || height, background, `${stem}.svg`)
+          }}
+        >
+          SVG
+        </button>
+        {csv ? (
+          <button type="button" class="tbe-button tbe-small" title="Download the data as CSV" onClick={() => downloadText(csv(), `${stem}.csv`, 'text/csv')}>
+            CSV
+          </button>
+        ) : null}
+      </div>
+      <div class="tbe-chart-host" style={{ height: `${height}px` }}>
+        <div ref={host} class="tbe-chart-canvas" role="img" aria-label={label} />
+        <div ref={overlay} class="tbe-marker-layer" aria-hidden={markers ? undefined : 'true'} />
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,102 @@
+// State of the Feature importance dashboard: which logged importance is open, its step, the
+// class shown and how many bars. No view code.
+import { batch, computed, effect, signal } from '@preact/signals'
+import type { Api } from '../../api/client'
+import type { EvaluationsResponse, ImportanceResponse } from '../../api/evalTypes'
+import type { Shell } from '../../app/store'
+import { parseInteger } from '../../model/viewState'
+import { makeLoader } from '../shared/loader'
+
+export interface ImportanceUrlState {
+  run: string | null
+  name: string | null
+  step: number | null
+  /** null: the overall importances. */
+  cls: string | null
+  topK: number
+}
+
+export const TOP_K_CHOICES = [10, 20, 50, 0] // 0: all
+
+export function createImportanceState(api: Api, shell: Shell) {
+  const view = signal<ImportanceUrlState>({ run: null, name: null, step: null, cls: null, topK: 20 })
+  const listing = signal<EvaluationsResponse | null>(null)
+  const data = signal<ImportanceResponse | null>(null)
+  const entries = computed(() => {
+    const runs = new Set(shell.selectedRuns.value)
+    return (listing.value?.importances ?? []).filter((e) => runs.has(e.run))
+  })
+  const entry = computed(() => entries.value.find((e) => e.run === view.value.run && e.name === view.value.name) ?? null)
+  const loader = makeLoader(shell, 'Could not load the feature importances')
+  const loadListing = loader(async (signal) => {
+    listing.value = await api.evaluations(signal)
+  })
+  const load = loader(async (signal, run: string, name: string, step: number | null) => {
+    const d = await api.importance(run, name, step, signal)
+    if (!signal.aborted) data.value = d
+  })
+  const key = computed(() => (entry.value ? JSON.stringify([view.value.run, view.value.name, view.value.step]) : ''))
+  function open(run: string, name: string): void {
+    batch(() => {
+      view.value = { ...view.value, run, name, step: null, cls: null }
+      data.value = null
+    })
+  }
+  function update(patch: Partial<ImportanceUrlState>): void {
+    view.value = { ...view.value, ...patch }
+  }
+  return {
+    view,
+    listing,
+    data,
+    entries,
+    entry,
+    open,
+    update,
+    setStep(step: number) {
+      const steps = entry.value?.steps ?? []
+      update({ step: step === steps[steps.length - 1] ? null : step })
+    },
+    start() {
+      const stops = [
+        effect(() => {
+          void shell.refreshTick.value
+          return loadListing()
+        }),
+        effect(() => {
+          const list = entries.value
+          if (listing.value && !entry.value && list.length > 0) open(list[0].run, list[0].name)
+        }),
+        effect(() => {
+          void key.value
+          void shell.refreshTick.value
+          const v = view.peek()
+          if (entry.peek() && v.run !== null && v.name !== null) return load(v.run, v.name, v.step)
+        }),
+      ]
+      return () => stops.forEach((s) => s())
+    },
+    restore(d: Record<string, string>) {
+      const topK = parseInteger(d.imp_k)
+      view.value = {
+        run: d.imp_run ?? null,
+        name: d.imp_name ?? null,
+        step: parseInteger(d.imp_step),
+        cls: d.imp_class ?? null,
+        topK: topK !== null && TOP_K_CHOICES.includes(topK) ? topK : 20,
+      }
+    },
+    urlData() {
+      const v = view.value
+      const out: Record<string, string> = {}
+      if (v.run !== null) out.imp_run = v.run
+      if (v.name !== null) out.imp_name = v.name
+      if (v.step !== null) out.imp_step = String(v.step)
+      if (v.cls !== null) out.imp_class = v.cls
+      if (v.topK !== 20) out.imp_k = String(v.topK)
+      return out
+    },
+  }
+}
+
+export type ImportanceState = ReturnType<typeof createImportanceState>

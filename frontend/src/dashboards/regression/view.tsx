@@ -1,0 +1,83 @@
+// Views of the Regression dashboard: metric cards, predicted vs true (binned mean ± 1 std and
+// the ideal line, with a count histogram), residual histogram, residuals vs predicted, trends.
+import { useMemo } from 'preact/hooks'
+import type { Shell } from '../../app/store'
+import { EChart } from '../../charts/EChart'
+import { fileStem } from '../../charts/export'
+import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
+import { histogramOption, predictedVsTrueOption, residualsOption } from '../../charts/options/regression'
+import { formatCount } from '../../model/format'
+import { columnsCsv, csvRows } from '../../model/eval/csv'
+import { TrendCard } from '../classification/view'
+import type { ClassificationState } from '../classification/state'
+import { Card, type CardItem, MetricCards, StepSlider } from '../shared/widgets'
+
+const csvOf = (columns: Record<string, ArrayLike<number | null>>) => {
+  const c = columnsCsv(columns)
+  return csvRows(c.header, c.rows)
+}
+
+export function regressionCards(m: Record<string, number>): CardItem[] {
+  return [
+    { label: 'R²', value: m.r2 },
+    { label: 'RMSE', value: m.root_mean_squared_error },
+    { label: 'MAE', value: m.mean_absolute_error },
+    { label: 'MSE', value: m.mean_squared_error },
+    { label: 'Median AE', value: m.median_absolute_error },
+    { label: 'Max error', value: m.max_error },
+    { label: 'MAPE', value: m.mean_absolute_percentage_error },
+    { label: 'Explained var.', value: m.explained_variance },
+    { label: 'Spearman', value: m.spearman },
+  ]
+}
+
+export function RegressionView({ state, shell }: { state: ClassificationState; shell: Shell }) {
+  const r = state.report.value
+  const entry = state.entry.value
+  const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
+  const curves = r?.curves
+  const options = useMemo(() => {
+    if (!curves) return null
+    return {
+      pvt: curves.predicted_vs_true ? predictedVsTrueOption(curves.predicted_vs_true, colors) : null,
+      hist: curves.residual_histogram ? histogramOption(curves.residual_histogram, colors) : null,
+      res: curves.residuals_vs_predicted ? residualsOption(curves.residuals_vs_predicted, colors) : null,
+    }
+  }, [curves, colors])
+  if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
+  if (!entry) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No regression evaluation in the chosen runs. Log one with run.log_predictions(name, y_true, y_pred=…, task="regression").'}</div>
+  if (!r || !options || !curves) return <div class="tbe-empty">Loading…</div>
+  const stem = (what: string) => fileStem(r.run, r.name, `step${r.step}`, what)
+  const trend = state.trend.value
+  const pvt = curves.predicted_vs_true
+  const hist = curves.residual_histogram
+  const res = curves.residuals_vs_predicted
+  return (
+    <div class="tbe-dashboard" data-task="regression">
+      <div class="tbe-title-row">
+        <h2 class="tbe-title">{r.name}</h2>
+        <span class="tbe-subtitle">{`${r.run} · regression · ${formatCount(r.n_samples)} samples · step ${r.step}`}</span>
+      </div>
+      <StepSlider steps={entry.steps} step={state.view.value.step ?? r.step} onChange={state.setStep} />
+      <MetricCards items={regressionCards(r.metrics)} testId="summary-cards" />
+      <div class="tbe-grid2">
+        {options.pvt && pvt ? (
+          <Card title="Predicted vs true" wide testId="chart-predicted_vs_true" subtitle=" · binned by true value: mean ± 1 std, ideal y = x, counts below">
+            <EChart option={options.pvt} dark={shell.dark.value} label="Predicted vs true" height={400} exportName={stem('predicted_vs_true')} csv={() => csvOf({ bin_lower: pvt.bin_edges.slice(0, -1), bin_upper: pvt.bin_edges.slice(1), true_mean: pvt.true_mean, predicted_mean: pvt.predicted_mean, predicted_std: pvt.predicted_std, count: pvt.count })} />
+          </Card>
+        ) : null}
+        {options.hist && hist ? (
+          <Card title="Residual histogram" testId="chart-residual_histogram">
+            <EChart option={options.hist} dark={shell.dark.value} label="Residual histogram" exportName={stem('residual_histogram')} csv={() => csvOf({ bin_lower: hist.bin_edges.slice(0, -1), bin_upper: hist.bin_edges.slice(1), count: hist.count })} />
+          </Card>
+        ) : null}
+        {options.res && res ? (
+          <Card title="Residuals vs predicted" testId="chart-residuals_vs_predicted">
+            <EChart option={options.res} dark={shell.dark.value} label="Residuals vs predicted" exportName={stem('residuals_vs_predicted')} csv={() => csvOf({ bin_lower: res.bin_edges.slice(0, -1), bin_upper: res.bin_edges.slice(1), residual_mean: res.residual_mean, residual_std: res.residual_std, count: res.count })} />
+          </Card>
+        ) : null}
+        {trend ? <TrendCard steps={trend.steps} metrics={trend.metrics} step={r.step} shell={shell} stem={fileStem(r.run, r.name, 'trend')} /> : null}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,81 @@
+// Runs: each chosen run's status, params, tags and uploaded files (with download links to
+// file?run=R&name=NAME). Everything logged is rendered as text.
+import { fileUrl } from '../../api/client'
+import type { Shell } from '../../app/store'
+import { formatBytes } from '../../model/format'
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+function Pairs({ values }: { values?: Record<string, unknown> }) {
+  const entries = Object.entries(values ?? {})
+  if (entries.length === 0) return <span class="tbe-missing">—</span>
+  return (
+    <span class="tbe-kv">
+      {entries.map(([k, v]) => (
+        <span key={k} class="tbe-chip">{v === '' ? k : `${k} = ${text(v)}`}</span>
+      ))}
+    </span>
+  )
+}
+
+export function RunsView({ shell }: { shell: Shell }) {
+  const chosen = new Set(shell.selectedRuns.value)
+  const runs = shell.runs.value.filter((r) => chosen.has(r.run))
+  if (shell.runs.value.length === 0) return <div class="tbe-empty">{shell.loadingRuns.value ? 'Loading…' : 'No runs yet.'}</div>
+  if (runs.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
+  return (
+    <div class="tbe-dashboard">
+      <div class="tbe-title-row">
+        <h2 class="tbe-title">Runs</h2>
+        <span class="tbe-subtitle">{`${runs.length} runs · params, tags and uploaded files`}</span>
+      </div>
+      <div class="tbe-grid-wrap">
+        <table class="tbe-runs-table" aria-label="Runs" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th scope="col">run</th>
+              <th scope="col">status</th>
+              <th scope="col">started</th>
+              <th scope="col">params</th>
+              <th scope="col">tags</th>
+              <th scope="col">files</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.run} data-run={r.run}>
+                <td>{r.run}</td>
+                <td class={`tbe-status-${r.status ?? 'unknown'}`}>{r.status ?? 'unknown'}</td>
+                <td>{r.start_time ? new Date(r.start_time * 1000).toLocaleString() : '—'}</td>
+                <td>
+                  <Pairs values={r.params} />
+                </td>
+                <td>
+                  <Pairs values={r.tags} />
+                </td>
+                <td>
+                  {(r.files ?? []).length === 0 ? (
+                    <span class="tbe-missing">—</span>
+                  ) : (
+                    <ul class="tbe-files">
+                      {(r.files ?? []).map((f) => (
+                        <li key={f.name}>
+                          <a href={fileUrl(r.run, f.name)} download={f.name.split('/').pop() ?? f.name}>
+                            {f.name}
+                          </a>
+                          <span class="tbe-status">{` ${formatBytes(f.size)}`}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}
