@@ -33,3 +33,35 @@ export function fakeFetch(routes: Record<string, unknown | ((url: string) => unk
   }
   return { fetchImpl, calls }
 }
+
+// Evaluation routes, recorded from the real plugin (python -m tests.e2e.evaldata --record).
+import type { CompareResponse, ConfusionResponse, EvaluationReport, EvaluationsResponse, FilesResponse, ImportanceResponse, ThresholdTable, TrendResponse } from '../src/api/evalTypes'
+import evalBinary from './fixtures/eval_binary.json'
+import evalCompare from './fixtures/eval_compare.json'
+import evalConfusion from './fixtures/eval_confusion.json'
+import evalFiles from './fixtures/eval_files.json'
+import evalImportance from './fixtures/eval_importance.json'
+import evalListing from './fixtures/eval_listing.json'
+import evalMulticlass from './fixtures/eval_multiclass.json'
+import evalMultilabel from './fixtures/eval_multilabel.json'
+import evalRegression from './fixtures/eval_regression.json'
+import evalRuns from './fixtures/eval_runs.json'
+import evalThresholdsBinary from './fixtures/eval_thresholds_binary.json'
+import evalThresholdsMc from './fixtures/eval_thresholds_mc.json'
+import evalTrend from './fixtures/eval_trend.json'
+
+export const evalFixtures = {
+  listing: evalListing as EvaluationsResponse,
+  runs: evalRuns as RunsResponse,
+  binary: evalBinary as unknown as EvaluationReport,
+  multiclass: evalMulticlass as unknown as EvaluationReport,
+  multilabel: evalMultilabel as unknown as EvaluationReport,
+  regression: evalRegression as unknown as EvaluationReport,
+  thresholdsBinary: evalThresholdsBinary as unknown as ThresholdTable,
+  thresholdsMc: evalThresholdsMc as unknown as ThresholdTable,
+  trend: evalTrend as TrendResponse,
+  compare: evalCompare as unknown as CompareResponse,
+  importance: evalImportance as ImportanceResponse,
+  confusion: evalConfusion as ConfusionResponse,
+  files: evalFiles as FilesResponse,
+}
