@@ -49,7 +49,11 @@ export function EChart({ option, dark, label, height = 320, exportName, csv, mar
     const element = host.current!
     const c = echarts.init(element, undefined, { renderer: 'canvas' })
     chart.current = c
-    c.on('legendselectchanged', (e: unknown) => handlers.current.onLegend?.((e as { selected: Record<string, boolean> }).selected))
+    // For the end-to-end tests and debugging: the instance, from the host element.
+    ;(element as HTMLElement & { __tbeChart?: Chart }).__tbeChart = c
+    // a click on the legend fires legendselectchanged; dispatched actions (keyboard, tests) the others
+    for (const name of ['legendselectchanged', 'legendselected', 'legendunselected'])
+      c.on(name, (e: unknown) => handlers.current.onLegend?.((e as { selected: Record<string, boolean> }).selected))
     c.on('click', (e: unknown) => handlers.current.onClick?.(e as never))
     c.on('datazoom', () => place.current())
     const observer = new ResizeObserver(() => {
