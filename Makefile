@@ -35,4 +35,4 @@ test-python:
 test: install browser lint test-frontend test-python
 
 bench: install
-	for bench in benchmarks/bench_*.py; do $(PYTHON) $$bench --quick || exit 1; done
+	for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench || exit 1; done
