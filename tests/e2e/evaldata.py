@@ -75,7 +75,9 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
             importances,
             per_class={"no": importances * 0.4, "yes": importances[::-1] * 0.6},
         )
-        run.log_confusion_matrix("final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], ["low", "mid", "high"])
+        run.log_confusion_matrix(
+            "final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], ["low", "mid", "high"]
+        )
         path = os.path.join(root, "notes.txt")
         with open(path, "w", encoding="utf-8") as f:
             f.write("hello from bin\n")
@@ -133,7 +135,9 @@ def _record(out_dir: str) -> None:
 
     def url(path: str, **params) -> str:
         pairs = [
-            (k, str(v)) for k, value in params.items() for v in (value if isinstance(value, list) else [value])
+            (k, str(v))
+            for k, value in params.items()
+            for v in (value if isinstance(value, list) else [value])
         ]
         return f"/data/plugin/tb_eval/{path}?{urllib.parse.urlencode(pairs)}"
 
@@ -148,11 +152,18 @@ def _record(out_dir: str) -> None:
                 "eval_multiclass": url("evaluation", run="mc", name="val"),
                 "eval_multilabel": url("evaluation", run="ml", name="val"),
                 "eval_regression": url("evaluation", run="reg", name="val"),
-                "eval_thresholds_binary": url("evaluation/thresholds", run="bin", name="val", points=200),
-                "eval_thresholds_mc": url("evaluation/thresholds", run="mc", name="val", **{"class": "cat"}, points=200),
+                "eval_thresholds_binary": url(
+                    "evaluation/thresholds", run="bin", name="val", points=200
+                ),
+                "eval_thresholds_mc": url(
+                    "evaluation/thresholds", run="mc", name="val", **{"class": "cat"}, points=200
+                ),
                 "eval_trend": url("evaluation/trend", run="mc", name="val"),
                 "eval_compare": url(
-                    "evaluation/compare", run=[f"sweep/{t}" for t in SWEEP], name="val", max_points=64
+                    "evaluation/compare",
+                    run=[f"sweep/{t}" for t in SWEEP],
+                    name="val",
+                    max_points=64,
                 ),
                 "eval_importance": url("importance", run="bin", name="gbm"),
                 "eval_confusion": url("confusion", run="bin", name="final"),

@@ -45,7 +45,9 @@ def view(served, browser) -> Iterator[View]:  # noqa: F811 - the imported fixtur
 
 def route(tb: TensorBoardServer, path: str, **params) -> dict:
     pairs = [
-        (k, str(v)) for k, value in params.items() for v in (value if isinstance(value, list) else [value])
+        (k, str(v))
+        for k, value in params.items()
+        for v in (value if isinstance(value, list) else [value])
     ]
     return tb.get_json(f"{PREFIX}/{path}?{urllib.parse.urlencode(pairs)}")
 
@@ -67,7 +69,9 @@ def wait_charts(view: View, *testids: str) -> None:
 
 
 def card(view: View, label: str) -> str:
-    return view.ui.locator(f'[data-testid="summary-cards"] [data-metric="{label}"] .tbe-card-value').inner_text()
+    return view.ui.locator(
+        f'[data-testid="summary-cards"] [data-metric="{label}"] .tbe-card-value'
+    ).inner_text()
 
 
 def matrix(view: View) -> dict[str, str]:
@@ -81,7 +85,8 @@ def matrix(view: View) -> dict[str, str]:
 
 def set_range(view: View, selector: str, value: float) -> None:
     view.ui.locator(selector).evaluate(
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})) }",
+        "(el, v) => { el.value = String(v);"
+        " el.dispatchEvent(new Event('input', {bubbles: true})) }",
         value,
     )
 
@@ -89,7 +94,8 @@ def set_range(view: View, selector: str, value: float) -> None:
 def chart_option(view: View, testid: str) -> dict:
     """The live ECharts option of a chart (through the host element's test hook)."""
     return view.ui.locator(f'[data-testid="{testid}"] .tbe-chart-canvas').evaluate(
-        "el => JSON.parse(JSON.stringify(el.__tbeChart.getOption(), (k, v) => typeof v === 'function' ? undefined : v))"
+        "el => JSON.parse(JSON.stringify(el.__tbeChart.getOption(),"
+        " (k, v) => typeof v === 'function' ? undefined : v))"
     )
 
 
@@ -134,7 +140,9 @@ def test_binary_threshold_slider_moves_the_operating_point(view: View) -> None:
             "FN": str(int(table["fn"][row])),
             "TP": str(int(table["tp"][row])),
         }
-        precision = view.ui.locator('[data-testid="threshold-cards"] [data-metric="Precision"] .tbe-card-value')
+        precision = view.ui.locator(
+            '[data-testid="threshold-cards"] [data-metric="Precision"] .tbe-card-value'
+        )
         assert precision.inner_text() == f"{table['precision'][row]:.4f}"
         mcc = view.ui.locator('[data-testid="threshold-cards"] [data-metric="MCC"] .tbe-card-value')
         assert mcc.inner_text() == f"{table['mcc'][row]:.4f}"
@@ -163,12 +171,7 @@ def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
     cm = report["curves"]["confusion_matrix"]
     # top confusions: the largest off-diagonal cell first; a click shows count and share
     top = view.ui.locator('[data-testid="top-confusions"] li').first
-    pairs = [
-        (cm["matrix"][i][j], i, j)
-        for i in range(10)
-        for j in range(10)
-        if i != j
-    ]
+    pairs = [(cm["matrix"][i][j], i, j) for i in range(10) for j in range(10) if i != j]
     count, i, j = max(pairs, key=lambda p: (p[0], -p[1], -p[2]))
     assert top.inner_text().startswith(f"{cm['labels'][i]} → {cm['labels'][j]}")
     top.locator("button").click()
@@ -177,11 +180,15 @@ def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
     assert f"{100 * cm['normalized_true'][i][j]:.1f}% of true" in detail
     # a real click on a heatmap cell (the first cell: true ant -> predicted ant)
     canvas = view.ui.locator('[data-testid="confusion"] .tbe-chart-canvas')
-    pixel = canvas.evaluate("el => el.__tbeChart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, 0])")
+    pixel = canvas.evaluate(
+        "el => el.__tbeChart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, 0])"
+    )
     canvas.click(position={"x": pixel[0], "y": pixel[1]})
     view.page.wait_for_timeout(100)
-    assert view.ui.locator('[data-testid="cell-detail"]').inner_text().startswith(
-        f"true “ant” → predicted “ant”: {int(cm['matrix'][0][0])} samples"
+    assert (
+        view.ui.locator('[data-testid="cell-detail"]')
+        .inner_text()
+        .startswith(f"true “ant” → predicted “ant”: {int(cm['matrix'][0][0])} samples")
     )
     # the injection label is text everywhere, and nothing ran
     assert XSS in view.ui.locator('[data-testid="class-report"]').inner_text()
@@ -198,10 +205,13 @@ def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
     assert "cls_hidden" in urllib.parse.unquote(view.page.evaluate("location.hash"))
     # class picker: the slider's class against the rest follows
     view.ui.locator('select[aria-label="Class against the rest"]').select_option("cat")
-    table = route(tb, "evaluation/thresholds", run="mc", name="val", points=1000, **{"class": "cat"})
+    table = route(
+        tb, "evaluation/thresholds", run="mc", name="val", points=1000, **{"class": "cat"}
+    )
     row = expected_row(table, 0.5)
     view.ui.locator(
-        f'[data-testid="threshold-matrix"] [data-cell="TP"] .tbe-cm2-count:text-is("{int(table["tp"][row])}")'
+        '[data-testid="threshold-matrix"] [data-cell="TP"]'
+        f' .tbe-cm2-count:text-is("{int(table["tp"][row])}")'
     ).wait_for()
     assert matrix(view)["FN"] == str(int(table["fn"][row]))
     # normalisation of the heatmap
@@ -213,7 +223,9 @@ def test_multilabel_and_step_slider(view: View) -> None:
     tb = view.tb
     view.open(hash_for(dash="classification", runs=["ml"]))
     wait_charts(view, "chart-roc", "confusion")
-    options = view.ui.locator('select[aria-label="Class against the rest"] option').all_inner_texts()
+    options = view.ui.locator(
+        'select[aria-label="Class against the rest"] option'
+    ).all_inner_texts()
     assert options == ["red", "green", "blue", "gold"]
     assert "label “red” at 0.5" in view.ui.locator('[data-testid="confusion"] h3').inner_text()
     # step slider with the keyboard: step 1 -> step 0
@@ -251,7 +263,9 @@ def test_roc_csv_export_equals_the_route(view: View) -> None:
         assert [float(r["fpr"]) for r in got] == curve["fpr"]
         assert [float(r["tpr"]) for r in got] == curve["tpr"]
         if "thresholds" in curve:
-            assert [None if r["thresholds"] == "" else float(r["thresholds"]) for r in got] == curve["thresholds"]
+            assert [
+                None if r["thresholds"] == "" else float(r["thresholds"]) for r in got
+            ] == curve["thresholds"]
     # PNG and SVG exports download images
     with view.page.expect_download() as info:
         view.ui.locator('[data-testid="chart-roc"] button:text-is("PNG")').click()
@@ -268,7 +282,13 @@ def test_roc_csv_export_equals_the_route(view: View) -> None:
 def test_regression_dashboard(view: View) -> None:
     tb = view.tb
     view.open(hash_for(dash="regression", runs=["reg"]))
-    wait_charts(view, "chart-predicted_vs_true", "chart-residual_histogram", "chart-residuals_vs_predicted", "trend")
+    wait_charts(
+        view,
+        "chart-predicted_vs_true",
+        "chart-residual_histogram",
+        "chart-residuals_vs_predicted",
+        "trend",
+    )
     report = route(tb, "evaluation", run="reg", name="val")
     assert card(view, "R²") == f"{report['metrics']['r2']:.4f}"
     assert card(view, "RMSE") == f"{report['metrics']['root_mean_squared_error']:.4f}"
@@ -305,7 +325,9 @@ def test_compare_three_runs(view: View) -> None:
     tb = view.tb
     runs = ["sweep/t0", "sweep/t1", "sweep/t2"]
     view.open(hash_for(dash="compare", runs=runs))
-    wait_charts(view, "compare-roc", "compare-precision_recall", "compare-calibration", "confusion-diff")
+    wait_charts(
+        view, "compare-roc", "compare-precision_recall", "compare-calibration", "confusion-diff"
+    )
     data = route(tb, "evaluation/compare", run=runs, name="val")
     option = chart_option(view, "compare-roc")
     drawn = [s["name"] for s in option["series"] if s["name"] not in ("chance", "ideal")]
@@ -318,7 +340,12 @@ def test_compare_three_runs(view: View) -> None:
     button = view.ui.locator('[data-testid="compare-table"] thead .tbe-sort').nth(auc)
     button.click()
     button.click()
-    first = view.ui.locator('[data-testid="compare-table"] tbody tr').first.locator("td").nth(1).inner_text()
+    first = (
+        view.ui.locator('[data-testid="compare-table"] tbody tr')
+        .first.locator("td")
+        .nth(1)
+        .inner_text()
+    )
     best = max(data["runs"], key=lambda r: r["metrics"]["roc_auc"])["run"]
     assert first == best
     # the confusion-matrix difference is B − A of the two reports
@@ -328,7 +355,10 @@ def test_compare_three_runs(view: View) -> None:
     cell = {(d[1], d[0]): d[2] for d in diff}
     for i in range(2):
         for j in range(2):
-            assert abs(cell[(i, j)] - (b["normalized_true"][i][j] - a["normalized_true"][i][j])) < 1e-12
+            assert (
+                abs(cell[(i, j)] - (b["normalized_true"][i][j] - a["normalized_true"][i][j]))
+                < 1e-12
+            )
     shot(view, "compare")
 
 
@@ -360,7 +390,15 @@ def test_dark_theme_dashboards(served, browser) -> None:  # noqa: F811
 
 def test_url_state_restores_the_view(view: View) -> None:
     view.open(
-        hash_for(dash="classification", runs=["mc"], cls_run="mc", cls_name="val", cls_step=1, cls_class="dog", cls_t=0.3)
+        hash_for(
+            dash="classification",
+            runs=["mc"],
+            cls_run="mc",
+            cls_name="val",
+            cls_step=1,
+            cls_class="dog",
+            cls_t=0.3,
+        )
     )
     wait_charts(view, "chart-roc")
     assert view.ui.locator('select[aria-label="Class against the rest"]').input_value() == "dog"
