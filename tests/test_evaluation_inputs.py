@@ -55,6 +55,39 @@ def test_label_mapping():
     assert p.y_true.tolist() == [0, 1, 0]
 
 
+def test_integer_targets_with_name_labels_are_indices():
+    # scikit-learn style: y ints, labels=target_names, proba columns in the same order.
+    names = ["setosa", "versicolor", "virginica"]
+    S = np.full((4, 3), 1 / 3)
+    p = prepare(np.array([0, 2, 1, 1], np.int32), S, labels=names, y_pred=[0, 1, 1, 2])
+    assert p.y_true.tolist() == [0, 2, 1, 1] and p.y_pred.tolist() == [0, 1, 1, 2]
+    assert p.labels == names
+    # Binary 0/1 targets with names: labels[1] is the positive class.
+    p = prepare([0, 1, 1], [0.1, 0.7, 0.2], labels=["neg", "pos"])
+    assert (p.task, p.y_true.tolist()) == ("binary", [0, 1, 1])
+    ref = evaluate(["neg", "pos", "pos"], [0.1, 0.7, 0.2], labels=["neg", "pos"])
+    assert evaluate([0, 1, 1], [0.1, 0.7, 0.2], labels=["neg", "pos"]).metrics == ref.metrics
+    # Names given as values still map by value; integer-like labels map by value.
+    assert prepare(["c", "a"], S[:2], labels=["a", "b", "c"]).y_true.tolist() == [2, 0]
+    assert prepare([2, 0], S[:2], labels=["0", "1", "2"]).y_true.tolist() == [2, 0]
+    assert prepare([0, 2], S[:2], labels=[5, 0, 2]).y_true.tolist() == [1, 2]
+    with pytest.raises(ValueError, match="y_true contains values not in labels"):
+        prepare([1, 2], S[:2], labels=[5, 0, 2])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "arg", "bad"),
+    [
+        (dict(y_true=[0, 3, 1]), "y_true", r"\[3\] lie outside \[0, 3\)"),
+        (dict(y_true=[0, -1, 1]), "y_true", r"\[-1\] lie outside"),
+        (dict(y_true=[0, 2, 1], y_pred=[0, 1, 7]), "y_pred", r"\[7\] lie outside"),
+    ],
+)
+def test_integer_targets_with_name_labels_out_of_range(kwargs, arg, bad):
+    with pytest.raises(ValueError, match=rf"^{arg} holds integers, read as indices.*{bad}"):
+        prepare(y_score=np.full((3, 3), 1 / 3), labels=["a", "b", "c"], **kwargs)
+
+
 def test_round_trip_through_json_meta():
     rng = np.random.default_rng(0)
     p = prepare(

@@ -135,14 +135,39 @@ def _normalise_labels(labels: Any) -> list[str | int | float]:
     return out
 
 
+def _is_name(label: Any) -> bool:
+    """A label that no integer can equal: a string that does not spell an integer."""
+    if not isinstance(label, str):
+        return False
+    try:
+        int(label)
+    except ValueError:
+        return True
+    return False
+
+
 def _encode(values: np.ndarray, labels: list, name: str) -> np.ndarray:
-    """Map label values (names or ints) to int64 indices into ``labels``."""
+    """Map label values (names or ints) to int64 indices into ``labels``.
+
+    When every label is a name (a non-integer string), integer values cannot be labels, so
+    they are read as indices into ``labels`` (scikit-learn's ``y`` ints with
+    ``labels=target_names``) and must lie in ``[0, len(labels))``.
+    """
     if values.dtype.kind == "f":
         if not np.isfinite(values).all():
             raise ValueError(f"{name} contains NaN or infinite values")
         if not np.all(values == np.round(values)):
             raise ValueError(f"{name} must contain class labels, got non-integer floats")
         values = values.astype(np.int64)
+    if values.dtype.kind in "biu" and values.size and all(_is_name(v) for v in labels):
+        lo, hi = int(values.min()), int(values.max())
+        if lo < 0 or hi >= len(labels):
+            bad = _unique(values[(values < 0) | (values >= len(labels))]).tolist()
+            raise ValueError(
+                f"{name} holds integers, read as indices into the names in labels "
+                f"{labels[:10]}, but {bad[:10]} lie outside [0, {len(labels)})"
+            )
+        return values.astype(np.int64, copy=False)
     if values.dtype.kind in "biu" and values.size:
         # O(n) path for integer targets (no np.unique sort): a lookup table over the range.
         lo, hi = int(values.min()), int(values.max())
@@ -371,6 +396,8 @@ def prepare(
         Hard predictions (class labels or indices; multilabel 0/1 matrix; regression floats).
     labels : sequence, optional
         Class display labels in column order of ``y_score``. Binary: ``labels[1]`` is positive.
+        When every label is a name (a non-integer string), integer ``y_true``/``y_pred``
+        are indices into ``labels`` (scikit-learn's ``labels=target_names`` case).
     task : {"binary", "multiclass", "multilabel", "regression"}, optional
         Inferred when omitted (see docs/evaluation.md); ``Prepared.task_inferred`` records it.
     sample_weight : array-like, optional
