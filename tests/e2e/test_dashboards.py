@@ -405,3 +405,33 @@ def test_url_state_restores_the_view(view: View) -> None:
     assert view.ui.locator('input[aria-label="Threshold value"]').input_value() == "0.300"
     assert view.ui.locator('[data-testid="step-value"]').inner_text() == "1"
     assert json.loads(json.dumps(view.page.evaluate("location.hash"))).count("cls_class=dog") == 1
+
+
+def test_logged_confusion_matrix_and_keyboard_series_toggle(view: View) -> None:
+    tb = view.tb
+    view.open(hash_for(dash="classification", runs=["bin"]))
+    wait_charts(view, "chart-roc")
+    # keyboard: the series select toggles a legend entry in every chart
+    select = view.ui.locator('[data-testid="chart-roc"] select[aria-label="Show or hide a series"]')
+    assert select.count() == 0  # binary has one series per chart: nothing to toggle
+    view.ui.locator('nav[aria-label="Logged confusion matrices"] button').first.click()
+    wait_charts(view, "confusion")
+    logged = route(tb, "confusion", run="bin", name="final")
+    assert "logged confusion matrix" in view.ui.locator(".tbe-title-row").inner_text()
+    _, text = download_text(view, "confusion")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][1:] == logged["labels"]
+    assert [[float(v) for v in r[1:]] for r in rows[1:]] == logged["matrix"]
+
+
+def test_series_toggle_with_the_keyboard(view: View) -> None:
+    view.open(hash_for(dash="classification", runs=["mc"]))
+    wait_charts(view, "chart-roc", "chart-precision_recall")
+    select = view.ui.locator('[data-testid="chart-roc"] select[aria-label="Show or hide a series"]')
+    select.focus()
+    select.select_option("macro")
+    view.page.wait_for_timeout(200)
+    assert chart_option(view, "chart-precision_recall")["legend"][0]["selected"]["macro"] is False
+    select.select_option("macro")
+    view.page.wait_for_timeout(200)
+    assert chart_option(view, "chart-precision_recall")["legend"][0]["selected"]["macro"] is True

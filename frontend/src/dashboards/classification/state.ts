@@ -2,7 +2,7 @@
 // table and the trend, plus the threshold slider's derived operating point. No view code.
 import { batch, computed, effect, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
-import type { ConfusionMatrix, EvaluationReport, EvaluationsResponse, ThresholdTable, TrendResponse } from '../../api/evalTypes'
+import type { ConfusionMatrix, ConfusionResponse, EvaluationReport, EvaluationsResponse, ThresholdTable, TrendResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import {
   bestF1Index,
@@ -38,6 +38,14 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
   const table = signal<ThresholdTable | null>(null)
   const trend = signal<TrendResponse | null>(null)
   const loading = signal(false)
+  /** A logged confusion matrix (log_confusion_matrix) shown instead of an evaluation. */
+  const doc = signal<{ run: string; name: string; step: number | null } | null>(null)
+  const docData = signal<ConfusionResponse | null>(null)
+  const docEntries = computed(() => {
+    if (!tasks.includes('multiclass')) return []
+    const runs = new Set(shell.selectedRuns.value)
+    return (listing.value?.confusions ?? []).filter((e) => runs.has(e.run))
+  })
 
   const entries = computed(() => {
     const runs = new Set(shell.selectedRuns.value)
@@ -97,8 +105,15 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
   function update(patch: Partial<ClassificationUrlState>): void {
     view.value = { ...view.value, ...patch }
   }
+  function openDoc(run: string, name: string, step: number | null = null): void {
+    batch(() => {
+      doc.value = { run, name, step }
+      if (docData.value && (docData.value.run !== run || docData.value.name !== name)) docData.value = null
+    })
+  }
   function open(run: string, name: string): void {
     batch(() => {
+      doc.value = null
       view.value = { ...defaultClassificationState(), costFp: view.value.costFp, costFn: view.value.costFn, norm: view.value.norm, run, name }
       threshold.value = null
       report.value = null
@@ -157,6 +172,11 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
     if (!signal.aborted) trend.value = t
   })
 
+  const loadDoc = loader(async (signal, run: string, name: string, step: number | null) => {
+    const d = await api.confusion(run, name, step, signal)
+    if (!signal.aborted) docData.value = d
+  })
+  const docKey = computed(() => (doc.value ? JSON.stringify([doc.value.run, doc.value.name, doc.value.step]) : ''))
   const reportKey = computed(() => (entry.value ? JSON.stringify([view.value.run, view.value.name, view.value.step]) : ''))
   const tableKey = computed(() => {
     const r = report.value
@@ -174,7 +194,7 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
       effect(() => {
         // open the first evaluation when nothing (or something not listed) is open
         const list = entries.value
-        if (listing.value && !entry.value && list.length > 0) {
+        if (listing.value && !entry.value && list.length > 0 && doc.peek() === null) {
           const { run, name } = view.peek()
           if (run === null || !list.some((e) => e.run === run && e.name === name)) open(list[0].run, list[0].name)
         }
@@ -184,6 +204,12 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
         void shell.refreshTick.value
         const v = view.peek()
         if (entry.peek() && v.run !== null && v.name !== null) return loadReport(v.run, v.name, v.step)
+      }),
+      effect(() => {
+        const key = docKey.value
+        void shell.refreshTick.value
+        if (!key) return
+        return loadDoc(...(JSON.parse(key) as [string, string, number | null]))
       }),
       effect(() => {
         const key = tableKey.value
@@ -205,6 +231,10 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
   return {
     view,
     threshold,
+    doc,
+    docData,
+    docEntries,
+    openDoc,
     listing,
     entries,
     entry,
@@ -231,8 +261,21 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
       const restored = classificationFromUrl(data, prefix)
       view.value = restored.state
       threshold.value = restored.threshold
+      const cm = data[`${prefix}cm`]
+      if (cm) {
+        try {
+          const [run, name, step] = JSON.parse(cm) as [unknown, unknown, unknown]
+          if (typeof run === 'string' && typeof name === 'string') doc.value = { run, name, step: typeof step === 'number' ? step : null }
+        } catch {
+          // malformed: ignore
+        }
+      }
     },
-    urlData: () => classificationToUrl(view.value, threshold.value, prefix),
+    urlData: () => {
+      const data = classificationToUrl(view.value, threshold.value, prefix)
+      if (doc.value) data[`${prefix}cm`] = JSON.stringify([doc.value.run, doc.value.name, doc.value.step])
+      return data
+    },
   }
 }
 

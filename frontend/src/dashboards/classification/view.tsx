@@ -33,17 +33,78 @@ import { type ClassificationState, entryKey } from './state'
 export function ClassificationSidebar({ state, title = 'Evaluations' }: { state: ClassificationState; title?: string }) {
   const items = state.entries.value.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: e.task }))
   const v = state.view.value
+  const doc = state.doc.value
+  const docs = state.docEntries.value
   return (
-    <EntryList
-      title={title}
-      items={items}
-      current={v.run !== null && v.name !== null ? entryKey(v.run, v.name) : null}
-      onOpen={(key) => {
-        const [run, name] = JSON.parse(key) as [string, string]
-        state.open(run, name)
+    <>
+      <EntryList
+        title={title}
+        items={items}
+        current={doc === null && v.run !== null && v.name !== null ? entryKey(v.run, v.name) : null}
+        onOpen={(key) => {
+          const [run, name] = JSON.parse(key) as [string, string]
+          state.open(run, name)
+        }}
+        empty={state.listing.value === null ? 'Loading…' : 'No evaluations of this kind in the chosen runs (log them with run.log_predictions).'}
+      />
+      {docs.length > 0 ? (
+        <EntryList
+          title="Logged confusion matrices"
+          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: 'matrix' }))}
+          current={doc ? entryKey(doc.run, doc.name) : null}
+          onOpen={(key) => {
+            const [run, name] = JSON.parse(key) as [string, string]
+            state.openDoc(run, name)
+          }}
+          empty=""
+        />
+      ) : null}
+    </>
+  )
+}
+
+/** A confusion matrix logged with log_confusion_matrix (not computed from predictions). */
+function LoggedConfusionView({ state, shell }: { state: ClassificationState; shell: Shell }) {
+  const d = state.docData.value
+  const doc = state.doc.value!
+  const v = state.view.value
+  if (!d) return <div class="tbe-empty">Loading…</div>
+  const cm: ConfusionMatrix = { labels: d.labels, matrix: d.matrix, normalized_true: d.normalized.true, normalized_pred: d.normalized.pred, normalized_all: d.normalized.all }
+  return (
+    <div class="tbe-dashboard">
+      <div class="tbe-title-row">
+        <h2 class="tbe-title">{d.name}</h2>
+        <span class="tbe-subtitle">{`${d.run} · logged confusion matrix · ${d.labels.length} classes · step ${d.step}`}</span>
+      </div>
+      <StepSlider steps={d.steps} step={d.step} onChange={(step) => state.openDoc(doc.run, doc.name, step)} />
+      <div class="tbe-grid2">
+        <ConfusionCard cm={cm} norm={v.norm} order={v.order} onNorm={(norm) => state.update({ norm })} onOrder={(order) => state.update({ order })} shell={shell} stem={fileStem(d.run, d.name, `step${d.step}`, 'confusion')} note="as logged" />
+      </div>
+    </div>
+  )
+}
+
+/** Keyboard-usable alternative to clicking the canvas legend: a select that toggles a series. */
+export function SeriesToggle({ names, hidden, onToggle }: { names: string[]; hidden: ReadonlySet<string>; onToggle(selected: Record<string, boolean>): void }) {
+  if (names.length < 2) return null
+  return (
+    <select
+      class="tbe-select tbe-small-select"
+      aria-label="Show or hide a series"
+      value=""
+      onChange={(e) => {
+        const name = (e.target as HTMLSelectElement).value
+        ;(e.target as HTMLSelectElement).value = ''
+        if (name) onToggle({ [name]: hidden.has(name) })
       }}
-      empty={state.listing.value === null ? 'Loading…' : 'No evaluations of this kind in the chosen runs (log them with run.log_predictions).'}
-    />
+    >
+      <option value="">{`series (${names.length - names.filter((n) => hidden.has(n)).length}/${names.length})…`}</option>
+      {names.map((n) => (
+        <option key={n} value={n}>
+          {`${hidden.has(n) ? '☐' : '☑'} ${n}`}
+        </option>
+      ))}
+    </select>
   )
 }
 
@@ -223,7 +284,9 @@ function CurveCard({ state, shell, kind, markers }: { state: ClassificationState
   const stem = fileStem(r.run, r.name, `step${r.step}`, kind)
   return (
     <Card title={spec.title} testId={`chart-${kind}`} subtitle={kind === 'roc' || kind === 'precision_recall' ? (focus !== null ? ` · point: ${focus}` : '') : kind === 'det' ? ' · probit axes' : ''}>
-      <EChart option={option} dark={shell.dark.value} label={`${spec.title} curves`} exportName={stem} csv={() => curvesCsv(curves as Record<string, object>)} markers={markers} onLegend={state.toggleLegend} />
+      <EChart option={option} dark={shell.dark.value} label={`${spec.title} curves`} exportName={stem} csv={() => curvesCsv(curves as Record<string, object>)} markers={markers} onLegend={state.toggleLegend}>
+        <SeriesToggle names={Object.keys(curves)} hidden={hidden} onToggle={state.toggleLegend} />
+      </EChart>
     </Card>
   )
 }
@@ -243,6 +306,7 @@ function CalibrationCard({ state, shell }: { state: ClassificationState; shell: 
   return (
     <Card title="Calibration" testId="chart-calibration" subtitle={` · ECE ${r.metrics.ece !== undefined ? r.metrics.ece.toFixed(4) : '—'}`}>
       <EChart option={option} dark={shell.dark.value} label="Reliability diagram and confidence histogram" height={380} exportName={fileStem(r.run, r.name, `step${r.step}`, 'calibration')} csv={csv} onLegend={state.toggleLegend}>
+        <SeriesToggle names={keys} hidden={hidden} onToggle={state.toggleLegend} />
         <select class="tbe-select tbe-small-select" aria-label="Calibration bins" value={strategy} onChange={(e) => state.update({ calib: (e.target as HTMLSelectElement).value as 'uniform' | 'quantile' })}>
           <option value="uniform">uniform bins</option>
           <option value="quantile">quantile bins</option>
@@ -419,6 +483,7 @@ export function ClassificationView({ state, shell }: { state: ClassificationStat
     return { roc: build('roc'), pr: build('pr') }
   }, [state])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
+  if (state.doc.value) return <LoggedConfusionView state={state} shell={shell} />
   if (!entry) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No classification evaluation in the chosen runs. Log one with run.log_predictions(name, y_true, y_score).'}</div>
   if (!r) return <div class="tbe-empty">Loading…</div>
   const v = state.view.value
