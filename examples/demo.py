@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,7 +13,16 @@ import classification  # noqa: E402
 import ridge_sweep  # noqa: E402
 
 
+#: The experiments the demo writes; a new demo replaces them (and nothing else in the logdir).
+EXPERIMENTS = ("diabetes-ridge", "breast-cancer", "digits-sgd", "topics")
+
+
 def main(logdir: str) -> None:
+    for experiment in EXPERIMENTS:
+        path = os.path.join(logdir, experiment)
+        if os.path.isdir(path):
+            print(f"replacing the previous demo's {path}/")
+            shutil.rmtree(path)
     ridge_sweep.main(logdir)
     classification.main(logdir)
     print(f"demo runs written to {logdir}/; serving them with: tensorboard --logdir {logdir}")

@@ -60,6 +60,10 @@ class RunData:
     blobs: dict[str, dict[str, list[tuple[int, bytes]]]] = field(default_factory=dict)
     documents: dict[str, dict[str, list[tuple[int, Any]]]] = field(default_factory=dict)
     record: dict[str, Any] = field(default_factory=dict)
+    #: Every tag's plugin name, last step, and (for our own tags) parsed metadata content.
+    plugins: dict[str, str] = field(default_factory=dict)
+    last_steps: dict[str, int] = field(default_factory=dict)
+    contents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def metrics(self, name: str | None = None) -> dict[str, Any]:
         """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns."""
@@ -111,7 +115,8 @@ def read_run(directory: str) -> RunData:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r}")
     data = RunData(directory)
-    plugin_of: dict[str, str] = {}
+    plugin_of = data.plugins
+    last_steps = data.last_steps
     kind_of: dict[str, tuple[str, str]] = {}
     scalar_steps: dict[str, list[int]] = defaultdict(list)
     scalar_values: dict[str, list[float]] = defaultdict(list)
@@ -160,6 +165,11 @@ def read_run(directory: str) -> RunData:
                     plugin_of[tag] = plugin
                     if plugin == common.PLUGIN_NAME:
                         kind_of[tag] = split_tag(tag)
+                        data.contents[tag] = common.parse_content(
+                            value.metadata.plugin_data.content
+                        )
+                if step > last_steps.get(tag, -1):
+                    last_steps[tag] = step
                 if plugin == scalar.PLUGIN_NAME:
                     scalar_steps[tag].append(step)
                     if value.HasField("simple_value"):
@@ -184,6 +194,7 @@ def read_run(directory: str) -> RunData:
             steps = [steps[i] for i in order]
             values = [values[i] for i in order]
         data.scalars[tag] = (steps, values)
+        last_steps[tag] = max(last_steps.get(tag, -1), steps[-1])
     return data
 
 

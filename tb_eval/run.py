@@ -105,6 +105,7 @@ def start_logging(
     *,
     tags: Mapping[str, Any] | None = None,
     flush_secs: float = 2.0,
+    resume: bool = False,
 ) -> Run:
     """Start a run writing TensorBoard event files to ``<logdir>/[<experiment>/]<run_name>``.
 
@@ -122,6 +123,10 @@ def start_logging(
         Initial tags (see :meth:`Run.tag`).
     flush_secs:
         Longest time a logged value waits in memory before it reaches the file.
+    resume:
+        Continue a run whose directory already holds event files: steps continue after the
+        logged ones and its params, tags and files are kept. Without it such a directory is an
+        error (appending a second run to it would make TensorBoard drop data on repeated steps).
 
     Returns
     -------
@@ -147,13 +152,20 @@ def start_logging(
     checked_tags = names.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
+    directory = os.path.join(*parts)
+    if not resume and _has_event_files(directory):
+        raise FileExistsError(
+            f"run_name: {directory!r} already holds a run; choose another run_name, or pass "
+            "resume=True to continue it"
+        )
     return Run(
-        os.path.join(*parts),
+        directory,
         experiment=experiment,
         name=run_name,
         params=checked_params,
         tags=checked_tags,
         flush_secs=float(flush_secs),
+        resume=resume,
     )
 
 
@@ -174,6 +186,7 @@ class Run:
         tags: dict,
         flush_secs: float,
         session_on_first_write: bool = True,
+        resume: bool = False,
     ) -> None:
         self.directory = directory
         self.experiment = experiment
@@ -192,10 +205,42 @@ class Run:
         self._session_started = False
         self._warned_late_params = False
         os.makedirs(directory, exist_ok=True)
+        if resume and _has_event_files(directory):
+            self._resume(directory)
         if session_on_first_write:
             self._writer.before_write = _weak_method(self._start_session)
         self._write_run_record()
         _live_runs.add(self)
+
+    def _resume(self, directory: str) -> None:
+        """Take over what an earlier writer of this run logged: steps, kinds, params, tags."""
+        from tb_eval.reader import read_run
+
+        data = read_run(directory)
+        kind_of_plugin = {
+            scalar.PLUGIN_NAME: "scalar",
+            text.PLUGIN_NAME: "text",
+            image_kind.PLUGIN_NAME: "image",
+            histogram.PLUGIN_NAME: "histogram",
+        }
+        self._last_step = dict(data.last_steps)
+        for tag, plugin in data.plugins.items():
+            if plugin in kind_of_plugin:
+                self._kinds.setdefault(tag, kind_of_plugin[plugin])
+            elif plugin == common.PLUGIN_NAME:
+                kind, name = common.split_our_tag(tag) or ("", "")
+                if kind not in (series.KIND, run_record.KIND):
+                    self._kinds[name] = kind  # a table's Text tag shares the name: table wins
+                task = data.contents.get(tag, {}).get("task")
+                if task:
+                    self._prediction_tasks[name] = task
+            elif plugin == hparams.PLUGIN_NAME and tag == hparams.START_TAG:
+                self._session_started = True
+        record = data.record
+        self._params = {**record.get("params", {}), **self._params}
+        self._tags = {**record.get("tags", {}), **self._tags}
+        self._files = list(record.get("files", []))
+        self._start_time = record.get("start_time", self._start_time)
 
     # ------------------------------------------------------------------ context manager
     def __enter__(self) -> Run:
@@ -738,6 +783,12 @@ class Run:
                 end = hparams.end_value(status, time.time())
                 self._writer.append(encode_event(time.time(), 0, [end]))
         self._writer.close()
+
+
+def _has_event_files(directory: str) -> bool:
+    from tb_eval.reader import event_files
+
+    return os.path.isdir(directory) and bool(event_files(directory))
 
 
 def _finite_vector(values: Any, argument: str, length: int) -> list[float]:

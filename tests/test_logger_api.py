@@ -293,3 +293,40 @@ def test_log_row_accepts_a_column_called_name(tmp_path):
     run = tb_eval.start_logging(tmp_path, run_name="r")
     run.log_row("people", name="Ada", age=36)
     assert run.get_metrics() == {"people": {"name": ["Ada"], "age": [36]}}
+
+
+def test_an_existing_run_is_not_overwritten_unless_resumed(tmp_path):
+    with tb_eval.start_logging(tmp_path, run_name="r", params={"lr": 0.1}) as run:
+        run.log("loss", 0.5)
+        run.log("loss", 0.4)
+        run.log("note", "first")
+        run.log_row("rows", a=1)
+        run.log_predictions("val", [0, 1], y_score=[0.3, 0.6], step=4)
+        run.tag("phase", "one")
+        run.upload_file("a.txt", io.BytesIO(b"a"))
+    files_before = sorted(os.listdir(tmp_path / "r"))
+    with pytest.raises(FileExistsError, match="run_name: .* resume=True"):
+        tb_eval.start_logging(tmp_path, run_name="r")
+    assert sorted(os.listdir(tmp_path / "r")) == files_before
+
+    with tb_eval.start_logging(tmp_path, run_name="r", resume=True) as resumed:
+        assert resumed.get_params() == {"lr": 0.1}
+        assert resumed.get_tags() == {"phase": "one"}
+        assert resumed.get_file_names() == ["a.txt"]
+        resumed.log("loss", 0.3)  # continues at step 2
+        with pytest.raises(ValueError, match="last step 2"):
+            resumed.log("loss", 0.2, step=1)
+        with pytest.raises(ValueError, match="already holds text"):
+            resumed.log("note", 1.0)
+        with pytest.raises(ValueError, match="task: 'val' holds binary"):
+            resumed.log_predictions("val", [0.5], y_pred=[0.4], task="regression", step=5)
+        resumed.log_predictions("val", [1, 0], y_score=[0.9, 0.2], step=5)
+        resumed.log_row("rows", a=2)
+    stored = tb_eval.open_run(tmp_path / "r")
+    data = tb_eval.reader.read_run(str(tmp_path / "r"))
+    assert data.scalars["loss"][0] == [0, 1, 2]
+    assert stored.get_metrics()["loss"] == [0.5, 0.4, 0.3]
+    assert stored.get_metrics()["rows"] == {"a": [1, 2]}
+    assert [step for step, _ in data.blobs["predictions"]["val"]] == [4, 5]
+    assert stored.status == "success"
+    assert len(tb_eval.reader.event_files(str(tmp_path / "r"))) == 2

@@ -99,6 +99,7 @@ class SummaryWriter:
             tags={},
             flush_secs=self._flush_secs,
             session_on_first_write=False,
+            resume=True,  # like torch, a second writer on a log_dir adds to it
         )
 
     def __enter__(self) -> SummaryWriter:

@@ -16,6 +16,7 @@ from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from tb_eval.kinds.common import float64_tensor, summary_value
 
+PLUGIN_NAME = hparams_metadata.PLUGIN_NAME
 START_TAG = hparams_metadata.SESSION_START_INFO_TAG
 END_TAG = hparams_metadata.SESSION_END_INFO_TAG
 STATUS = {
