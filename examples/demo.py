@@ -12,7 +12,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classification  # noqa: E402
 import ridge_sweep  # noqa: E402
 
-
 #: The experiments the demo writes; a new demo replaces them (and nothing else in the logdir).
 EXPERIMENTS = ("diabetes-ridge", "breast-cancer", "digits-sgd", "topics")
 
