@@ -385,7 +385,13 @@ def threshold_table(c: BinaryCounts, idx: np.ndarray | None = None) -> dict[str,
     thr = c.thresholds_at(idx)
     tp = (c.tps if idx is None else c.tps[idx]).astype(np.float64, copy=False)
     fp = (c.fps if idx is None else c.fps[idx]).astype(np.float64, copy=False)
-    p, n = c.pos, c.neg
+    return table_from_counts(thr, tp, fp, c.pos, c.neg)
+
+
+def table_from_counts(
+    thr: np.ndarray, tp: np.ndarray, fp: np.ndarray, p: float, n: float
+) -> dict[str, np.ndarray]:
+    """:func:`threshold_table` from float64 counts at given thresholds."""
     fn = p - tp
     tn = n - fp
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -183,9 +183,17 @@ def calibration_raw(
 
 
 def top_label_ece(
-    score: np.ndarray, y_true: np.ndarray, weight: np.ndarray | None, n_bins: int = N_BINS
+    score: np.ndarray,
+    y_true: np.ndarray,
+    weight: np.ndarray | None,
+    n_bins: int = N_BINS,
+    top: np.ndarray | None = None,
 ) -> tuple[dict, float]:
-    """Top-label calibration for multiclass: confidence = max probability, hit = argmax correct."""
-    top = np.argmax(score, axis=1)
+    """Top-label calibration for multiclass: confidence = max probability, hit = argmax correct.
+
+    ``top`` is ``argmax(score, axis=1)`` when already computed.
+    """
+    if top is None:
+        top = np.argmax(score, axis=1)
     conf = score[np.arange(score.shape[0]), top]
     return calibration_raw(conf, (top == y_true).astype(np.float64), weight, n_bins)

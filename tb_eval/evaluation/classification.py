@@ -143,13 +143,27 @@ def binary_log_loss_brier(
 def brier_score(
     y_true: np.ndarray, score: np.ndarray, weight: np.ndarray | None, binary: bool
 ) -> float:
-    """Brier score; binary: mean (p - y)^2; multiclass: mean over rows of sum_c (p_c - y_c)^2."""
+    """Brier score; binary: mean (p - y)^2; multiclass: mean over rows of sum_c (p_c - y_c)^2.
+
+    Multiclass rows are widened to float64 in cache-sized blocks (float32 scores give the
+    result of their float64 copy without an [n, C] float64 temporary).
+    """
     if binary:
         d = score - y_true
         return _wmean(d * d, weight)
-    d = score.copy()
-    d[np.arange(d.shape[0]), y_true] -= 1.0
-    return _wmean(np.einsum("ij,ij->i", d, d), weight)
+    n = score.shape[0]
+    per_row = np.empty(n)
+    for a, b in _row_blocks(score):
+        d = score[a:b].astype(np.float64)
+        d[np.arange(b - a), y_true[a:b]] -= 1.0
+        np.einsum("ij,ij->i", d, d, out=per_row[a:b])
+    return _wmean(per_row, weight)
+
+
+def _row_blocks(score: np.ndarray, items: int = 1 << 16):
+    step = max(1, items // max(1, score.shape[1]))
+    n = score.shape[0]
+    return [(a, min(a + step, n)) for a in range(0, n, step)]
 
 
 def top_k_accuracy(
@@ -158,9 +172,16 @@ def top_k_accuracy(
     """Fraction of rows whose true class is among the k highest scores.
 
     Ties are broken like scikit-learn (stable ascending argsort, reversed): among equal
-    scores the class with the larger index ranks higher.
+    scores the class with the larger index ranks higher. Computed in cache-sized row blocks.
     """
-    s_true = score[np.arange(score.shape[0]), y_true][:, None]
+    n = score.shape[0]
+    rank = np.empty(n, dtype=np.int64)
     cols = np.arange(score.shape[1])[None, :]
-    rank = (score > s_true).sum(axis=1) + ((score == s_true) & (cols > y_true[:, None])).sum(axis=1)
+    for a, b in _row_blocks(score):
+        blk = score[a:b]
+        yt = y_true[a:b]
+        s_true = blk[np.arange(b - a), yt][:, None]
+        beats = blk > s_true
+        beats |= (blk == s_true) & (cols > yt[:, None])
+        rank[a:b] = np.count_nonzero(beats, axis=1)
     return {k: _wmean((rank < k).astype(np.float64), weight) for k in ks}

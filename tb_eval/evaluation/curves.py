@@ -7,12 +7,20 @@ those indices, so no O(n) float64 array per curve is ever materialised.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from . import binary as B
 from .reduce import arc_length_indices, minmax_between, segment_deviation_bound
 
-__all__ = ["CURVE_KINDS", "binary_curve_set", "select_thresholds"]
+__all__ = [
+    "CURVE_KINDS",
+    "KeptPoints",
+    "binary_curve_set",
+    "reduced_curve_set",
+    "select_thresholds",
+]
 
 CURVE_KINDS = ("roc", "precision_recall", "det", "cumulative_gains", "lift", "ks", "thresholds")
 
@@ -78,20 +86,68 @@ def binary_curve_set(
     d = c.tps.size
     keep = select_thresholds(c, precision, max_points)
     p, n = c.pos, c.neg
+    if keep is None:
+        total = p + n
+        return _exact_set(c, precision, p / total if total > 0 else float("nan"))
+    lo = int(np.searchsorted(c.fps, c.fps.dtype.type(0), side="right")) - 1
+    hi = int(np.searchsorted(c.tps, c.tps[-1]))
+    ends = np.array([max(lo, 0), hi])
+    kept = KeptPoints(
+        index=keep,
+        thresholds=c.thresholds_at(keep),
+        tps=c.tps[keep].astype(np.float64, copy=False),
+        fps=c.fps[keep].astype(np.float64, copy=False),
+        precision=precision[keep],
+        segment_range=minmax_between(precision, keep),
+        pos=p,
+        neg=n,
+        exact_points=d,
+        det_ends=(lo, hi),
+        det_values=(
+            c.tps[ends].astype(np.float64),
+            c.fps[ends].astype(np.float64),
+            c.thresholds_at(ends),
+        ),
+    )
+    return reduced_curve_set(kept)
+
+
+@dataclasses.dataclass
+class KeptPoints:
+    """The kept (exact) points of one reduced curve set and what its deviation bounds need.
+
+    ``index`` are distinct-threshold indices (increasing); ``thresholds``, ``tps``, ``fps``,
+    ``precision`` their values; ``segment_range`` the (min, max) of the exact precision
+    between consecutive kept points (any range that covers every exact point strictly
+    between them); ``det_ends`` the DET trimming indices (last threshold with no false
+    positive, -1 for none; first with full recall) and ``det_values`` their tps, fps and
+    thresholds (two entries each; the first is unused when its index is -1).
+    """
+
+    index: np.ndarray
+    thresholds: np.ndarray
+    tps: np.ndarray
+    fps: np.ndarray
+    precision: np.ndarray
+    segment_range: tuple[np.ndarray, np.ndarray]
+    pos: float
+    neg: float
+    exact_points: int
+    det_ends: tuple[int, int]
+    det_values: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def reduced_curve_set(k: KeptPoints) -> dict[str, dict]:
+    """The reduced ROC, PR, DET, gains, lift, KS and threshold table from kept points."""
+    p, n, d = k.pos, k.neg, k.exact_points
     total = p + n
     prevalence = p / total if total > 0 else float("nan")
-    if keep is None:
-        return _exact_set(c, precision, prevalence)
-
-    thr = c.thresholds_at(keep)
-    tps = c.tps[keep].astype(np.float64, copy=False)
-    fps = c.fps[keep].astype(np.float64, copy=False)
-    prec = precision[keep]
+    thr, tps, fps, prec = k.thresholds, k.tps, k.fps, k.precision
     with np.errstate(divide="ignore", invalid="ignore"):
         tpr = tps / p if p > 0 else np.full(tps.shape, np.nan)
         fpr = fps / n if n > 0 else np.full(fps.shape, np.nan)
-    # Precision is not monotone: bound it per kept segment with one reduceat pass.
-    plo, phi = minmax_between(precision, keep)
+    # Precision is not monotone: its range between kept points bounds the PR and lift boxes.
+    plo, phi = k.segment_range
     frac = (tps + fps) / total
     curves: dict[str, dict] = {}
 
@@ -119,7 +175,7 @@ def binary_curve_set(
         dev_pr,
         d + 1,
     )
-    curves["det"] = _reduced_det(c, keep, fpr, tps, thr)
+    curves["det"] = _reduced_det(k)
     curves["cumulative_gains"] = _curve(
         {
             "fraction": np.concatenate([[0.0], frac]),
@@ -140,26 +196,26 @@ def binary_curve_set(
         max(segment_deviation_bound(thr, tpr), segment_deviation_bound(thr, fpr)),
         d,
     )
-    table = B.threshold_table(c, keep)
+    table = B.table_from_counts(thr, tps, fps, p, n)
     curves["thresholds"] = _curve(table, 0.0, d)
     return curves
 
 
-def _reduced_det(c, keep, fpr, tps, thr) -> dict:
+def _reduced_det(k: KeptPoints) -> dict:
     # DET keeps sklearn's trimming: start at the last threshold with zero false positives,
-    # stop at the first with full recall. Both are located in O(log d) on the exact counts.
-    p, n = c.pos, c.neg
-    fps_full = c.fps
-    # Indices into the counts; -1 stands for the (0, 0) point at threshold +inf.
-    lo = int(np.searchsorted(fps_full, fps_full.dtype.type(0), side="right")) - 1
-    hi = int(np.searchsorted(c.tps, c.tps[-1]))
-    sel = keep[(keep > lo) & (keep < hi)]
-    idx = np.unique(np.concatenate([[lo], sel, [hi]])) if hi > lo else np.array([hi])
-    origin = idx < 0
-    safe = np.where(origin, 0, idx)
-    fp_ = np.where(origin, 0.0, c.fps[safe])
-    tp_ = np.where(origin, 0.0, c.tps[safe])
-    th_ = np.where(origin, np.inf, c.thresholds_at(safe))
+    # stop at the first with full recall (both located by the caller).
+    p, n = k.pos, k.neg
+    lo, hi = k.det_ends
+    keep = k.index
+    inner = (keep > lo) & (keep < hi)
+    dtp, dfp, dthr = k.det_values
+    if hi > lo:
+        first = ([0.0], [0.0], [np.inf]) if lo < 0 else ([dfp[0]], [dtp[0]], [dthr[0]])
+        fp_ = np.concatenate([first[0], k.fps[inner], [dfp[1]]])
+        tp_ = np.concatenate([first[1], k.tps[inner], [dtp[1]]])
+        th_ = np.concatenate([first[2], k.thresholds[inner], [dthr[1]]])
+    else:
+        fp_, tp_, th_ = np.array([dfp[1]]), np.array([dtp[1]]), np.array([dthr[1]])
     x = fp_ / n if n > 0 else np.full(fp_.shape, np.nan)
     y = (p - tp_) / p if p > 0 else np.full(tp_.shape, np.nan)
     return _curve(

@@ -103,7 +103,7 @@ def _check_rows_sum_to_one(arr: np.ndarray, name: str, source_dtype: np.dtype) -
     # float32 softmax outputs carry ~C * 6e-8 rounding error; float64 ones far less.
     eps = np.finfo(source_dtype).eps if source_dtype.kind == "f" else np.finfo(np.float64).eps
     tol = max(1e-6, 4.0 * arr.shape[1] * float(eps))
-    err = np.abs(arr.sum(axis=1) - 1.0)
+    err = np.abs(arr.sum(axis=1, dtype=np.float64) - 1.0)
     if err.max() > tol:
         bad = np.flatnonzero(err > tol)
         raise ValueError(
@@ -250,7 +250,8 @@ class Prepared:
         Binary/multiclass: int64 class indices into ``labels``; multilabel: uint8 [n, L];
         regression: float64.
     y_score : numpy.ndarray or None
-        Binary: float64 positive-class probability; multiclass/multilabel: float64 [n, C].
+        Binary: float64 positive-class probability; multiclass/multilabel: float64 [n, C]
+        (multiclass scores rebuilt by :meth:`from_arrays` from float32 storage: float32).
     y_pred : numpy.ndarray or None
         Classification: class indices (multilabel: uint8 [n, L]); regression: float64.
     labels : list
@@ -305,7 +306,9 @@ class Prepared:
             Metadata returned by :meth:`to_arrays` (possibly after a JSON round trip).
         arrays : dict of str to numpy.ndarray
             Arrays returned by :meth:`to_arrays`. Scores stored at lower precision
-            (e.g. float32) are accepted and widened to float64.
+            (e.g. float32) are accepted and widened to float64, except multiclass
+            float32 scores, which stay float32 (every float32 is exact in float64, and the
+            engine sorts them as uint32 keys).
 
         Returns
         -------
@@ -329,11 +332,16 @@ class Prepared:
             return None if v is None else np.asarray(v).astype(dtype, copy=False)
 
         pred_dtype = {"regression": np.float64, "multilabel": np.uint8}.get(task, np.int64)
+        score = arrays.get("y_score")
+        if task == "multiclass" and score is not None and np.asarray(score).dtype == np.float32:
+            score = np.ascontiguousarray(score)
+        else:
+            score = opt("y_score", np.float64)
         return cls(
             task=task,
             task_inferred=bool(meta.get("task_inferred", False)),
             y_true=y_true,
-            y_score=opt("y_score", np.float64),
+            y_score=score,
             y_pred=opt("y_pred", pred_dtype),
             labels=[_py_label(v) for v in meta["labels"]],
             sample_weight=opt("sample_weight", np.float64),
@@ -432,7 +440,7 @@ def _prepare(
     sample_weight: Any = None,
     keep_float32: bool = False,
 ) -> Prepared:
-    """:func:`prepare`; ``keep_float32`` keeps float32 binary scores as float32 (internal:
+    """:func:`prepare`; ``keep_float32`` keeps float32 binary/multiclass scores (internal:
     :func:`evaluate` and :class:`BinnedSummary` sort and bin them without a float64 copy)."""
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
@@ -487,7 +495,7 @@ def _prepare(
         "multilabel": _prepare_multilabel,
         "regression": _prepare_regression,
     }[task]
-    if task == "binary":
+    if task in ("binary", "multiclass"):
         y_true_n, y_score_n, y_pred_n, labels_n = builder(yt, ys, yp, lab, keep_float32)
     else:
         y_true_n, y_score_n, y_pred_n, labels_n = builder(yt, ys, yp, lab)
@@ -535,7 +543,7 @@ def _prepare_binary(yt, ys, yp, lab, keep_float32=False):
     return y_true, score, y_pred, lab
 
 
-def _prepare_multiclass(yt, ys, yp, lab):
+def _prepare_multiclass(yt, ys, yp, lab, keep_float32=False):
     if yt.ndim != 1:
         raise ValueError(f"y_true must be 1-D for multiclass, got shape {yt.shape}")
     score = None
@@ -544,10 +552,15 @@ def _prepare_multiclass(yt, ys, yp, lab):
         if ys.ndim != 2:
             raise ValueError(f"y_score must be [n, C] for multiclass, got shape {ys.shape}")
         src_dtype = ys.dtype
-        score = _float_array(ys, "y_score")
+        if keep_float32 and ys.dtype in (np.float32, np.float16):
+            # Validated on its own dtype, kept float32 (exact in float64): see evaluate().
+            _check_finite(ys, "y_score", ys.min(), ys.max())
+            score = ys.astype(np.float32, copy=False)
+        else:
+            score = _float_array(ys, "y_score")
         _check_probabilities(score, "y_score")
         _check_rows_sum_to_one(score, "y_score", src_dtype)
-        score = np.ascontiguousarray(score) + 0.0
+        score = np.ascontiguousarray(score) + score.dtype.type(0)
         n_classes = score.shape[1]
     if lab is None:
         src = yt if yp is None else np.concatenate([yt, yp.astype(yt.dtype)])
