@@ -113,3 +113,24 @@ def test_sigkill_leaves_every_flushed_record_readable(tmp_path):
     accumulator = EventAccumulator(str(tmp_path / "killed"), size_guidance={"tensors": 0})
     accumulator.Reload()
     assert len(accumulator.Tensors("loss")) == len(steps)
+
+
+@pytest.mark.parametrize(
+    ("ending", "status"),
+    [("pass", "success"), ("1 / 0", "failure")],
+)
+def test_runs_left_open_end_at_interpreter_exit(tmp_path, ending, status):
+    script = textwrap.dedent(
+        f"""
+        import tb_eval
+        run = tb_eval.start_logging({str(tmp_path)!r}, run_name="open", params={{"a": 1}})
+        run.log("loss", 0.5)
+        {ending}
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], capture_output=True)
+    stored = tb_eval.open_run(tmp_path / "open")
+    assert stored.status == status
+    assert stored.get_metrics() == {"loss": 0.5}
+    if status == "failure":
+        assert stored.get_tags()["error"] == "ZeroDivisionError: division by zero"
