@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,8 @@ from .stream import StreamSummary, summarise_sorted_keys
 __all__ = ["Report", "evaluate", "evaluate_prepared"]
 
 TOP_K = (3, 5)
+#: Threads for the one-vs-rest sorts and streams of multiclass/multilabel reports (1: none).
+THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclasses.dataclass
@@ -376,13 +380,30 @@ def _ovr_summaries(positives, pos_block, score: np.ndarray, w, n_classes: int, m
         block |= pb
         np.invert(block, out=block)
     del cols, bits
-    per = []
-    for j in range(n_classes):
-        keys[j].sort()
-        per.append(_summary_from_keys(keys[j], int(n_pos[j]), max_points))
-    flat = keys.reshape(-1)
-    flat.sort(kind="stable")
-    return per, _summary_from_keys(flat, int(n_pos.sum()), max_points, with_ks=False)
+
+    def sort_rows(rows) -> None:
+        for j in rows:
+            keys[j].sort()
+
+    def per_class() -> list:
+        return [_summary_from_keys(keys[j], int(n_pos[j]), max_points) for j in range(n_classes)]
+
+    def micro(flat: np.ndarray) -> StreamSummary:
+        flat.sort(kind="stable")
+        return _summary_from_keys(flat, int(n_pos.sum()), max_points, with_ks=False)
+
+    workers = min(THREADS, n_classes)
+    if workers <= 1:
+        sort_rows(range(n_classes))
+        per = per_class()
+        return per, micro(keys.reshape(-1))  # merged in place: the rows are done with
+    # numpy sorts and ufunc loops release the GIL: sort the rows on all workers, then
+    # merge and stream the micro average (on a copy) while the classes are streamed.
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(sort_rows, [range(i, n_classes, workers) for i in range(workers)]))
+        micro_f = pool.submit(micro, keys.reshape(-1).copy())
+        per = per_class()
+        return per, micro_f.result()
 
 
 def _ovr_scores(col, curves, labels, per, micro, max_points, with_ks: bool) -> None:
