@@ -346,14 +346,18 @@ def _score_columns(score: np.ndarray) -> np.ndarray:
     return np.asarray(score, dtype=np.float64)
 
 
-def _ovr_summaries(positives, pos_block, score: np.ndarray, w, n_classes: int, max_points):
-    """One-vs-rest summaries per class plus the micro average.
+def _ovr_summaries(
+    positives, pos_block, score: np.ndarray, w, n_classes: int, max_points, extra=None
+):
+    """One-vs-rest summaries per class plus the micro average (and ``extra()``'s result).
 
     Unweighted: one packed-key row per class (uint32 for float32-exact scores), sorted in
     place and summarised by one streamed pass (no per-threshold arrays); the micro average
     then sorts the concatenated rows in place with a stable (run-aware) sort that merges
-    the C sorted runs in O(nC log C), and is streamed the same way.
+    the C sorted runs in O(nC log C), and is streamed the same way. ``extra`` (per-item
+    metrics that only read ``score``) runs beside the streams on the worker threads.
     """
+    extra = extra or (lambda: None)
     if w is not None:
         per = [
             _summary_from_counts(B.binary_counts(positives(j), score[:, j], w), max_points)
@@ -361,7 +365,7 @@ def _ovr_summaries(positives, pos_block, score: np.ndarray, w, n_classes: int, m
         ]
         onehot = np.stack([positives(j) for j in range(n_classes)], axis=1)
         micro_c = B.binary_counts(onehot.ravel(), score.ravel(), np.repeat(w, n_classes))
-        return per, _summary_from_counts(micro_c, max_points)
+        return per, _summary_from_counts(micro_c, max_points), extra()
     cols = _score_columns(score)
     n = cols.shape[0]
     udt = np.uint32 if cols.dtype == np.float32 else np.uint64
@@ -385,8 +389,8 @@ def _ovr_summaries(positives, pos_block, score: np.ndarray, w, n_classes: int, m
         for j in rows:
             keys[j].sort()
 
-    def per_class() -> list:
-        return [_summary_from_keys(keys[j], int(n_pos[j]), max_points) for j in range(n_classes)]
+    def one_class(j: int) -> StreamSummary:
+        return _summary_from_keys(keys[j], int(n_pos[j]), max_points)
 
     def micro(flat: np.ndarray) -> StreamSummary:
         flat.sort(kind="stable")
@@ -395,15 +399,18 @@ def _ovr_summaries(positives, pos_block, score: np.ndarray, w, n_classes: int, m
     workers = min(THREADS, n_classes)
     if workers <= 1:
         sort_rows(range(n_classes))
-        per = per_class()
-        return per, micro(keys.reshape(-1))  # merged in place: the rows are done with
+        per = [one_class(j) for j in range(n_classes)]
+        # Merged in place: the rows are done with.
+        return per, micro(keys.reshape(-1)), extra()
     # numpy sorts and ufunc loops release the GIL: sort the rows on all workers, then
-    # merge and stream the micro average (on a copy) while the classes are streamed.
+    # merge and stream the micro average (on a copy, the longest task, queued first)
+    # while the other worker streams the classes and computes ``extra``.
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(sort_rows, [range(i, n_classes, workers) for i in range(workers)]))
         micro_f = pool.submit(micro, keys.reshape(-1).copy())
-        per = per_class()
-        return per, micro_f.result()
+        extra_f = pool.submit(extra)
+        per = list(pool.map(one_class, range(n_classes)))
+        return per, micro_f.result(), extra_f.result()
 
 
 def _ovr_scores(col, curves, labels, per, micro, max_points, with_ks: bool) -> None:
@@ -451,19 +458,27 @@ def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
     _label_metrics(col, cm, p.labels, suffix_avg=True)
     if S is None:
         return
+
+    def item_metrics() -> tuple:
+        q = S[np.arange(S.shape[0]), y].astype(np.float64)
+        ks = [k for k in TOP_K if k < C]
+        return (
+            K.log_loss(q, w),
+            K.brier_score(y, S, w, False),
+            top_label_ece(S, y, w, top=top),
+            K.top_k_accuracy(y, S, ks, w),
+        )
+
     classes = np.arange(C)[:, None]
-    per, micro = _ovr_summaries(
-        lambda j: y == j, lambda a, b: y[a:b] == classes, S, w, C, max_points
+    per, micro, (log_loss, brier, (calib, ece), top_k) = _ovr_summaries(
+        lambda j: y == j, lambda a, b: y[a:b] == classes, S, w, C, max_points, item_metrics
     )
     _ovr_scores(col, curves, p.labels, per, micro, max_points, with_ks=True)
-    q = S[np.arange(S.shape[0]), y].astype(np.float64)
-    col.put("log_loss", K.log_loss(q, w), "")
-    col.put("brier_score", K.brier_score(y, S, w, False), "")
-    calib, ece = top_label_ece(S, y, w, top=top)
+    col.put("log_loss", log_loss, "")
+    col.put("brier_score", brier, "")
     curves["calibration"]["top_label"] = {"uniform": calib}
     col.put("ece", ece, "no samples")
-    ks = [k for k in TOP_K if k < C]
-    for k, v in K.top_k_accuracy(y, S, ks, w).items():
+    for k, v in top_k.items():
         col.put(f"top_{k}_accuracy", v, "")
 
 
@@ -494,7 +509,7 @@ def _multilabel(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         col.put(name, value, "no label has a defined value")
     if S is None:
         return
-    per, micro = _ovr_summaries(
+    per, micro, _ = _ovr_summaries(
         lambda j: Y[:, j].astype(bool), lambda a, b: Y[a:b].T.astype(bool), S, w, L, max_points
     )
     _ovr_scores(col, curves, p.labels, per, micro, max_points, with_ks=False)

@@ -166,8 +166,7 @@ def summarise_sorted_keys(
         range_sum[r0 : r0 + sums.size] += sums
         d = e.size
         if d:
-            fps = negl[e].astype(np.int64)
-            fps += neg_before
+            fps = np.add(negl[e], np.int64(neg_before), dtype=np.int64)
             cnt = e + (a + 1)
             tps = cnt - fps
             # Exact areas and KS.
@@ -184,8 +183,6 @@ def summarise_sorted_keys(
             # PR arc-length parameter: cumulative |delta precision| (0 at the first threshold).
             dprec = _diff(prec, prec[0] if prec_prev is None else prec_prev)
             np.abs(dprec, out=dprec)
-            cdp = np.cumsum(dprec)
-            cdp += cdp_prev
             # Candidates: the HEAD first thresholds, every BLOCK-th, and the very last.
             cand = np.arange((BLOCK - 1 - g0) % BLOCK, d, BLOCK)
             if g0 < HEAD:
@@ -197,6 +194,12 @@ def summarise_sorted_keys(
                 upto = prec[: cand[-1] + 1]
                 plo = np.minimum.reduceat(upto, starts)
                 phi = np.maximum.reduceat(upto, starts)
+                # Cumulative |delta precision| at the candidates only (a float cumsum over
+                # every threshold is the slowest loop of the pass).
+                cdp = np.add.reduceat(dprec[: cand[-1] + 1], starts)
+                np.cumsum(cdp, out=cdp)
+                cdp += cdp_prev
+                cdp_prev = float(cdp[-1]) + float(dprec[cand[-1] + 1 :].sum())
                 plo[0] = min(plo[0], open_lo)
                 phi[0] = max(phi[0], open_hi)
                 rest = prec[cand[-1] + 1 :]
@@ -207,12 +210,13 @@ def summarise_sorted_keys(
                 rec["tp"].append(tps[cand])
                 rec["fp"].append(fps[cand])
                 rec["prec"].append(prec[cand])
-                rec["cdp"].append(cdp[cand])
+                rec["cdp"].append(cdp)
                 rec["lo"].append(plo)
                 rec["hi"].append(phi)
             else:
                 open_lo = min(open_lo, float(prec.min()))
                 open_hi = max(open_hi, float(prec.max()))
+                cdp_prev += float(dprec.sum())
             # DET trimming points: last threshold without false positives, first at full recall.
             z = int(np.searchsorted(fps, 0, side="right"))
             if z:
@@ -222,7 +226,6 @@ def summarise_sorted_keys(
                 det_hi = (g0 + i, tps[i], fps[i], x[e[i]])
             tp_prev, fp_prev = int(tps[-1]), int(fps[-1])
             prec_prev = float(prec[-1])
-            cdp_prev = float(cdp[-1])
             g0 += d
         neg_before += int(negl[-1])
 
