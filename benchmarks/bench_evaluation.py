@@ -17,7 +17,8 @@ import numpy as np
 from sklearn import calibration as skc
 from sklearn import metrics as M
 
-from tb_eval.evaluation import BinnedSummary, evaluate
+from tb_eval.evaluation import BinnedSummary, evaluate, evaluate_prepared, prepare
+from tb_eval.kinds import predictions
 
 
 def binary_data(n: int, seed: int = 0, overconfident: bool = False):
@@ -131,11 +132,16 @@ def main() -> None:
     if n <= 0:
         return
     y, S = multiclass_data(n)
+    wide = prepare(y, S)  # float64 scores, as prepare() returns them
+    stored = predictions.decode(predictions.encode(wide))  # float32, as the plugin reads them
     compare(
         f"10-class one-vs-rest + micro/macro, n={n:.0e}",
         {
             "sklearn (per-class + micro curves, AUC, AP)": lambda: sk_multiclass(y, S),
             "tb_eval evaluate (full report)": lambda: evaluate(y, S),
+            "tb_eval evaluate_prepared (float64)": lambda: evaluate_prepared(wide),
+            "tb_eval evaluate_prepared (decoded)": lambda: evaluate_prepared(stored),
+            "tb_eval plugin report (100 points)": lambda: evaluate_prepared(stored, max_points=100),
             "tb_eval BinnedSummary": lambda: BinnedSummary.from_predictions(y, S).metrics(),
         },
         max(3, args.repeats // 2),
