@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["regression_metrics", "regression_curves", "rankdata_average"]
+__all__ = ["regression_metrics", "regression_curves", "rankdata_average", "density_2d"]
+
+#: Most bins per axis of the ``predicted_vs_true_density`` histogram (60 x 60 = 3,600 cells).
+MAX_DENSITY_BINS = 60
+#: Fewest bins per axis (small ``n``).
+MIN_DENSITY_BINS = 10
 
 
 def _avg(values: np.ndarray, weight: np.ndarray | None) -> float:
@@ -89,6 +94,65 @@ def _edges(x: np.ndarray, n_bins: int) -> np.ndarray:
     return np.linspace(lo, hi, n_bins + 1)
 
 
+def density_bins(n: int) -> int:
+    """Bins per axis of the density histogram: ``sqrt(n) / 2`` within [10, 60]."""
+    return int(min(MAX_DENSITY_BINS, max(MIN_DENSITY_BINS, round(np.sqrt(n) / 2))))
+
+
+def density_2d(
+    y_true: np.ndarray, y_pred: np.ndarray, weight: np.ndarray | None, n_bins: int | None = None
+) -> dict:
+    """2-D histogram of (true, predicted) on one shared range, so y = x is the diagonal.
+
+    Bins follow ``numpy.histogram2d``: half-open ``[a, b)`` except the last, which is
+    closed; ``counts[i][j]`` is the number (or summed weight) of samples whose true value
+    is in x bin ``i`` and prediction in y bin ``j``. O(n): an arithmetic bin index checked
+    against the edges (binary search only for values it misses) and one ``bincount``.
+
+    Returns
+    -------
+    dict
+        ``x_edges``, ``y_edges`` (equal), ``counts`` (``[bins, bins]``, int64 without
+        weights, float64 weighted sums with them) and ``n`` (number of samples).
+    """
+    n = int(y_true.size)
+    nb = density_bins(n) if n_bins is None else int(n_bins)
+    lo = float(min(y_true.min(), y_pred.min()))
+    hi = float(max(y_true.max(), y_pred.max()))
+    if hi <= lo:
+        # numpy.histogram2d's rule for an empty range: widen by 0.5 either side
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, nb + 1)
+
+    scale = nb / (hi - lo)
+
+    def index(values: np.ndarray) -> np.ndarray:
+        # Arithmetic bin (2.7x faster than searchsorted at 1e6), corrected by one step
+        # against the edges so it equals numpy's searchsorted rule; any value still off
+        # (extreme magnitudes) falls back to searchsorted.
+        if not np.isfinite(scale):  # a subnormal range
+            ids = np.searchsorted(edges, values, side="right") - 1
+            ids[values == edges[-1]] = nb - 1
+            return ids
+        ids = ((values - lo) * scale).astype(np.intp)
+        np.clip(ids, 0, nb - 1, out=ids)
+        ids -= values < edges[ids]
+        np.clip(ids, 0, nb - 1, out=ids)
+        ids += values >= edges[ids + 1]
+        ids[values == edges[-1]] = nb - 1  # the last bin is closed
+        np.clip(ids, 0, nb - 1, out=ids)
+        bad = (values < edges[ids]) | ((values >= edges[ids + 1]) & (ids < nb - 1))
+        if bad.any():
+            ids[bad] = np.searchsorted(edges, values[bad], side="right") - 1
+        return ids
+
+    flat = index(y_true) * nb + index(y_pred)
+    counts = np.bincount(flat, weights=weight, minlength=nb * nb).reshape(nb, nb)
+    if weight is None:
+        counts = counts.astype(np.int64)
+    return {"x_edges": edges, "y_edges": edges.copy(), "counts": counts, "n": n}
+
+
 def regression_curves(
     y_true: np.ndarray,
     y_pred: np.ndarray,
@@ -106,7 +170,7 @@ def regression_curves(
         (``bin_edges``, ``count``; residual = y_true - y_pred) and ``residuals_vs_predicted``
         (binned by prediction: ``bin_edges``, ``residual_mean``, ``residual_std``, ``count``,
         plus a deterministic sample ``sample_predicted``/``sample_residual`` of at most
-        ``max_points`` points).
+        ``max_points`` points) and ``predicted_vs_true_density`` (:func:`density_2d`).
     """
     resid = y_true - y_pred
     e_true = _edges(y_true, n_bins)
@@ -141,4 +205,5 @@ def regression_curves(
             "sample_predicted": y_pred[sel],
             "sample_residual": resid[sel],
         },
+        "predicted_vs_true_density": density_2d(y_true, y_pred, weight),
     }
