@@ -1,6 +1,6 @@
 // The run picker shared by every dashboard.
 import { useState } from 'preact/hooks'
-import { PALETTE } from '../charts/lineOption'
+import { runColor } from '../model/palette'
 import type { Shell } from './store'
 
 export function RunPicker({ shell }: { shell: Shell }) {
@@ -34,11 +34,11 @@ export function RunPicker({ shell }: { shell: Shell }) {
       <div class="tbe-runs">
         {runs.length === 0 ? <div class="tbe-empty">{shell.loadingRuns.value ? 'Loading…' : 'No runs yet.'}</div> : null}
         {shown.map((run) => {
-          const index = runs.indexOf(run)
+          const color = runColor(run.run, shell.runNames.value)
           return (
             <label key={run.run} class="tbe-check" title={run.status ? `${run.run} (${run.status})` : run.run}>
               <input type="checkbox" checked={selected.has(run.run)} onChange={() => shell.toggleRun(run.run)} />
-              <span class="tbe-swatch" style={{ background: PALETTE[index % PALETTE.length] }} />
+              <span class="tbe-swatch" style={{ background: color }} />
               <span>{run.run}</span>
             </label>
           )

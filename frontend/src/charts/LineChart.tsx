@@ -4,7 +4,7 @@ import type { LinePlot } from '../model/series'
 import { DARK_COLORS, LIGHT_COLORS, lineOption } from './lineOption'
 import { echarts } from './setup'
 
-export function LineChart({ plot, dark, label }: { plot: LinePlot; dark: boolean; label: string }) {
+export function LineChart({ plot, dark, label, colorOf }: { plot: LinePlot; dark: boolean; label: string; colorOf?: (run: string) => string }) {
   const host = useRef<HTMLDivElement>(null)
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null)
 
@@ -21,8 +21,8 @@ export function LineChart({ plot, dark, label }: { plot: LinePlot; dark: boolean
   }, [])
 
   useEffect(() => {
-    chart.current?.setOption(lineOption(plot, dark ? DARK_COLORS : LIGHT_COLORS) as never, { notMerge: true })
-  }, [plot, dark])
+    chart.current?.setOption(lineOption(plot, dark ? DARK_COLORS : LIGHT_COLORS, colorOf) as never, { notMerge: true })
+  }, [plot, dark, colorOf])
 
   return <div ref={host} class="tbe-chart" role="img" aria-label={label} />
 }

@@ -27,4 +27,11 @@ describe('line chart option', () => {
     expect(one.legend).toBeUndefined()
     expect(one.tooltip.trigger).toBe('axis')
   })
+
+  it('colours one-line-per-run series like the run picker', () => {
+    const plot = { xName: 'x', yName: 'y', series: [{ name: 'a', run: 'a', points: [[0, 1] as [number, number]] }, { name: 'z', points: [[0, 2] as [number, number]] }] }
+    const option = lineOption(plot, LIGHT_COLORS, (run) => (run === 'a' ? '#123456' : '#000000'))
+    expect((option.series[0] as { color?: string }).color).toBe('#123456')
+    expect((option.series[1] as { color?: string }).color).toBeUndefined()
+  })
 })

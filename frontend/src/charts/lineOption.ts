@@ -1,9 +1,10 @@
 // Pure option builder for a line chart; unit-tested without a browser.
 import type { LinePlot } from '../model/series'
 import { formatNumber } from '../model/format'
+import { PALETTE } from '../model/palette'
 
-/** TensorBoard-like series colours, starting with its orange. */
-export const PALETTE = ['#f57c00', '#1976d2', '#388e3c', '#7b1fa2', '#c2185b', '#0097a7', '#5d4037', '#fbc02d', '#455a64', '#e64a19']
+/** Series and run colours (model/palette.ts): 20 distinguishable colours, TensorBoard's orange first. */
+export { PALETTE }
 
 export interface ChartColors {
   text: string
@@ -15,7 +16,9 @@ export interface ChartColors {
 export const LIGHT_COLORS: ChartColors = { text: '#212121', muted: '#616161', grid: '#e0e0e0', background: '#ffffff' }
 export const DARK_COLORS: ChartColors = { text: '#e8eaed', muted: '#bdc1c6', grid: '#3c4043', background: '#303134' }
 
-export function lineOption(plot: LinePlot, colors: ChartColors) {
+/** `colorOf` colours a series by its run (stacked tables and lists of several runs), so a run
+ * has the same colour as in the run picker and the Compare dashboard. */
+export function lineOption(plot: LinePlot, colors: ChartColors, colorOf?: (run: string) => string) {
   const axis = {
     nameTextStyle: { color: colors.muted },
     axisLine: { lineStyle: { color: colors.grid } },
@@ -44,6 +47,7 @@ export function lineOption(plot: LinePlot, colors: ChartColors) {
       showSymbol: s.points.length <= 60,
       symbolSize: 5,
       lineStyle: { width: 1.5 },
+      ...(colorOf && s.run !== undefined ? { color: colorOf(s.run) } : {}),
       emphasis: { focus: 'series' },
     })),
   }

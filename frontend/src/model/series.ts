@@ -7,6 +7,8 @@ export type Point = [number, number]
 export interface LineSeries {
   name: string
   points: Point[]
+  /** The run, when the series is one run's only line (coloured like the run). */
+  run?: string
 }
 
 export interface LinePlot {
@@ -58,7 +60,7 @@ export function tableSeries(page: TablePage, multiRun: boolean): LinePlot | null
       const name = run ? (plan.ys.length > 1 ? `${run} · ${y}` : run) : y
       let series = byKey.get(name)
       if (!series) {
-        series = { name, points: [] }
+        series = run && plan.ys.length === 1 ? { name, points: [], run } : { name, points: [] }
         byKey.set(name, series)
       }
       series.points.push([x, value])
@@ -80,7 +82,8 @@ export function listSeries(responses: ListResponse[]): LinePlot {
         if (typeof value === 'number' && Number.isFinite(value)) points.push([i, value])
       })
       const parts = [multiRun ? response.run : '', multiCall ? `step ${call.step}` : ''].filter(Boolean)
-      series.push({ name: parts.join(' · ') || response.name, points })
+      const name = parts.join(' · ') || response.name
+      series.push(multiRun && !multiCall ? { name, points, run: response.run } : { name, points })
     }
   }
   return { xName: 'index', yName: responses[0]?.name ?? 'value', series }

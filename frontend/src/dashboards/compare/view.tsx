@@ -8,6 +8,7 @@ import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
 import { confusionOption } from '../../charts/options/confusion'
 import { curveOption } from '../../charts/options/curves'
 import { formatNumber } from '../../model/format'
+import { nameHash } from '../../model/palette'
 import { CALIBRATION_SPEC, type CompareKind, compareSeries, compareTable, PVT_SPEC } from '../../model/eval/compare'
 import { confusionDiff, type Normalization } from '../../model/eval/confusion'
 import { csvRows, curvesCsv, matrixCsv } from '../../model/eval/csv'
@@ -47,7 +48,7 @@ function Overlay({ state, shell, kind }: { state: CompareState; shell: Shell; ki
   const [hidden, setHidden] = useState<Set<string>>(new Set())
   const runNames = shell.runNames.value
   const spec = kind === 'calibration' ? CALIBRATION_SPEC : kind === 'predicted_vs_true' ? PVT_SPEC : CURVE_SPECS[kind]
-  const series = useMemo(() => compareSeries(d.runs, kind, avg, (run) => Math.max(0, runNames.indexOf(run))), [d, kind, avg, runNames])
+  const series = useMemo(() => compareSeries(d.runs, kind, avg, (run) => (runNames.includes(run) ? runNames.indexOf(run) : nameHash(run))), [d, kind, avg, runNames])
   const option = useMemo(() => {
     const refs = kind === 'calibration' ? [{ name: 'ideal', role: 'reference' as const, index: 0, style: 'dashed' as const, points: [[0, 0, null], [1, 1, null]] as [number, number, null][] }] : kind === 'predicted_vs_true' ? [] : referenceSeries(kind, null)
     return curveOption({ spec, series: [...refs, ...series], hidden, colors })

@@ -1,11 +1,12 @@
 // Views of the Tables dashboard. They read signals and call actions; no maths here.
-import { useCallback } from 'preact/hooks'
+import { useCallback, useMemo } from 'preact/hooks'
 import type { Shell } from '../../app/store'
 import { LineChart } from '../../charts/LineChart'
 import { describeRange, formatCount } from '../../model/format'
 import { csvFileName, csvUrl, PAGE_SIZES, pageCount, type SortOrder } from '../../model/query'
 import { DataTable, useDebounced } from '../../table/DataTable'
 import { itemKey } from '../../model/catalog'
+import { runColor } from '../../model/palette'
 import type { TablesState } from './state'
 
 export function TablesSidebar({ state }: { state: TablesState }) {
@@ -140,11 +141,13 @@ function Pager({ state }: { state: TablesState }) {
 
 function ChartCard({ state, shell, title }: { state: TablesState; shell: Shell; title: string }) {
   const plot = state.plot.value
+  const runNames = shell.runNames.value
+  const colorOf = useMemo(() => (run: string) => runColor(run, runNames), [runNames])
   if (!plot || plot.series.length === 0) return null
   return (
     <section class="tbe-chart-card" aria-label="Line chart">
       <h3>{title}</h3>
-      <LineChart plot={plot} dark={shell.dark.value} label={title} />
+      <LineChart plot={plot} dark={shell.dark.value} label={title} colorOf={colorOf} />
       {state.chartTruncated.value ? <div class="tbe-note">Only the first rows by x are drawn; filter to see the rest.</div> : null}
     </section>
   )
