@@ -5,10 +5,17 @@ PIP := $(PYTHON) -m pip
 PORT ?= 6006
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install frontend browser demo demo-runs test lint test-python test-frontend bench
+.PHONY: install install-extras frontend browser demo demo-runs test lint test-python test-frontend bench
 
 install: frontend
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
+
+# The integrations' tests train tiny models: torch's CPU build (2.13.0 is the one these machines
+# keep on disk; an unpinned torch would pull a multi-GB CUDA build), Keras 3 on its torch backend,
+# and Lightning.
+install-extras: install
+	$(PIP) install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,keras,lightning]"
 
 frontend:
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
@@ -32,7 +39,7 @@ test-frontend:
 test-python:
 	$(PYTHON) -m pytest -n 2 --dist loadfile -q tests
 
-test: install browser lint test-frontend test-python
+test: install-extras browser lint test-frontend test-python
 
 bench: install
 	for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench || exit 1; done

@@ -688,9 +688,22 @@ class Run:
         """Set several tags at once."""
         checked = names.check_params(dict(tags) if isinstance(tags, Mapping) else tags, "tags")
         with self._lock:
-            self._tags.update(checked)
-            self._note_late_hparams()
-            self._write_run_record()
+            self._check_open()
+            self._update(self._tags, checked)
+
+    def last_step(self, name: str) -> int | None:
+        """The last step logged under ``name`` (``None`` if nothing yet); the next automatic
+        step is one more, and an explicit step must be greater."""
+        with self._lock:
+            kind = self._kinds.get(name)
+            if kind is None:
+                return None
+            tag = (
+                name
+                if kind in ("scalar", "text", "image", "histogram")
+                else common.our_tag(kind, name)
+            )
+            return self._last_step.get(tag)
 
     def get_tags(self) -> dict[str, Any]:
         """The run's tags."""
@@ -703,9 +716,15 @@ class Run:
         )
         with self._lock:
             self._check_open()
-            self._params.update(checked)
-            self._note_late_hparams()
-            self._write_run_record()
+            self._update(self._params, checked)
+
+    def _update(self, target: dict[str, Any], changes: dict[str, Any]) -> None:
+        """Apply params or tags; record (and warn about HParams) only when something changed."""
+        if all(key in target and target[key] == value for key, value in changes.items()):
+            return
+        target.update(changes)
+        self._note_late_hparams()
+        self._write_run_record()
 
     def get_params(self) -> dict[str, Any]:
         """The run's params."""
