@@ -5,6 +5,7 @@ import { computed, effect, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
 import type { CompareResponse, ConfusionMatrix, EvaluationReport, EvaluationsResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
+import { groupByTask, pickTask, splitByTask } from '../../model/eval/compare'
 import type { Normalization } from '../../model/eval/confusion'
 import { parseInteger, parseJson } from '../../model/viewState'
 import { makeLoader } from '../shared/loader'
@@ -16,6 +17,8 @@ export interface Side {
 
 export interface CompareUrlState {
   name: string | null
+  /** The compared task when the chosen runs mix tasks (null: the task of most runs). */
+  task: string | null
   /** null: each run's newest step. */
   step: number | null
   avg: 'micro' | 'macro'
@@ -38,7 +41,7 @@ export function reportMatrix(r: EvaluationReport | null): ConfusionMatrix | null
 }
 
 export function createCompareState(api: Api, shell: Shell) {
-  const view = signal<CompareUrlState>({ name: null, step: null, avg: 'micro', a: null, b: null, norm: 'true' })
+  const view = signal<CompareUrlState>({ name: null, task: null, step: null, avg: 'micro', a: null, b: null, norm: 'true' })
   const listing = signal<EvaluationsResponse | null>(null)
   const data = signal<CompareResponse | null>(null)
   const reportA = signal<EvaluationReport | null>(null)
@@ -50,7 +53,22 @@ export function createCompareState(api: Api, shell: Shell) {
   })
   const names = computed(() => [...new Set(entries.value.map((e) => e.name))])
   const name = computed(() => (view.value.name !== null && names.value.includes(view.value.name) ? view.value.name : (names.value[0] ?? null)))
-  const runs = computed(() => entries.value.filter((e) => e.name === name.value))
+  /** Every chosen run with the name, grouped by task (largest group first). */
+  const named = computed(() => entries.value.filter((e) => e.name === name.value))
+  const groups = computed(() => groupByTask(named.value))
+  const group = computed(() => pickTask(groups.value, view.value.task))
+  /** The compared runs: those whose evaluation has the shown task. */
+  const runs = computed(() => {
+    const g = group.value
+    return g ? named.value.filter((e) => (e.task ?? 'unknown') === g.task) : []
+  })
+  /** Chosen runs with the name but another task (listed in the notice). */
+  const leftOut = computed(() => {
+    const g = group.value
+    return g ? named.value.filter((e) => (e.task ?? 'unknown') !== g.task).map((e) => ({ run: e.run, task: e.task ?? 'unknown' })) : []
+  })
+  /** The compare response split into the shown task and runs whose compared step has another. */
+  const split = computed(() => splitByTask(data.value?.runs ?? [], group.value?.task ?? null))
   /** Steps logged by every compared run (the step picker's choices). */
   const commonSteps = computed(() => {
     const lists = runs.value.map((e) => e.steps)
@@ -102,7 +120,11 @@ export function createCompareState(api: Api, shell: Shell) {
     entries,
     names,
     name,
+    groups,
+    group,
     runs,
+    leftOut,
+    split,
     commonSteps,
     sides,
     update,
@@ -138,6 +160,7 @@ export function createCompareState(api: Api, shell: Shell) {
     restore(d: Record<string, string>) {
       view.value = {
         name: d.cmp_name ?? null,
+        task: d.cmp_task ?? null,
         step: parseInteger(d.cmp_step),
         avg: d.cmp_avg === 'macro' ? 'macro' : 'micro',
         a: parseSide(parseJson(d.cmp_a)),
@@ -149,6 +172,7 @@ export function createCompareState(api: Api, shell: Shell) {
       const v = view.value
       const out: Record<string, string> = {}
       if (v.name !== null) out.cmp_name = v.name
+      if (v.task !== null) out.cmp_task = v.task
       if (v.step !== null) out.cmp_step = String(v.step)
       if (v.avg !== 'micro') out.cmp_avg = v.avg
       if (v.a) out.cmp_a = JSON.stringify(v.a)

@@ -28,7 +28,7 @@ export function CompareSidebar({ state }: { state: CompareState }) {
         <ul class="tbe-catalog">
           {names.map((n) => (
             <li key={n}>
-              <button type="button" class="tbe-item" aria-current={n === current ? 'true' : undefined} onClick={() => state.update({ name: n, a: null, b: null })}>
+              <button type="button" class="tbe-item" aria-current={n === current ? 'true' : undefined} onClick={() => state.update({ name: n, task: null, a: null, b: null })}>
                 <span class="tbe-name">{n}</span>
                 <span class="tbe-count">{`×${state.entries.value.filter((e) => e.name === n).length}`}</span>
               </button>
@@ -43,12 +43,13 @@ export function CompareSidebar({ state }: { state: CompareState }) {
 
 function Overlay({ state, shell, kind }: { state: CompareState; shell: Shell; kind: CompareKind }) {
   const d = state.data.value!
+  const shown = state.split.value.shown
   const avg = state.view.value.avg
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
   const [hidden, setHidden] = useState<Set<string>>(new Set())
   const runNames = shell.runNames.value
   const spec = kind === 'calibration' ? CALIBRATION_SPEC : kind === 'predicted_vs_true' ? PVT_SPEC : CURVE_SPECS[kind]
-  const series = useMemo(() => compareSeries(d.runs, kind, avg, (run) => (runNames.includes(run) ? runNames.indexOf(run) : nameHash(run))), [d, kind, avg, runNames])
+  const series = useMemo(() => compareSeries(shown, kind, avg, (run) => (runNames.includes(run) ? runNames.indexOf(run) : nameHash(run))), [shown, kind, avg, runNames])
   const option = useMemo(() => {
     const refs = kind === 'calibration' ? [{ name: 'ideal', role: 'reference' as const, index: 0, style: 'dashed' as const, points: [[0, 0, null], [1, 1, null]] as [number, number, null][] }] : kind === 'predicted_vs_true' ? [] : referenceSeries(kind, null)
     return curveOption({ spec, series: [...refs, ...series], hidden, colors })
@@ -166,21 +167,61 @@ function DiffCard({ state, shell }: { state: CompareState; shell: Shell }) {
   )
 }
 
+/** The task selector (when the chosen runs mix tasks) and which runs were left out, and why. */
+function TaskNotice({ state, name }: { state: CompareState; name: string }) {
+  const groups = state.groups.value
+  const group = state.group.value
+  const listed = state.leftOut.value
+  const other = state.split.value.other.filter((r) => !listed.some((e) => e.run === r.run))
+  const left = [...listed, ...other.map((r) => ({ run: r.run, task: r.task as string }))]
+  if (groups.length < 2 && left.length === 0) return null
+  return (
+    <div class="tbe-task-notice" role="status" data-testid="compare-left-out">
+      {groups.length > 1 ? (
+        <label class="tbe-subtitle">
+          {'Task '}
+          <select class="tbe-select" aria-label="Compared task" value={group?.task ?? ''} onChange={(e) => state.update({ task: (e.target as HTMLSelectElement).value, a: null, b: null })}>
+            {groups.map((g) => (
+              <option key={g.task} value={g.task}>
+                {`${g.task} (${g.runs.length} ${g.runs.length === 1 ? 'run' : 'runs'})`}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {left.length > 0 ? (
+        <span class="tbe-notice-text">
+          {`Left out ${left.length} ${left.length === 1 ? 'run' : 'runs'} whose “${name}” is not ${group?.task ?? 'the shown task'} (curves of different tasks are not comparable): `}
+          {left.map((e, i) => (
+            <span key={e.run} data-left-out={e.run}>
+              {`${i > 0 ? ', ' : ''}${e.run} (${e.task})`}
+            </span>
+          ))}
+          {groups.length > 1 ? '. Pick another task to compare those.' : '.'}
+        </span>
+      ) : null}
+    </div>
+  )
+}
+
 export function CompareView({ state, shell }: { state: CompareState; shell: Shell }) {
   const d = state.data.value
   const name = state.name.value
-  const table = useMemo(() => (d ? compareTable(d.runs) : null), [d])
+  const shown = state.split.value.shown
+  const table = useMemo(() => (d ? compareTable(shown) : null), [d, shown])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose the runs to compare in the run list.</div>
   if (!name) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No evaluations in the chosen runs.'}</div>
   const v = state.view.value
   const steps = state.commonSteps.value
-  const task = d?.runs[0]?.task
+  const groupTask = state.group.value?.task
+  const task = groupTask && groupTask !== 'unknown' ? groupTask : shown[0]?.task
   return (
     <div class="tbe-dashboard">
       <div class="tbe-title-row">
         <h2 class="tbe-title">{name}</h2>
         <span class="tbe-subtitle">{`${state.runs.value.length} runs`}</span>
       </div>
+      <TaskNotice state={state} name={name} />
       <div class="tbe-controls">
         <label class="tbe-subtitle">
           {'Step '}

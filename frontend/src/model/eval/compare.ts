@@ -1,6 +1,6 @@
 // Compare runs: one series per run for ROC / PR / calibration overlays, and the runs table
 // (params and metrics). Pure TS.
-import type { CalibrationCurve, CompareRun, Num, PrCurve, RocCurve } from '../../api/evalTypes'
+import type { CalibrationCurve, CompareRun, EvaluationEntry, Num, PrCurve, RocCurve, Task } from '../../api/evalTypes'
 import type { Cell, ColumnInfo } from '../../api/types'
 import { type CurveSeries, type CurveSpec, formatMetric, metricName, type Point } from './series'
 
@@ -17,6 +17,37 @@ export function compareKey(run: CompareRun, kind: CompareKind, avg: 'micro' | 'm
   if (run.task === 'binary') return Object.keys(byKey)[0] ?? null
   if (kind === 'calibration') return 'top_label' in byKey ? 'top_label' : 'micro' in byKey ? 'micro' : null
   return avg in byKey ? avg : 'micro' in byKey ? 'micro' : null
+}
+
+/** A task group of the compared runs ('unknown': the listing did not say). */
+export interface TaskGroup {
+  task: Task | 'unknown'
+  runs: string[]
+}
+
+/** The chosen runs grouped by the task of their evaluation: the largest group first (ties: the
+ * group whose first run comes first). Runs of different tasks are never overlaid. */
+export function groupByTask(entries: Pick<EvaluationEntry, 'run' | 'task'>[]): TaskGroup[] {
+  const groups: TaskGroup[] = []
+  for (const e of entries) {
+    const task = e.task ?? 'unknown'
+    let g = groups.find((x) => x.task === task)
+    if (!g) groups.push((g = { task, runs: [] }))
+    if (!g.runs.includes(e.run)) g.runs.push(e.run)
+  }
+  return groups.map((g, i) => [g, i] as const).sort((a, b) => b[0].runs.length - a[0].runs.length || a[1] - b[1]).map(([g]) => g)
+}
+
+/** The shown task: the wanted one when some chosen run has it, else the task of most runs. */
+export function pickTask(groups: TaskGroup[], wanted: string | null): TaskGroup | null {
+  return groups.find((g) => g.task === wanted) ?? groups[0] ?? null
+}
+
+/** Runs of the compare response whose report has another task than the shown one (the listing's
+ * task is the series' newest; a compared older step may differ). */
+export function splitByTask(runs: CompareRun[], task: string | null): { shown: CompareRun[]; other: CompareRun[] } {
+  if (task === null || task === 'unknown') return { shown: runs, other: [] }
+  return { shown: runs.filter((r) => r.task === task), other: runs.filter((r) => r.task !== task) }
 }
 
 function points(xs: Num[], ys: Num[], ts?: Num[]): Point[] {
