@@ -4,20 +4,14 @@
 import { effect, type ReadonlySignal } from '@preact/signals'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
-import { exportPng, exportSvg, downloadText } from './export'
+import { download, downloadText, exportPng, exportSvg, pngDataUrl } from './export'
+import { exportOption, type ExportMarker, type LiveState } from './options/markers'
 import { DARK_COLORS, LIGHT_COLORS } from './lineOption'
 import { echarts } from './setup'
 
-export interface Marker {
-  id: string
-  x: number
-  y: number
-  color: string
-  /** Accessible name and tooltip, e.g. "operating point t=0.5". */
-  label: string
-  /** 'point' (the moving operating point) or 'ring' (a notable threshold). */
-  shape: 'point' | 'ring' | 'diamond'
-}
+/** An overlay marker: `label` is its accessible name and tooltip (e.g. "operating point
+ * (t=0.500)"); 'point' is the moving operating point, 'ring'/'diamond' notable thresholds. */
+export type Marker = ExportMarker
 
 export interface EChartProps {
   option: object
@@ -36,6 +30,13 @@ export interface EChartProps {
 }
 
 type Chart = ReturnType<typeof echarts.init>
+
+/** Zoom windows and legend toggles of the live chart (kept in the exports). */
+function liveState(chart: Chart | null): LiveState {
+  if (!chart) return {}
+  const o = chart.getOption() as { dataZoom?: LiveState['dataZoom']; legend?: { selected?: Record<string, boolean> }[] }
+  return { dataZoom: o.dataZoom, legendSelected: o.legend?.[0]?.selected }
+}
 
 export function EChart({ option, dark, label, height = 320, exportName, csv, markers, onLegend, onClick, children, testId }: EChartProps) {
   const host = useRef<HTMLDivElement>(null)
@@ -130,11 +131,24 @@ export function EChart({ option, dark, label, height = 320, exportName, csv, mar
 
   const background = (dark ? DARK_COLORS : LIGHT_COLORS).background
   const stem = exportName ?? 'chart'
+  /** The option to export: the markers (if any) as series, with the live zoom and legend. */
+  const forExport = () => exportOption(option, markers?.value ?? [], background, liveState(chart.current))
+  const size = () => [host.current?.clientWidth || 640, host.current?.clientHeight || height] as const
   return (
     <div class="tbe-echart" data-testid={testId}>
       <div class="tbe-export" role="group" aria-label={`Export ${label}`}>
         {children}
-        <button type="button" class="tbe-button tbe-small" title="Download as PNG" onClick={() => chart.current && exportPng(chart.current, `${stem}.png`, background)}>
+        <button
+          type="button"
+          class="tbe-button tbe-small"
+          title="Download as PNG"
+          onClick={() => {
+            if (!chart.current) return
+            // with markers: a detached instance draws the export option; else the live canvas
+            if (markers && markers.value.length > 0) download(pngDataUrl(forExport(), ...size(), background), `${stem}.png`)
+            else exportPng(chart.current, `${stem}.png`, background)
+          }}
+        >
           PNG
         </button>
         <button
@@ -142,8 +156,7 @@ export function EChart({ option, dark, label, height = 320, exportName, csv, mar
           class="tbe-button tbe-small"
           title="Download as SVG"
           onClick={() => {
-            const element = host.current
-            if (element) exportSvg(option, element.clientWidth || 640, element.clientHeight || height, background, `${stem}.svg`)
+            if (host.current) exportSvg(forExport(), ...size(), background, `${stem}.svg`)
           }}
         >
           SVG

@@ -34,6 +34,19 @@ export function exportPng(chart: ReturnType<typeof echarts.init>, filename: stri
   download(chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background }), filename)
 }
 
+/** A PNG of `option` drawn by a detached canvas instance (used when the export option differs
+ * from the live one, e.g. with the marker series), so the live chart is never touched. */
+export function pngDataUrl(option: object, width: number, height: number, background: string): string {
+  const element = document.createElement('div')
+  const chart = echarts.init(element, undefined, { renderer: 'canvas', width, height })
+  try {
+    chart.setOption({ ...option, animation: false } as never)
+    return chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background })
+  } finally {
+    chart.dispose()
+  }
+}
+
 /** Renders the option again with ECharts' server-side SVG renderer and downloads the string. */
 export function svgString(option: object, width: number, height: number, background: string): string {
   const ssr = echarts.init(null as unknown as HTMLElement, undefined, { renderer: 'svg', ssr: true, width, height })
