@@ -14,7 +14,6 @@ import numbers
 import os
 import shutil
 import sys
-import threading
 import time
 import uuid
 import warnings
@@ -197,7 +196,7 @@ class Run:
         self._status = _STATUS_RUNNING
         self._start_time = time.time()
         self._writer = EventFileWriter(directory, flush_secs=flush_secs)
-        self._lock = threading.RLock()
+        self._lock = self._writer.lock  # one lock guards the run's steps and the writer's batch
         self._last_step: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
         self._scalar_encoders: dict[str, ScalarEncoder] = {}
@@ -393,9 +392,9 @@ class Run:
                         step = last + 1
                     if type(step) is int and step > last:
                         writer = self._writer
-                        writer.append(
-                            encoder.encode(time.time(), step, value, writer.first_in_file(name))
-                        )
+                        first = encoder.generation != writer.generation
+                        encoder.generation = writer.generation
+                        writer.append_locked(encoder.encode(time.time(), step, value, first))
                         self._last_step[name] = step
                         return
             number = value
@@ -421,14 +420,11 @@ class Run:
             if encoder is None:
                 encoder = ScalarEncoder(name, scalar.metadata(description))
                 self._scalar_encoders[name] = encoder
-            self._writer.append(
-                encoder.encode(
-                    time.time() if wall_time is None else wall_time,
-                    step,
-                    number,
-                    self._writer.first_in_file(name),
-                )
-            )
+            writer = self._writer
+            first = encoder.generation != writer.generation
+            encoder.generation = writer.generation
+            now = time.time() if wall_time is None else wall_time
+            writer.append_locked(encoder.encode(now, step, number, first))
             self._last_step[name] = step
 
     def _log_text(self, name, value, step, wall_time, description) -> None:
@@ -872,7 +868,7 @@ def _end_live_runs() -> None:
 
 def _reset_locks_in_child() -> None:
     for run in list(_live_runs):
-        run._lock = threading.RLock()
+        run._lock = run._writer.lock  # the writer made a new one first (handlers run in order)
 
 
 sys.excepthook = _remember_uncaught

@@ -60,7 +60,7 @@ class ScalarEncoder:
     once (with and without metadata) and the record header is cached per record length.
     """
 
-    __slots__ = ("_head_plain", "_head_with_metadata", "_metadata_field", "_headers")
+    __slots__ = ("_head_plain", "_head_with_metadata", "_metadata_field", "_headers", "generation")
 
     def __init__(self, tag: str, metadata: summary_pb2.SummaryMetadata) -> None:
         tag_field = _field(1, tag.encode("utf-8"))
@@ -84,6 +84,8 @@ class ScalarEncoder:
         self._head_plain = head(0)
         self._head_with_metadata = head(len(self._metadata_field))
         self._headers: dict[int, bytes] = {}
+        #: The writer generation (file) this tag's metadata was last written to; see run.log.
+        self.generation = -1
 
     def encode(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
         """One framed event: ``value`` as a rank-0 float32 tensor at ``step``."""

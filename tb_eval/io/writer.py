@@ -1,7 +1,8 @@
 """The event-file writer: framed records in, one event file per run directory and process out.
 
 Callers append already-framed records to an in-memory batch (a list append under a lock, a few
-hundred nanoseconds). A daemon thread writes the batch with one ``os.write`` when it grows past
+hundred nanoseconds; the run shares the writer's lock, so a logged value takes one lock). A
+daemon thread writes the batch with one ``os.write`` when it grows past
 ``batch_bytes`` or every ``flush_secs``. ``flush()`` writes synchronously. When the batch holds
 more than ``max_pending_bytes`` the caller writes it itself, which bounds memory the way a full
 queue would, without a hand-off.
@@ -71,7 +72,11 @@ class EventFileWriter:
         _live_writers.add(self)
 
     def _reset_state(self) -> None:
-        self._lock = threading.Lock()
+        #: Guards the batch. Reentrant and public so that the run can hold it across its own
+        #: bookkeeping and :meth:`append_locked` (one lock per logged value, not two).
+        self.lock = self._lock = threading.RLock()
+        #: Bumped for every new file: a tag's metadata must go into each file once.
+        self.generation = getattr(self, "generation", 0) + 1
         self._io_lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._pending: list[bytes] = []
@@ -97,17 +102,20 @@ class EventFileWriter:
     def append(self, record: bytes) -> None:
         """Queue one framed record."""
         with self._lock:
-            if self._closed:
-                raise RuntimeError(f"the event writer for {self.directory!r} is closed")
-            if self._fd is None:
-                self._open()
-            self._pending.append(record)
-            self._pending_bytes += len(record)
-            pending = self._pending_bytes
-            if pending >= self._batch_bytes:
-                self._wake.notify()
-        if pending >= self._max_pending_bytes:
-            self._drain()
+            self.append_locked(record)
+
+    def append_locked(self, record: bytes) -> None:
+        """:meth:`append` for a caller that already holds :attr:`lock`."""
+        if self._closed:
+            raise RuntimeError(f"the event writer for {self.directory!r} is closed")
+        if self._fd is None:
+            self._open()
+        self._pending.append(record)
+        self._pending_bytes += len(record)
+        if self._pending_bytes >= self._batch_bytes:
+            self._wake.notify()
+            if self._pending_bytes >= self._max_pending_bytes:
+                self._drain()
 
     def flush(self) -> None:
         """Write every queued record now."""
@@ -149,20 +157,24 @@ class EventFileWriter:
                 return
 
     def _drain(self) -> None:
-        hook = self.before_write
-        if hook is not None:
-            hook()
-        # The io lock makes swap-then-write atomic, so batches reach the file in order.
-        with self._io_lock:
-            with self._lock:
-                batch, self._pending, self._pending_bytes = self._pending, [], 0
-                fd = self._fd
+        # Lock order, everywhere: self._lock, then self._io_lock. The io lock is taken before
+        # the batch is swapped and released after it is written, so batches reach the file in
+        # order; the main lock is released during the write, so logging goes on meanwhile.
+        with self._lock:
+            hook = self.before_write
+            if hook is not None:
+                hook()
+            self._io_lock.acquire()
+            batch, self._pending, self._pending_bytes = self._pending, [], 0
+            fd = self._fd
+        try:
             if batch and fd is not None:
-                data = b"".join(batch)
-                view = memoryview(data)
+                view = memoryview(b"".join(batch))
                 while view:
                     written = os.write(fd, view)
                     view = view[written:]
+        finally:
+            self._io_lock.release()
 
     def _after_fork_in_child(self) -> None:
         # The parent's file, batch and thread are the parent's: forget them without writing.
