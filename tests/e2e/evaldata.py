@@ -8,7 +8,8 @@ Runs (all logged with ``run.log_predictions`` at several steps):
 - ``mc``: 10-class ``val`` at steps 0, 1, 2 (one class label is an HTML injection string);
 - ``ml``: 4-label multilabel ``val`` at steps 0, 1;
 - ``reg``: regression ``val`` at steps 0, 1, 2;
-- ``sweep/t0``, ``sweep/t1``, ``sweep/t2``: one binary ``val`` each with params ``lr``.
+- ``sweep/t0``, ``sweep/t1``, ``sweep/t2``: one binary ``val`` each with params ``lr``;
+- ``reg_big``: regression ``val`` with 20,000 predictions at step 0 (the density view).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ML_LABELS = ["red", "green", "blue", "gold"]
 FEATURES = [f"f{i:02d}" for i in range(30)] + [XSS]
 SWEEP = {"t0": 0.2, "t1": 0.6, "t2": 1.2}
 STEPS = 3
+BIG_N = 20_000
 
 
 def binary(rng: np.random.Generator, n: int, shift: float) -> dict:
@@ -102,6 +104,10 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
         ) as run:
             run.log_predictions("val", **binary(rng, 2000, shift), step=0)
             run.complete()
+    # last, so the runs above keep their random draws (and the recorded fixtures)
+    with tb_eval.start_logging(root, run_name="reg_big", params={"depth": 8}) as run:
+        run.log_predictions("val", **regression(rng, BIG_N, 1.0), step=0)
+        run.complete()
 
 
 EXPECTED = {
@@ -110,6 +116,7 @@ EXPECTED = {
     ("ml", "val"): 2,
     ("reg", "val"): STEPS,
     **{(f"sweep/{t}", "val"): 1 for t in SWEEP},
+    ("reg_big", "val"): 1,
 }
 
 
@@ -123,6 +130,7 @@ def ready(get_json) -> bool:
         and len(listing["importances"]) == 1
         and all(runs.get(f"sweep/{t}") == "success" for t in SWEEP)
         and runs.get("bin") == "success"
+        and runs.get("reg_big") == "success"
     )
 
 

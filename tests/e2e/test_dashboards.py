@@ -3,8 +3,9 @@ Compare runs, Runs) in a real TensorBoard, in headless Chromium.
 
 The logdir (tests/e2e/evaldata.py) holds binary, 10-class, multilabel and regression
 predictions logged with ``run.log_predictions`` at several steps, a feature importance, an
-uploaded file and a three-run sweep. Every test ends with no uncaught error, no CSP violation
-and no console error (the ``view`` fixture checks). Screenshots go to /tmp.
+uploaded file, a three-run sweep and a 20,000-prediction regression. Every test ends with no
+uncaught error, no CSP violation and no console error (the ``view`` fixture checks).
+Screenshots go to /tmp.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.evaldata import XSS, ready, write_eval_logdir
+from tests.e2e.evaldata import BIG_N, XSS, ready, write_eval_logdir
 from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
 from tests.tbserver import TensorBoardServer
 
@@ -161,6 +162,20 @@ def test_binary_threshold_slider_moves_the_operating_point(view: View) -> None:
     view.ui.locator('[data-jump="cost"]').click()
     assert matrix(view)["FN"] == str(int(table["fn"][cheapest]))
     shot(view, "classification_binary")
+    # the exports carry the overlay markers (export-only scatter series), PNG and SVG
+    for testid in ("chart-roc", "chart-precision_recall"):
+        _, svg = download_text(view, testid, "SVG")
+        for label in ("operating point (t=", "best F1 (t=", "Youden", "min cost (t="):
+            assert label in svg, (testid, label)
+    with view.page.expect_download() as info:
+        view.ui.locator('[data-testid="chart-roc"] button:text-is("PNG")').click()
+    mode = "fast" if tb.load_fast else "slow"
+    info.value.save_as(f"/tmp/tb_eval_e2e_roc_export_{mode}.png")
+    with open(f"/tmp/tb_eval_e2e_roc_export_{mode}.png", "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    # the live chart's option never got the marker series
+    names = [x["name"] for x in chart_option(view, "chart-roc")["series"]]
+    assert not any("operating point" in n for n in names)
 
 
 def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
@@ -298,7 +313,62 @@ def test_regression_dashboard(view: View) -> None:
     assert [float(r["predicted_mean"]) for r in rows] == pvt["predicted_mean"]
     assert [float(r["count"]) for r in rows] == pvt["count"]
     assert [float(r["bin_lower"]) for r in rows] == pvt["bin_edges"][:-1]
+    # 5,000 samples: the binned view by default, the density one toggle away
+    toggle = view.ui.locator('[data-testid="pvt-view"]')
+    assert toggle.locator('[data-view="binned"]').get_attribute("aria-pressed") == "true"
     shot(view, "regression")
+
+
+def density_total(option: dict) -> float:
+    heat = next(x for x in option["series"] if x["type"] == "heatmap")
+    return sum(cell[3] for cell in heat["data"])
+
+
+def test_regression_density_view_for_large_n(view: View) -> None:
+    tb = view.tb
+    view.open(hash_for(dash="regression", runs=["reg_big"]))
+    wait_charts(view, "chart-predicted_vs_true", "chart-residual_histogram")
+    report = route(tb, "evaluation", run="reg_big", name="val")
+    assert report["n_samples"] == BIG_N
+    density = report["curves"]["predicted_vs_true_density"]
+    assert density["x_edges"] == density["y_edges"] and len(density["x_edges"]) == 61
+    assert sum(map(sum, density["counts"])) == BIG_N
+    # large n: the density view by default, a heatmap on category axes with the ideal diagonal
+    toggle = view.ui.locator('[data-testid="pvt-view"]')
+    assert toggle.locator('[data-view="density"]').get_attribute("aria-pressed") == "true"
+    option = chart_option(view, "chart-predicted_vs_true")
+    assert option["xAxis"][0]["type"] == "category" and option["yAxis"][0]["type"] == "category"
+    assert density_total(option) == BIG_N
+    lo, hi = density["x_edges"][0], density["x_edges"][-1]
+    ideal = next(x for x in option["series"] if x["name"] == "ideal")
+    assert ideal["data"] == [[lo, lo], [hi, hi]]
+    assert option["visualMap"][0]["max"] > 2  # log10(1 + count) of the densest cell
+    # CSV: every cell, as the route's counts (row-major)
+    name, text = download_text(view, "chart-predicted_vs_true")
+    assert name == "reg_big-val-step0-predicted_vs_true_density.csv"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [float(r["count"]) for r in rows] == [c for row in density["counts"] for c in row]
+    _, svg = download_text(view, "chart-predicted_vs_true", "SVG")
+    assert svg.startswith("<svg") and "ideal" in svg
+    with view.page.expect_download() as info:
+        view.ui.locator('[data-testid="chart-predicted_vs_true"] button:text-is("PNG")').click()
+    with open(info.value.path(), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    shot(view, "regression_density")
+    # the toggle: binned (mean ± std, counts below), then back to the density
+    toggle.locator('[data-view="binned"]').click()
+    view.page.wait_for_timeout(200)
+    assert toggle.locator('[data-view="binned"]').get_attribute("aria-pressed") == "true"
+    binned = chart_option(view, "chart-predicted_vs_true")
+    assert {x["type"] for x in binned["series"]} == {"line", "bar"}
+    means = next(x for x in binned["series"] if x["name"] == "mean predicted")
+    assert [p[1] for p in means["data"]] == [
+        m for m in report["curves"]["predicted_vs_true"]["predicted_mean"] if m is not None
+    ]
+    shot(view, "regression_density_binned")
+    toggle.locator('[data-view="density"]').click()
+    view.page.wait_for_timeout(200)
+    assert density_total(chart_option(view, "chart-predicted_vs_true")) == BIG_N
 
 
 def test_importance_dashboard(view: View) -> None:
@@ -360,6 +430,39 @@ def test_compare_three_runs(view: View) -> None:
                 < 1e-12
             )
     shot(view, "compare")
+
+
+def test_compare_mixed_tasks_overlays_one_task(view: View) -> None:
+    # bin and sweep/t0 are binary, mc multiclass: the binary pair is overlaid (task of most
+    # runs), mc is named in the notice; the task selector switches to the multiclass run alone
+    runs = ["bin", "mc", "sweep/t0"]
+    view.open(hash_for(dash="compare", runs=runs))
+    wait_charts(view, "compare-roc", "compare-precision_recall")
+    notice = view.ui.locator('[data-testid="compare-left-out"]')
+    notice.wait_for()
+    assert view.ui.locator('select[aria-label="Compared task"]').input_value() == "binary"
+    assert "mc (multiclass)" in notice.inner_text()
+    assert notice.locator("[data-left-out]").evaluate_all(
+        "els => els.map(e => e.dataset.leftOut)"
+    ) == ["mc"]
+
+    def drawn(testid: str) -> list[str]:
+        option = chart_option(view, testid)
+        return [s["name"] for s in option["series"] if s["name"] not in ("chance", "ideal")]
+
+    assert drawn("compare-roc") == ["bin", "sweep/t0"]
+    assert drawn("compare-calibration") == ["bin", "sweep/t0"]
+    assert view.ui.locator('[data-testid="compare-table"] tbody tr').count() == 2
+    shot(view, "compare_mixed")
+    view.ui.locator('select[aria-label="Compared task"]').select_option("multiclass")
+    view.ui.locator('[data-testid="compare-table"] tbody tr').nth(1).wait_for(state="detached")
+    view.page.wait_for_timeout(300)
+    assert drawn("compare-roc") == ["mc"]
+    left = notice.locator("[data-left-out]").evaluate_all("els => els.map(e => e.dataset.leftOut)")
+    assert left == ["bin", "sweep/t0"]
+    assert "cmp_task" in urllib.parse.unquote(view.page.evaluate("location.hash"))
+    # the average picker appears for a multi-class task
+    assert view.ui.locator('select[aria-label="Average"]').count() == 1
 
 
 def test_runs_view_lists_files_with_download_links(view: View) -> None:

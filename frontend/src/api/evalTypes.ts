@@ -84,6 +84,14 @@ export interface PredictedVsTrue {
   predicted_std: Num[]
   count: number[]
 }
+/** 2-D histogram of (true, predicted) on one shared range (so y = x is the diagonal):
+ * counts[i][j] = samples (or summed weights) with true value in x bin i, prediction in y bin j. */
+export interface PredictedVsTrueDensity {
+  x_edges: number[]
+  y_edges: number[]
+  counts: number[][]
+  n: number
+}
 export interface ResidualHistogram {
   bin_edges: number[]
   count: number[]
@@ -108,6 +116,7 @@ export interface Curves {
   /** multiclass/binary: one matrix; multilabel: one 2×2 per label key. */
   confusion_matrix?: ConfusionMatrix | Record<string, ConfusionMatrix>
   predicted_vs_true?: PredictedVsTrue
+  predicted_vs_true_density?: PredictedVsTrueDensity
   residual_histogram?: ResidualHistogram
   residuals_vs_predicted?: ResidualsVsPredicted
 }

@@ -1,6 +1,5 @@
 // The only place that registers ECharts parts. Importing from echarts/core keeps the bundle to
-// what is used: lines, bars, scatter and heatmaps on canvas, plus the SVG renderer for exports
-// (LabelLayout keeps the exported marker labels apart).
+// what is used: lines, bars, scatter and heatmaps on canvas, plus the SVG renderer for exports.
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomComponent,
@@ -11,7 +10,6 @@ import {
   VisualMapContinuousComponent,
 } from 'echarts/components'
 import * as echarts from 'echarts/core'
-import { LabelLayout } from 'echarts/features'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 
 echarts.use([
@@ -25,7 +23,6 @@ echarts.use([
   DataZoomComponent,
   MarkLineComponent,
   VisualMapContinuousComponent,
-  LabelLayout,
   CanvasRenderer,
   SVGRenderer,
 ])

@@ -32,8 +32,6 @@ function markerSeries(m: ExportMarker, background: string) {
     symbol: m.shape === 'diamond' ? 'diamond' : 'circle',
     symbolSize: m.shape === 'point' ? 12 : 14,
     itemStyle: ring ? { color: 'rgba(0,0,0,0)', borderColor: m.color, borderWidth: 2 } : { color: m.color, borderColor: background, borderWidth: m.shape === 'point' ? 2 : 1 },
-    label: { show: true, formatter: m.label, position: m.shape === 'point' ? 'right' : 'left', color: m.color, fontSize: 11, distance: 8 },
-    labelLayout: { moveOverlap: 'shiftY' },
     z: m.shape === 'point' ? 12 : 11,
     silent: true,
     tooltip: { show: false },
@@ -41,18 +39,30 @@ function markerSeries(m: ExportMarker, background: string) {
   }
 }
 
-/** `option` with one scatter series per finite marker (on top of the curves), the live zoom
- * windows and legend toggles; legend entries stay as they were (markers are not listed). */
+/** `option` with one scatter series per finite marker (on top of the curves), named by the
+ * marker's label and listed in a second legend under the plot (labels beside the points would
+ * overlap: notable thresholds often coincide), plus the live zoom windows and legend toggles. */
 export function exportOption(option: object, markers: readonly ExportMarker[], background: string, live: LiveState = {}): object {
   const o = option as Dict
   const shown = markers.filter((m) => Number.isFinite(m.x) && Number.isFinite(m.y))
   const series = Array.isArray(o.series) ? (o.series as Dict[]) : o.series ? [o.series as Dict] : []
   const out: Dict = { ...o, series: [...series, ...shown.map((m) => markerSeries(m, background))] }
-  // Without an explicit legend list the marker series would join the legend: list the others.
   if (o.legend && !Array.isArray(o.legend)) {
     const legend = o.legend as Dict
-    const data = legend.data ?? [...new Set(series.map((s) => s.name).filter((n) => typeof n === 'string'))]
-    out.legend = { ...legend, data, ...(live.legendSelected ? { selected: { ...(legend.selected as Dict | undefined), ...live.legendSelected } } : {}) }
+    const curves = (legend.data as unknown[] | undefined) ?? [...new Set(series.map((s) => s.name).filter((n) => typeof n === 'string'))]
+    const selected = { ...(legend.selected as Dict | undefined), ...live.legendSelected }
+    out.legend = { ...legend, data: curves, ...(Object.keys(selected).length ? { selected } : {}) }
+  }
+  // The markers get their own legend under the plot (a plain legend wraps, it never pages), so
+  // labels of markers that coincide cannot overlap; the grid moves up to make room.
+  if (shown.length > 0) {
+    const main = out.legend ? [out.legend] : []
+    const textStyle = ((out.legend as Dict | undefined)?.textStyle as Dict | undefined) ?? {}
+    out.legend = [...main, { type: 'plain', bottom: 2, left: 'center', itemGap: 14, itemWidth: 14, itemHeight: 14, selectedMode: false, data: shown.map((m) => m.label), textStyle: { ...textStyle, fontSize: 11 } }]
+    if (o.grid && !Array.isArray(o.grid)) {
+      const grid = o.grid as Dict
+      out.grid = { ...grid, bottom: (typeof grid.bottom === 'number' ? grid.bottom : 36) + 20 + 18 * Math.ceil(shown.length / 2) }
+    }
   }
   if (live.dataZoom && Array.isArray(o.dataZoom)) {
     out.dataZoom = (o.dataZoom as Dict[]).map((z, i) => {

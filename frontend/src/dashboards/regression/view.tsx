@@ -1,11 +1,12 @@
 // Views of the Regression dashboard: metric cards, predicted vs true (binned mean ± 1 std and
-// the ideal line, with a count histogram), residual histogram, residuals vs predicted, trends.
-import { useMemo } from 'preact/hooks'
+// the ideal line, with a count histogram, or a 2-D density for large n), residual histogram,
+// residuals vs predicted, trends.
+import { useMemo, useState } from 'preact/hooks'
 import type { Shell } from '../../app/store'
 import { EChart } from '../../charts/EChart'
 import { fileStem } from '../../charts/export'
 import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
-import { histogramOption, predictedVsTrueOption, residualsOption } from '../../charts/options/regression'
+import { defaultPvtView, densityCsvColumns, densityOption, histogramOption, predictedVsTrueOption, residualsOption } from '../../charts/options/regression'
 import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { TrendCard } from '../classification/view'
@@ -36,14 +37,17 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
   const entry = state.entry.value
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
   const curves = r?.curves
+  /** 'binned' | 'density' chosen with the toggle (null: by n, see defaultPvtView). */
+  const [pvtChoice, setPvtChoice] = useState<'binned' | 'density' | null>(null)
   const options = useMemo(() => {
     if (!curves) return null
     return {
       pvt: curves.predicted_vs_true ? predictedVsTrueOption(curves.predicted_vs_true, colors) : null,
+      density: curves.predicted_vs_true_density ? densityOption(curves.predicted_vs_true_density, colors, shell.dark.value, curves.predicted_vs_true) : null,
       hist: curves.residual_histogram ? histogramOption(curves.residual_histogram, colors) : null,
       res: curves.residuals_vs_predicted ? residualsOption(curves.residuals_vs_predicted, colors) : null,
     }
-  }, [curves, colors])
+  }, [curves, colors, shell.dark.value])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
   if (!entry) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No regression evaluation in the chosen runs. Log one with run.log_predictions(name, y_true, y_pred=…, task="regression").'}</div>
   if (!r || !options || !curves) return <div class="tbe-empty">Loading…</div>
@@ -52,6 +56,17 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
   const pvt = curves.predicted_vs_true
   const hist = curves.residual_histogram
   const res = curves.residuals_vs_predicted
+  const density = curves.predicted_vs_true_density
+  const pvtView = density && options.density ? (pvtChoice ?? defaultPvtView(r.n_samples, true)) : 'binned'
+  const toggle = density ? (
+    <span class="tbe-seg" role="group" aria-label="Predicted vs true view" data-testid="pvt-view">
+      {(['binned', 'density'] as const).map((v) => (
+        <button key={v} type="button" aria-pressed={pvtView === v ? 'true' : 'false'} data-view={v} onClick={() => setPvtChoice(v)}>
+          {v}
+        </button>
+      ))}
+    </span>
+  ) : null
   return (
     <div class="tbe-dashboard" data-task="regression">
       <div class="tbe-title-row">
@@ -61,9 +76,17 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
       <StepSlider steps={entry.steps} step={state.view.value.step ?? r.step} onChange={state.setStep} />
       <MetricCards items={regressionCards(r.metrics)} testId="summary-cards" />
       <div class="tbe-grid2">
-        {options.pvt && pvt ? (
+        {pvtView === 'density' && density && options.density ? (
+          <Card title="Predicted vs true" wide testId="chart-predicted_vs_true" subtitle={` · density of ${formatCount(density.n)} samples (${density.x_edges.length - 1}×${density.y_edges.length - 1} bins, log colour scale), mean predicted and ideal y = x`}>
+            <EChart key="density" option={options.density} dark={shell.dark.value} label="Predicted vs true density" height={440} exportName={stem('predicted_vs_true_density')} csv={() => csvOf(densityCsvColumns(density))}>
+              {toggle}
+            </EChart>
+          </Card>
+        ) : options.pvt && pvt ? (
           <Card title="Predicted vs true" wide testId="chart-predicted_vs_true" subtitle=" · binned by true value: mean ± 1 std, ideal y = x, counts below">
-            <EChart option={options.pvt} dark={shell.dark.value} label="Predicted vs true" height={400} exportName={stem('predicted_vs_true')} csv={() => csvOf({ bin_lower: pvt.bin_edges.slice(0, -1), bin_upper: pvt.bin_edges.slice(1), true_mean: pvt.true_mean, predicted_mean: pvt.predicted_mean, predicted_std: pvt.predicted_std, count: pvt.count })} />
+            <EChart key="binned" option={options.pvt} dark={shell.dark.value} label="Predicted vs true" height={400} exportName={stem('predicted_vs_true')} csv={() => csvOf({ bin_lower: pvt.bin_edges.slice(0, -1), bin_upper: pvt.bin_edges.slice(1), true_mean: pvt.true_mean, predicted_mean: pvt.predicted_mean, predicted_std: pvt.predicted_std, count: pvt.count })}>
+              {toggle}
+            </EChart>
           </Card>
         ) : null}
         {options.hist && hist ? (
