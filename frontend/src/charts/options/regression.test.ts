@@ -65,3 +65,16 @@ describe('predicted vs true density', () => {
     expect(c.predicted_upper.slice(0, 3)).toEqual([1, 2, 3])
   })
 })
+
+describe('density of the recorded regression report', () => {
+  it('covers every sample, with equal x and y edges', async () => {
+    const { evalFixtures } = await import('../../../test/fixtures')
+    const r = evalFixtures.regression
+    const d = r.curves.predicted_vs_true_density!
+    expect(d.x_edges).toEqual(d.y_edges)
+    expect(d.n).toBe(r.n_samples)
+    const cells = densityCells(d)
+    expect(cells.reduce((s, c) => s + c[3], 0)).toBe(r.n_samples)
+    expect(defaultPvtView(r.n_samples, true)).toBe('binned')
+  })
+})
