@@ -70,6 +70,11 @@ class DataAccess:
         self._provider = data_provider
         self.downsample = downsample
 
+    @property
+    def provider(self) -> provider.DataProvider:
+        """The underlying data provider, for listings that span many runs and tags."""
+        return self._provider
+
     # ------------------------------------------------------------------ listing
     def tags(self, ctx: Any, eid: str) -> list[TagInfo]:
         """All our tensor and blob-sequence series, in run then tag order."""

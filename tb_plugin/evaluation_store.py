@@ -27,7 +27,7 @@ from tb_eval.evaluation import binary as B
 from tb_eval.evaluation.curves import select_thresholds
 from tb_eval.kinds import common, predictions
 from tb_plugin.cache import LruCache
-from tb_plugin.data import DataError, tensor_json
+from tb_plugin.data import DataAccess, DataError, tensor_json
 
 #: Display points per curve for binary and regression reports (``max_points`` default).
 DEFAULT_MAX_POINTS = 200
@@ -160,10 +160,11 @@ def summary_curves(task: str, curves: dict[str, Any], labels: list) -> dict[str,
 class EvaluationStore:
     """Reads our evaluation data from a data provider and computes reports, cached."""
 
-    def __init__(self, data_provider: provider.DataProvider, cache: LruCache, downsample: int):
-        self._provider = data_provider
+    def __init__(self, data: DataAccess, cache: LruCache):
+        self._data = data
+        self._provider = data.provider
         self._cache = cache
-        self._downsample = downsample
+        self._downsample = data.downsample
 
     # ------------------------------------------------------------------ listing
     def listing(self, ctx: Any, eid: str) -> dict[str, list[dict[str, Any]]]:
@@ -232,14 +233,7 @@ class EvaluationStore:
     def series(self, ctx: Any, eid: str, run: str, name: str) -> Series:
         """The steps of evaluation ``name`` in ``run``; ``NotFoundError`` when absent."""
         tag = common.our_tag(predictions.KIND, name)
-        by_run = self._provider.read_blob_sequences(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self._downsample,
-            run_tag_filter=provider.RunTagFilter(runs=[run], tags=[tag]),
-        )
-        data = sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
+        data = self._data.blob_steps(ctx, eid, run, tag)
         if not data:
             raise errors.NotFoundError(f"run {run!r} has no evaluation {name!r}")
         return Series(run, name, tag, data)
@@ -262,11 +256,9 @@ class EvaluationStore:
         what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
 
         def decode() -> Prepared:
-            if not datum.values:
-                raise DataError(f"{what} holds no blob")
-            payload = self._provider.read_blob(ctx, blob_key=datum.values[0].blob_key)
+            payload = self._data.blob(ctx, datum, what)
             try:
-                return predictions.decode(bytes(payload))
+                return predictions.decode(payload)
             except _DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
@@ -442,14 +434,7 @@ class EvaluationStore:
     def documents(self, ctx: Any, eid: str, run: str, kind: str, name: str) -> list[Any]:
         """The tensor data of ``tb_eval/<kind>/<name>`` in ``run``, by step; ``NotFoundError``."""
         tag = common.our_tag(kind, name)
-        by_run = self._provider.read_tensors(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self._downsample,
-            run_tag_filter=provider.RunTagFilter(runs=[run], tags=[tag]),
-        )
-        data = sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
+        data = self._data.tensors(ctx, eid, run, tag)
         if not data:
             raise errors.NotFoundError(f"run {run!r} has no {kind} {name!r}")
         return data

@@ -28,7 +28,7 @@ class TbEvalPlugin(base_plugin.TBPlugin):
             StaticRoutes(),
             RunRoutes(self.services),
             TableRoutes(self.services),
-            EvaluationRoutes(self.services, context.data_provider),
+            EvaluationRoutes(self.services),
         ]
 
     def get_plugin_apps(self) -> dict[str, Callable]:

@@ -12,7 +12,6 @@ from typing import Any
 
 from tensorboard import errors
 from tensorboard.backend import http_util
-from tensorboard.data import provider
 from werkzeug import wrappers
 
 from tb_eval.kinds import predictions
@@ -51,9 +50,9 @@ class EvaluationRoutes:
     """Evaluation reports computed from logged predictions, and logged importances and
     confusion matrices."""
 
-    def __init__(self, services: Services, data_provider: provider.DataProvider) -> None:
+    def __init__(self, services: Services) -> None:
         self._services = services
-        self.store = EvaluationStore(data_provider, services.cache, services.data.downsample)
+        self.store = EvaluationStore(services.data, services.cache)
 
     def routes(self) -> dict[str, Callable]:
         return {
