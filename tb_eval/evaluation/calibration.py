@@ -13,7 +13,13 @@ import numpy as np
 
 from .binary import BinaryCounts, key_scores
 
-__all__ = ["calibration_from_counts", "calibration_raw", "top_label_ece", "quantile_edges"]
+__all__ = [
+    "calibration_from_counts",
+    "calibration_raw",
+    "top_label_ece",
+    "quantile_edges",
+    "max_calibration_error",
+]
 
 N_BINS = 10
 
@@ -197,3 +203,17 @@ def top_label_ece(
         top = np.argmax(score, axis=1)
     conf = score[np.arange(score.shape[0]), top]
     return calibration_raw(conf, (top == y_true).astype(np.float64), weight, n_bins)
+
+
+def max_calibration_error(curve: dict) -> float:
+    """Maximum calibration error over the non-empty bins of a reliability diagram.
+
+    ``MCE = max_b |sum_{i in b} w_i (y_i - p_i)| / sum_{i in b} w_i``, i.e. the largest
+    ``|fraction_positive - mean_predicted|`` of the curve (the same bins as the ECE, the
+    uniform ones in the report); NaN when no bin holds any weight.
+    """
+    count = np.asarray(curve["count"], dtype=np.float64)
+    if count.size == 0:
+        return float("nan")
+    gap = np.abs(np.asarray(curve["fraction_positive"]) - np.asarray(curve["mean_predicted"]))
+    return float(gap.max())

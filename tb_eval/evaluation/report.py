@@ -12,10 +12,15 @@ import numpy as np
 
 from . import binary as B
 from . import classification as K
-from .calibration import calibration_from_counts, calibration_raw, top_label_ece
+from .calibration import (
+    calibration_from_counts,
+    calibration_raw,
+    max_calibration_error,
+    top_label_ece,
+)
 from .curves import binary_curve_set
 from .inputs import Prepared, _prepare
-from .regression import regression_curves, regression_metrics
+from .regression import CONSTANT_TARGET, UNDEFINED_REASONS, regression_curves, regression_metrics
 from .stream import StreamSummary, summarise_sorted_keys
 
 __all__ = ["Report", "evaluate", "evaluate_prepared"]
@@ -171,7 +176,7 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
     p = prepared
     if p.task == "regression":
         for name, value in regression_metrics(p.y_true, p.y_pred, p.sample_weight).items():
-            col.put(name, value, "y_true is constant (zero variance)")
+            col.put(name, value, UNDEFINED_REASONS.get(name, CONSTANT_TARGET))
         curves = regression_curves(p.y_true, p.y_pred, p.sample_weight, max_points=max_points)
     elif p.task == "binary":
         _binary(p, col, curves, max_points)
@@ -275,6 +280,7 @@ def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         calib, ece = calibration_from_counts(c)
         curves["calibration"] = {key: calib}
         col.put("ece", ece, "no samples")
+        col.put("mce", max_calibration_error(calib["uniform"]), "no samples")
     if p.y_pred is not None:
         cm = K.confusion_matrix(y, p.y_pred, 2, w)
     else:
@@ -478,6 +484,7 @@ def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
     col.put("brier_score", brier, "")
     curves["calibration"]["top_label"] = {"uniform": calib}
     col.put("ece", ece, "no samples")
+    col.put("mce", max_calibration_error(calib), "no samples")
     for k, v in top_k.items():
         col.put(f"top_{k}_accuracy", v, "")
 
@@ -517,6 +524,7 @@ def _multilabel(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         S.ravel(), Y.ravel().astype(np.float64), None if w is None else np.repeat(w, L)
     )
     col.put("ece", ece, "no samples")
+    col.put("mce", max_calibration_error(calib), "no samples")
     eps = np.finfo(np.float64).eps
     q = np.clip(np.where(yb, S, 1.0 - S), eps, 1 - eps)
     col.put("log_loss", np.dot(ww, -np.log(q).mean(axis=1)) / ww.sum(), "")
