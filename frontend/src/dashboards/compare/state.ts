@@ -25,6 +25,10 @@ export interface CompareUrlState {
   a: Side | null
   b: Side | null
   norm: Normalization
+  /** "Colour by": a param name, or null for each run's own colour. */
+  color: string | null
+  /** Overlay (one chart, one line per run) or small multiples (one small chart per run). */
+  layout: 'overlay' | 'small'
 }
 
 function parseSide(value: unknown): Side | null {
@@ -41,7 +45,7 @@ export function reportMatrix(r: EvaluationReport | null): ConfusionMatrix | null
 }
 
 export function createCompareState(api: Api, shell: Shell) {
-  const view = signal<CompareUrlState>({ name: null, task: null, step: null, avg: 'micro', a: null, b: null, norm: 'true' })
+  const view = signal<CompareUrlState>({ name: null, task: null, step: null, avg: 'micro', a: null, b: null, norm: 'true', color: null, layout: 'overlay' })
   const listing = signal<EvaluationsResponse | null>(null)
   const data = signal<CompareResponse | null>(null)
   const reportA = signal<EvaluationReport | null>(null)
@@ -166,6 +170,8 @@ export function createCompareState(api: Api, shell: Shell) {
         a: parseSide(parseJson(d.cmp_a)),
         b: parseSide(parseJson(d.cmp_b)),
         norm: (['count', 'true', 'pred', 'all'] as const).find((n) => n === d.cmp_norm) ?? 'true',
+        color: d.cmp_color ?? null,
+        layout: d.cmp_layout === 'small' ? 'small' : 'overlay',
       }
     },
     urlData() {
@@ -178,6 +184,8 @@ export function createCompareState(api: Api, shell: Shell) {
       if (v.a) out.cmp_a = JSON.stringify(v.a)
       if (v.b) out.cmp_b = JSON.stringify(v.b)
       if (v.norm !== 'true') out.cmp_norm = v.norm
+      if (v.color !== null) out.cmp_color = v.color
+      if (v.layout !== 'overlay') out.cmp_layout = v.layout
       return out
     },
   }

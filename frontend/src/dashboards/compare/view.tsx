@@ -1,19 +1,27 @@
 // Compare runs: overlaid ROC / PR / calibration curves (one line per run), a sortable table of
 // runs with params and metrics, and a confusion-matrix difference between two runs or steps.
-import { useMemo, useState } from 'preact/hooks'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import type { CompareResponse } from '../../api/evalTypes'
+import type { Cell, ColumnInfo } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { EChart } from '../../charts/EChart'
 import { downloadText, fileStem } from '../../charts/export'
-import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
+import { type ChartColors, DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
+import { recolor, sharedRanges, smallMultipleOption } from '../../charts/options/compareRuns'
 import { confusionOption } from '../../charts/options/confusion'
 import { curveOption } from '../../charts/options/curves'
+import { bestIndex, higherIsBetter } from '../../model/bestRun'
 import { formatNumber } from '../../model/format'
-import { nameHash } from '../../model/palette'
-import { CALIBRATION_SPEC, type CompareKind, compareSeries, compareTable, PVT_SPEC } from '../../model/eval/compare'
+import { nameHash, runColor } from '../../model/palette'
+import { colorRuns, MISSING_COLOR, paramNames, type RunColoring } from '../../model/paramColor'
+import type { SortOrder } from '../../model/query'
+import { CALIBRATION_SPEC, type CompareKind, compareSeries, compareTable, PVT_SPEC, TABLE_METRICS } from '../../model/eval/compare'
 import { confusionDiff, type Normalization } from '../../model/eval/confusion'
 import { csvRows, curvesCsv, matrixCsv } from '../../model/eval/csv'
-import { CURVE_SPECS, referenceSeries } from '../../model/eval/series'
-import { Card, SortedTable } from '../shared/widgets'
+import { CURVE_SPECS, type CurveSeries, type CurveSpec, referenceSeries } from '../../model/eval/series'
+import { DataTable } from '../../table/DataTable'
+import { sortRows } from '../shared/sortRows'
+import { Card } from '../shared/widgets'
 import { type CompareState, reportMatrix, type Side } from './state'
 
 export function CompareSidebar({ state }: { state: CompareState }) {
@@ -41,20 +49,26 @@ export function CompareSidebar({ state }: { state: CompareState }) {
   )
 }
 
-function Overlay({ state, shell, kind }: { state: CompareState; shell: Shell; kind: CompareKind }) {
+function Overlay({ state, shell, kind, coloring }: { state: CompareState; shell: Shell; kind: CompareKind; coloring: RunColoring }) {
   const d = state.data.value!
   const shown = state.split.value.shown
   const avg = state.view.value.avg
+  const layout = state.view.value.layout
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
   const [hidden, setHidden] = useState<Set<string>>(new Set())
   const runNames = shell.runNames.value
   const spec = kind === 'calibration' ? CALIBRATION_SPEC : kind === 'predicted_vs_true' ? PVT_SPEC : CURVE_SPECS[kind]
   const series = useMemo(() => compareSeries(shown, kind, avg, (run) => (runNames.includes(run) ? runNames.indexOf(run) : nameHash(run))), [shown, kind, avg, runNames])
+  const refs = useMemo(
+    () => (kind === 'calibration' ? [{ name: 'ideal', role: 'reference' as const, index: 0, style: 'dashed' as const, points: [[0, 0, null], [1, 1, null]] as [number, number, null][] }] : kind === 'predicted_vs_true' ? [] : referenceSeries(kind, null)),
+    [kind],
+  )
   const option = useMemo(() => {
-    const refs = kind === 'calibration' ? [{ name: 'ideal', role: 'reference' as const, index: 0, style: 'dashed' as const, points: [[0, 0, null], [1, 1, null]] as [number, number, null][] }] : kind === 'predicted_vs_true' ? [] : referenceSeries(kind, null)
-    return curveOption({ spec, series: [...refs, ...series], hidden, colors })
-  }, [series, hidden, colors, spec, kind])
+    const o = curveOption({ spec, series: [...refs, ...series], hidden, colors })
+    return coloring.legend.kind === 'run' ? o : recolor(o, coloring.colors)
+  }, [series, refs, hidden, colors, spec, coloring])
   if (series.length === 0) return null
+  if (layout === 'small') return <SmallMultiples kind={kind} spec={spec} series={series} refs={refs} coloring={coloring} colors={colors} dark={shell.dark.value} name={d.name} />
   const csv = () => curvesCsv(Object.fromEntries(series.map((s) => [s.name, { [spec.x]: s.points.map((p) => p[0]), [spec.y]: s.points.map((p) => p[1]), ...(kind === 'roc' || kind === 'precision_recall' ? { thresholds: s.points.map((p) => p[2]) } : {}) }])), 'run')
   return (
     <Card title={spec.title} testId={`compare-${kind}`}>
@@ -66,6 +80,135 @@ function Overlay({ state, shell, kind }: { state: CompareState; shell: Shell; ki
         csv={csv}
         onLegend={(selected) => setHidden(new Set(Object.entries(selected).filter(([, on]) => !on).map(([n]) => n)))}
       />
+    </Card>
+  )
+}
+
+/** Small charts drawn at first; "Show more" adds this many (keeps 10+ runs responsive). */
+export const SMALL_CAP = 12
+
+/** One small chart per run on the same axis ranges, the run name as a DOM heading (text). */
+function SmallMultiples({ kind, spec, series, refs, coloring, colors, dark, name }: { kind: CompareKind; spec: CurveSpec; series: CurveSeries[]; refs: CurveSeries[]; coloring: RunColoring; colors: ChartColors; dark: boolean; name: string }) {
+  const [limit, setLimit] = useState(SMALL_CAP)
+  const ranges = useMemo(() => sharedRanges(spec, series), [spec, series])
+  const more = series.length - limit
+  return (
+    <Card title={spec.title} wide testId={`compare-${kind}`} subtitle={` · small multiples, one chart per run (${series.length})`}>
+      <div data-testid="small-multiples" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: '8px' }}>
+        {series.slice(0, limit).map((s) => (
+          <SmallPanel key={s.name} kind={kind} spec={spec} run={s} refs={refs} color={coloring.colors.get(s.name) ?? MISSING_COLOR} ranges={ranges} colors={colors} dark={dark} name={name} />
+        ))}
+      </div>
+      {more > 0 ? (
+        <div class="tbe-controls" style={{ marginTop: '6px' }}>
+          <button type="button" class="tbe-button tbe-small" onClick={() => setLimit(limit + SMALL_CAP)}>
+            {`Show ${Math.min(more, SMALL_CAP)} more`}
+          </button>
+          <span class="tbe-note">{`${more} of ${series.length} runs not drawn yet`}</span>
+        </div>
+      ) : null}
+    </Card>
+  )
+}
+
+function SmallPanel({ kind, spec, run, refs, color, ranges, colors, dark, name }: { kind: CompareKind; spec: CurveSpec; run: CurveSeries; refs: CurveSeries[]; color: string; ranges: ReturnType<typeof sharedRanges>; colors: ChartColors; dark: boolean; name: string }) {
+  const option = useMemo(() => smallMultipleOption({ spec, run, references: refs, color, ranges, colors }), [spec, run, refs, color, ranges, colors])
+  return (
+    <div data-small-run={run.name} style={{ border: '1px solid var(--border)', borderRadius: '4px', padding: '4px 6px', minWidth: '0' }}>
+      <div class="tbe-small-title" title={run.name} style={{ fontWeight: '500', fontSize: '13px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+        <span class="tbe-swatch" style={{ background: color, display: 'inline-block', width: '10px', height: '10px', borderRadius: '2px', marginRight: '6px' }} />
+        {run.name}
+      </div>
+      {run.note ? <div class="tbe-note">{run.note}</div> : null}
+      <EChart option={option} dark={dark} height={200} label={`${spec.title} of ${run.name}`} exportName={fileStem(name, 'compare', kind, run.name)} />
+    </div>
+  )
+}
+
+/** The "Colour by" key: a gradient bar with min/max for numbers, swatches for categories. */
+function ColorKey({ coloring }: { coloring: RunColoring }) {
+  const legend = coloring.legend
+  if (legend.kind === 'run') return null
+  const swatch = (color: string) => <span style={{ display: 'inline-block', width: '10px', height: '10px', borderRadius: '2px', background: color, marginRight: '4px', verticalAlign: 'middle' }} />
+  const missing = legend.missing.length > 0 ? (
+    <span data-key-missing="" title={legend.missing.join(', ')}>
+      {swatch(MISSING_COLOR)}
+      {`no ${legend.param} (${legend.missing.length})`}
+    </span>
+  ) : null
+  if (legend.kind === 'numeric')
+    return (
+      <span class="tbe-subtitle" data-testid="color-key" data-kind="numeric" style={{ display: 'inline-flex', gap: '6px', alignItems: 'center' }}>
+        <span data-key-min="">{formatNumber(legend.min)}</span>
+        <span aria-hidden="true" style={{ display: 'inline-block', width: '120px', height: '10px', borderRadius: '2px', background: `linear-gradient(to right, ${legend.stops.join(', ')})` }} />
+        <span data-key-max="">{formatNumber(legend.max)}</span>
+        {legend.log ? <span>(log scale)</span> : null}
+        {missing}
+      </span>
+    )
+  return (
+    <span class="tbe-subtitle" data-testid="color-key" data-kind="categorical" style={{ display: 'inline-flex', gap: '10px', alignItems: 'center', flexWrap: 'wrap' }}>
+      {legend.entries.map((e) => (
+        <span key={e.value} data-key-value={e.value}>
+          {swatch(e.color)}
+          {e.value}
+        </span>
+      ))}
+      {missing}
+    </span>
+  )
+}
+
+/** The runs table, sorted on the client (header buttons: click or Enter/Space, asc → desc →
+ * none); sorted by a metric, its best run is marked (★ on the row number, and named above). */
+function RunsTable({ table, data, name }: { table: { columns: ColumnInfo[]; rows: Cell[][] }; data: CompareResponse; name: string }) {
+  const [sort, setSort] = useState<{ sort: string | null; order: SortOrder }>({ sort: null, order: 'asc' })
+  const onSort = useCallback((s: string | null, order: SortOrder) => setSort({ sort: s, order }), [])
+  const index = sort.sort === null ? -1 : table.columns.findIndex((c) => c.name === sort.sort)
+  const sorted = useMemo(() => (index < 0 ? table.rows : sortRows(table.rows, index, sort.order)), [table, index, sort.order])
+  const metric = index >= 0 && TABLE_METRICS.includes(table.columns[index].name) ? table.columns[index].name : null
+  const best = metric ? bestIndex(sorted.map((r) => r[index]), metric) : -1
+  const wrap = useRef<HTMLDivElement>(null)
+  // The marker is DOM decoration of the shared grid (which draws cells as text only): cleared
+  // and placed again after every render.
+  useEffect(() => {
+    const root = wrap.current
+    if (!root) return
+    root.querySelectorAll('[data-best-marker]').forEach((n) => n.remove())
+    root.querySelectorAll<HTMLElement>('tr[data-best]').forEach((tr) => {
+      tr.removeAttribute('data-best')
+      tr.style.removeProperty('box-shadow')
+    })
+    const tr = best >= 0 ? root.querySelectorAll<HTMLElement>('tbody tr')[best] : undefined
+    if (!tr || !metric) return
+    tr.dataset.best = metric
+    tr.style.boxShadow = 'inset 3px 0 0 #f57c00'
+    const star = document.createElement('span')
+    star.dataset.bestMarker = ''
+    star.textContent = ' ★'
+    star.title = `best ${metric}`
+    star.setAttribute('aria-label', `best ${metric}`)
+    star.style.color = '#f57c00'
+    tr.querySelector('td')?.appendChild(star)
+  })
+  return (
+    <Card title="Runs" wide testId="compare-table">
+      <div class="tbe-export">
+        <span class="tbe-note" data-testid="compare-best" style={{ marginRight: 'auto' }}>
+          {metric && best >= 0
+            ? `★ best ${metric} (${higherIsBetter(metric) ? 'higher' : 'lower'} is better): ${String(sorted[best][0])} = ${formatNumber(sorted[best][index] as number)}`
+            : 'Sort by a metric column (click its header, or Enter) to mark the best run.'}
+        </span>
+        <button type="button" class="tbe-button tbe-small" title="Download the table as CSV" onClick={() => downloadText(csvRows(table.columns.map((c) => c.name), table.rows), `${fileStem(name, 'runs')}.csv`, 'text/csv')}>
+          CSV
+        </button>
+        <button type="button" class="tbe-button tbe-small" title="Download the whole compare response (every run's metrics and curves) as JSON" onClick={() => downloadText(`${JSON.stringify(data, null, 1)}\n`, `${fileStem(name, 'compare')}.json`, 'application/json')}>
+          JSON
+        </button>
+      </div>
+      <div ref={wrap}>
+        <DataTable columns={table.columns} rows={sorted} offset={0} rowCount={sorted.length} pageIndex={0} pageSize={Math.max(1, sorted.length)} sort={sort.sort} order={sort.order} summaries={{}} filters={{}} onSort={onSort} onFilter={() => {}} compact label="Compared runs" />
+      </div>
     </Card>
   )
 }
@@ -209,6 +352,11 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
   const name = state.name.value
   const shown = state.split.value.shown
   const table = useMemo(() => (d ? compareTable(shown) : null), [d, shown])
+  const params = useMemo(() => paramNames(shown), [shown])
+  const colorParam = state.view.value.color
+  const colorBy = colorParam !== null && params.includes(colorParam) ? colorParam : null
+  const runNames = shell.runNames.value
+  const coloring = useMemo(() => colorRuns(shown, colorBy, (run) => runColor(run, runNames)), [shown, colorBy, runNames])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose the runs to compare in the run list.</div>
   if (!name) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No evaluations in the chosen runs.'}</div>
   const v = state.view.value
@@ -251,30 +399,48 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
             </select>
           </label>
         ) : null}
+        <label class="tbe-subtitle">
+          {'Colour by '}
+          <select class="tbe-select" aria-label="Colour by" value={colorBy ?? ''} onChange={(e) => state.update({ color: (e.target as HTMLSelectElement).value || null })}>
+            <option value="">run</option>
+            {params.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ColorKey coloring={coloring} />
+        <span class="tbe-subtitle" style={{ marginLeft: 'auto' }}>
+          {'Layout '}
+          <span class="tbe-seg" role="group" aria-label="Layout" data-testid="compare-layout">
+            {(
+              [
+                ['overlay', 'overlay'],
+                ['small', 'small multiples'],
+              ] as const
+            ).map(([k, t]) => (
+              <button key={k} type="button" aria-pressed={v.layout === k ? 'true' : 'false'} onClick={() => state.update({ layout: k })}>
+                {t}
+              </button>
+            ))}
+          </span>
+        </span>
       </div>
       {!d ? (
         <div class="tbe-empty">Loading…</div>
       ) : (
         <div class="tbe-grid2">
           {task === 'regression' ? (
-            <Overlay state={state} shell={shell} kind="predicted_vs_true" />
+            <Overlay state={state} shell={shell} kind="predicted_vs_true" coloring={coloring} />
           ) : (
             <>
-              <Overlay state={state} shell={shell} kind="roc" />
-              <Overlay state={state} shell={shell} kind="precision_recall" />
-              <Overlay state={state} shell={shell} kind="calibration" />
+              <Overlay state={state} shell={shell} kind="roc" coloring={coloring} />
+              <Overlay state={state} shell={shell} kind="precision_recall" coloring={coloring} />
+              <Overlay state={state} shell={shell} kind="calibration" coloring={coloring} />
             </>
           )}
-          {table ? (
-            <Card title="Runs" wide testId="compare-table">
-              <div class="tbe-export">
-                <button type="button" class="tbe-button tbe-small" onClick={() => downloadText(csvRows(table.columns.map((c) => c.name), table.rows), `${fileStem(name, 'runs')}.csv`, 'text/csv')}>
-                  CSV
-                </button>
-              </div>
-              <SortedTable columns={table.columns} rows={table.rows} label="Compared runs" />
-            </Card>
-          ) : null}
+          {table ? <RunsTable table={table} data={d} name={name} /> : null}
           {task !== 'regression' ? <DiffCard state={state} shell={shell} /> : null}
         </div>
       )}
