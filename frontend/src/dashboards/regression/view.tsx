@@ -1,12 +1,13 @@
 // Views of the Regression dashboard: metric cards, predicted vs true (binned mean ± 1 std and
 // the ideal line, with a count histogram, or a 2-D density for large n), residual histogram,
-// residuals vs predicted, trends.
+// residuals vs predicted, normal Q-Q of the residuals, error by target bin, trends.
 import { useMemo, useState } from 'preact/hooks'
 import type { Shell } from '../../app/store'
 import { EChart } from '../../charts/EChart'
 import { fileStem } from '../../charts/export'
 import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
 import { defaultPvtView, densityCsvColumns, densityOption, histogramOption, predictedVsTrueOption, residualsOption } from '../../charts/options/regression'
+import { type DiagnosticCurves, errorByBinCsvColumns, errorByBinOption, qqCsvColumns, qqOption } from '../../charts/options/regressionDiagnostics'
 import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { TrendCard } from '../classification/view'
@@ -29,6 +30,8 @@ export function regressionCards(m: Record<string, number>): CardItem[] {
     { label: 'MAPE', value: m.mean_absolute_percentage_error },
     { label: 'Explained var.', value: m.explained_variance },
     { label: 'Spearman', value: m.spearman },
+    // only when defined (every y_true and y_pred > -1)
+    ...(m.root_mean_squared_log_error !== undefined ? [{ label: 'RMSLE', value: m.root_mean_squared_log_error }] : []),
   ]
 }
 
@@ -36,7 +39,7 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
   const r = state.report.value
   const entry = state.entry.value
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
-  const curves = r?.curves
+  const curves = r?.curves as DiagnosticCurves | undefined
   /** 'binned' | 'density' chosen with the toggle (null: by n, see defaultPvtView). */
   const [pvtChoice, setPvtChoice] = useState<'binned' | 'density' | null>(null)
   const options = useMemo(() => {
@@ -46,6 +49,8 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
       density: curves.predicted_vs_true_density ? densityOption(curves.predicted_vs_true_density, colors, shell.dark.value, curves.predicted_vs_true) : null,
       hist: curves.residual_histogram ? histogramOption(curves.residual_histogram, colors) : null,
       res: curves.residuals_vs_predicted ? residualsOption(curves.residuals_vs_predicted, colors) : null,
+      qq: curves.qq ? qqOption(curves.qq, colors) : null,
+      errBins: curves.error_by_target_bin ? errorByBinOption(curves.error_by_target_bin, colors) : null,
     }
   }, [curves, colors, shell.dark.value])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
@@ -57,6 +62,8 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
   const hist = curves.residual_histogram
   const res = curves.residuals_vs_predicted
   const density = curves.predicted_vs_true_density
+  const qq = curves.qq
+  const errBins = curves.error_by_target_bin
   const pvtView = density && options.density ? (pvtChoice ?? defaultPvtView(r.n_samples, true)) : 'binned'
   const toggle = density ? (
     <span class="tbe-seg" role="group" aria-label="Predicted vs true view" data-testid="pvt-view">
@@ -97,6 +104,16 @@ export function RegressionView({ state, shell }: { state: ClassificationState; s
         {options.res && res ? (
           <Card title="Residuals vs predicted" testId="chart-residuals_vs_predicted">
             <EChart option={options.res} dark={shell.dark.value} label="Residuals vs predicted" exportName={stem('residuals_vs_predicted')} csv={() => csvOf({ bin_lower: res.bin_edges.slice(0, -1), bin_upper: res.bin_edges.slice(1), residual_mean: res.residual_mean, residual_std: res.residual_std, count: res.count })} />
+          </Card>
+        ) : null}
+        {options.qq && qq ? (
+          <Card title="Normal Q-Q of residuals" testId="chart-qq" subtitle={` · ${qq.std > 0 ? 'standardised' : 'constant'} residuals vs normal quantiles, ${qq.sample.length} points`}>
+            <EChart option={options.qq} dark={shell.dark.value} label="Normal Q-Q plot of the residuals" exportName={stem('qq')} csv={() => csvOf(qqCsvColumns(qq))} />
+          </Card>
+        ) : null}
+        {options.errBins && errBins ? (
+          <Card title="Error by target bin" testId="chart-error_by_target_bin" subtitle=" · MAE and RMSE bars, mean error (predicted − true) line">
+            <EChart option={options.errBins} dark={shell.dark.value} label="Error by target bin" exportName={stem('error_by_target_bin')} csv={() => csvOf(errorByBinCsvColumns(errBins))} />
           </Card>
         ) : null}
         {trend ? <TrendCard steps={trend.steps} metrics={trend.metrics} step={r.step} shell={shell} stem={fileStem(r.run, r.name, 'trend')} /> : null}
