@@ -48,9 +48,9 @@ export function smallMultipleOption({ spec, run, references, color, ranges, colo
   const option = {
     ...base,
     legend: { ...base.legend, show: false },
-    grid: { left: 4, right: 10, top: 10, bottom: 26, containLabel: true },
+    grid: { left: 20, right: 10, top: 10, bottom: 26, containLabel: true },
     xAxis: { ...base.xAxis, nameGap: 22, nameTextStyle: { ...base.xAxis.nameTextStyle, fontSize: 10 } },
-    yAxis: { ...base.yAxis, nameGap: 32, nameTextStyle: { ...base.yAxis.nameTextStyle, fontSize: 10 } },
+    yAxis: { ...base.yAxis, nameGap: 30, nameTextStyle: { ...base.yAxis.nameTextStyle, fontSize: 10 } },
   }
   return recolor(
     option,

@@ -178,11 +178,13 @@ function RunsTable({ table, data, name }: { table: { columns: ColumnInfo[]; rows
     root.querySelectorAll<HTMLElement>('tr[data-best]').forEach((tr) => {
       tr.removeAttribute('data-best')
       tr.style.removeProperty('box-shadow')
+      tr.style.removeProperty('background')
     })
     const tr = best >= 0 ? root.querySelectorAll<HTMLElement>('tbody tr')[best] : undefined
     if (!tr || !metric) return
     tr.dataset.best = metric
     tr.style.boxShadow = 'inset 3px 0 0 #f57c00'
+    tr.style.background = 'var(--accent-soft)'
     const star = document.createElement('span')
     star.dataset.bestMarker = ''
     star.textContent = ' ★'
@@ -190,6 +192,13 @@ function RunsTable({ table, data, name }: { table: { columns: ColumnInfo[]; rows
     star.setAttribute('aria-label', `best ${metric}`)
     star.style.color = '#f57c00'
     tr.querySelector('td')?.appendChild(star)
+    // and on the sorted metric's cell (visible however the wide table is scrolled)
+    const cell = tr.querySelectorAll<HTMLElement>('td')[index + 1]
+    if (cell) {
+      const mark = star.cloneNode(true) as HTMLElement
+      mark.textContent = '★ '
+      cell.prepend(mark)
+    }
   })
   return (
     <Card title="Runs" wide testId="compare-table">
