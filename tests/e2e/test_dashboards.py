@@ -538,3 +538,79 @@ def test_series_toggle_with_the_keyboard(view: View) -> None:
     select.select_option("macro")
     view.page.wait_for_timeout(200)
     assert chart_option(view, "chart-precision_recall")["legend"][0]["selected"]["macro"] is True
+
+
+# ---------------------------------------------------------------------------- compare: sweeps
+
+
+def _hex_luminance(color: str) -> float:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_compare_colour_by_param_and_json_export(view: View) -> None:
+    tb = view.tb
+    runs = ["sweep/t0", "sweep/t1", "sweep/t2"]
+    view.open(hash_for(dash="compare", runs=runs))
+    wait_charts(view, "compare-roc", "compare-precision_recall", "compare-calibration")
+    data = route(tb, "evaluation/compare", run=runs, name="val")
+
+    def colours(testid: str) -> dict[str, str]:
+        option = chart_option(view, testid)
+        return {s["name"]: s["color"] for s in option["series"] if s["name"] in runs}
+
+    by_run = colours("compare-roc")
+    view.ui.locator('select[aria-label="Colour by"]').select_option("lr")
+    key = view.ui.locator('[data-testid="color-key"]')
+    key.wait_for()
+    view.page.wait_for_timeout(200)
+    lrs = {r["run"]: r["params"]["lr"] for r in data["runs"]}
+    assert key.locator("[data-key-min]").inner_text() == str(min(lrs.values()))
+    assert key.locator("[data-key-max]").inner_text() == str(max(lrs.values()))
+    for testid in ("compare-roc", "compare-precision_recall", "compare-calibration"):
+        by_lr = colours(testid)
+        assert by_lr != by_run
+        # the sequential scale gets lighter with the value: colour order = lr order
+        order = sorted(runs, key=lambda r: lrs[r])
+        lum = [_hex_luminance(by_lr[r]) for r in order]
+        assert lum == sorted(lum) and len(set(lum)) == 3
+    assert "cmp_color=lr" in urllib.parse.unquote(view.page.evaluate("location.hash"))
+    # the best-run marker follows the sorted metric
+    headers = view.ui.locator('[data-testid="compare-table"] thead .tbe-colname').all_inner_texts()
+    view.ui.locator('[data-testid="compare-table"] thead .tbe-sort').nth(
+        headers.index("log_loss")
+    ).press("Enter")
+    best = min(data["runs"], key=lambda r: r["metrics"]["log_loss"])["run"]
+    marked = view.ui.locator('[data-testid="compare-table"] tbody tr[data-best="log_loss"]')
+    marked.wait_for()
+    assert marked.locator("td").nth(1).inner_text() == best
+    assert best in view.ui.locator('[data-testid="compare-best"]').inner_text()
+    shot(view, "compare_colour_by")
+    # JSON export: the whole compare response
+    name, text = download_text(view, "compare-table", "JSON")
+    assert name.endswith(".json")
+    assert json.loads(text) == data
+
+
+def test_compare_small_multiples_one_chart_per_run(view: View) -> None:
+    runs = ["sweep/t0", "sweep/t1", "sweep/t2"]
+    view.open(hash_for(dash="compare", runs=runs, cmp_color="shift"))
+    wait_charts(view, "compare-roc")
+    view.ui.locator('[data-testid="compare-layout"] button:text-is("small multiples")').click()
+    for kind in ("roc", "precision_recall", "calibration"):
+        panels = view.ui.locator(f'[data-testid="compare-{kind}"] [data-small-run]')
+        panels.nth(2).locator("canvas").first.wait_for(timeout=20_000)
+        assert panels.count() == 3
+        assert panels.evaluate_all("els => els.map(e => e.dataset.smallRun)") == runs
+        titles = panels.locator(".tbe-small-title").all_inner_texts()
+        assert [t.strip() for t in titles] == runs
+        axes = [
+            p.locator(".tbe-chart-canvas").evaluate(
+                "el => { const o = el.__tbeChart.getOption();"
+                " return [o.xAxis[0].min, o.xAxis[0].max, o.yAxis[0].min, o.yAxis[0].max] }"
+            )
+            for p in panels.all()
+        ]
+        assert axes == [[0, 1, 0, 1]] * 3
+    assert "cmp_layout=small" in urllib.parse.unquote(view.page.evaluate("location.hash"))
+    shot(view, "compare_small_multiples")
