@@ -614,3 +614,65 @@ def test_compare_small_multiples_one_chart_per_run(view: View) -> None:
         assert axes == [[0, 1, 0, 1]] * 3
     assert "cmp_layout=small" in urllib.parse.unquote(view.page.evaluate("location.hash"))
     shot(view, "compare_small_multiples")
+
+
+# ------------------------------------------------------------------ regression diagnostics
+
+
+def csv_column(rows: list[dict], name: str) -> list[float | None]:
+    return [None if r[name] == "" else float(r[name]) for r in rows]
+
+
+def test_regression_qq_and_error_by_target_bin(view: View) -> None:
+    tb = view.tb
+    view.open(hash_for(dash="regression", runs=["reg"]))
+    wait_charts(view, "chart-qq", "chart-error_by_target_bin")
+    report = route(tb, "evaluation", run="reg", name="val")
+    curves, metrics = report["curves"], report["metrics"]
+    # RMSLE card only when the engine defines it (every value > -1)
+    rmsle = view.ui.locator('[data-testid="summary-cards"] [data-metric="RMSLE"]')
+    if "root_mean_squared_log_error" in metrics:
+        assert card(view, "RMSLE") == f"{metrics['root_mean_squared_log_error']:.4f}"
+    else:
+        assert "root_mean_squared_log_error" in report["undefined"] and rmsle.count() == 0
+    # Q-Q: points + the y = x reference, CSV = the route's columns
+    qq = curves["qq"]
+    assert qq["n"] == 5000 and len(qq["sample"]) == 200
+    name, text = download_text(view, "chart-qq")
+    assert name == "reg-val-step2-qq.csv"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for column in ("probability", "theoretical", "sample"):
+        assert csv_column(rows, column) == qq[column]
+    option = chart_option(view, "chart-qq")
+    points = next(s for s in option["series"] if s["type"] == "scatter")
+    assert [p[0] for p in points["data"]] == qq["theoretical"]
+    assert [p[1] for p in points["data"]] == qq["sample"]
+    ref = next(s for s in option["series"] if s["name"] == "y = x (normal)")
+    assert all(a == b for a, b in ref["data"])
+    # error by target bin: MAE/RMSE bars and a mean-error line, CSV = the route's columns
+    bins = curves["error_by_target_bin"]
+    assert bins["bin_edges"] == curves["predicted_vs_true"]["bin_edges"]
+    name, text = download_text(view, "chart-error_by_target_bin")
+    assert name == "reg-val-step2-error_by_target_bin.csv"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert csv_column(rows, "bin_lower") == bins["bin_edges"][:-1]
+    assert csv_column(rows, "bin_upper") == bins["bin_edges"][1:]
+    for column in ("count", "mean_error", "mae", "rmse"):
+        assert csv_column(rows, column) == bins[column]
+    option = chart_option(view, "chart-error_by_target_bin")
+    assert [(s["type"], s["name"]) for s in option["series"]] == [
+        ("bar", "MAE"),
+        ("bar", "RMSE"),
+        ("line", "mean error (bias)"),
+    ]
+    # PNG and SVG exports of both cards, from the keyboard
+    for testid in ("chart-qq", "chart-error_by_target_bin"):
+        with view.page.expect_download() as info:
+            button = view.ui.locator(f'[data-testid="{testid}"] button:text-is("PNG")')
+            button.focus()
+            view.page.keyboard.press("Enter")
+        with open(info.value.path(), "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        _, svg = download_text(view, testid, "SVG")
+        assert svg.startswith("<svg")
+    shot(view, "regression_diagnostics")

@@ -30,6 +30,9 @@ export type DiagnosticCurves = Curves & { qq?: QQCurve; error_by_target_bin?: Er
 
 const round4 = (v: number) => formatNumber(Number(v.toPrecision(4)))
 
+/** Axis whose range ends at the data's extremes: label only the round ticks inside it. */
+const edgeless = (colors: ChartColors) => ({ ...axisStyle(colors), axisLabel: { color: colors.muted, formatter: round4, showMinLabel: false, showMaxLabel: false, hideOverlap: true } })
+
 /** Finite [theoretical, sample] pairs of the Q-Q curve. */
 export function qqPoints(data: QQCurve): [number, number][] {
   const out: [number, number][] = []
@@ -77,8 +80,8 @@ export function qqOption(data: QQCurve, colors: ChartColors) {
         (p.seriesName === 'residual quantiles' && data.std > 0 ? `<br>residual ${round4(data.mean + data.std * p.data[1])}` : ''),
     },
     grid: { left: 8, right: 16, top: 32, bottom: 36, containLabel: true },
-    xAxis: { type: 'value', min: lo, max: hi, name: 'Theoretical normal quantile', nameLocation: 'middle', nameGap: 24, ...axisStyle(colors, round4) },
-    yAxis: { type: 'value', min: lo, max: hi, name: 'Standardised residual', nameLocation: 'middle', nameGap: 40, ...axisStyle(colors, round4) },
+    xAxis: { type: 'value', min: lo, max: hi, name: 'Theoretical normal quantile', nameLocation: 'middle', nameGap: 24, ...edgeless(colors) },
+    yAxis: { type: 'value', min: lo, max: hi, name: 'Standardised residual', nameLocation: 'middle', nameGap: 40, ...edgeless(colors) },
     series: [
       { type: 'scatter', name: 'residual quantiles', data: points, symbolSize: 5, color: PALETTE[1] },
       { type: 'line', name: 'y = x (normal)', data: ref, color: REFERENCE_COLOR, lineStyle: { type: 'dashed', width: 1 }, showSymbol: false, silent: true },
