@@ -43,7 +43,16 @@ DEFAULT_THRESHOLD_POINTS = 1000
 CURVE_DIGITS = 6
 #: Curve kinds whose coordinates are rounded to :data:`CURVE_DIGITS` digits.
 ROUNDED_KINDS = frozenset(
-    {"roc", "precision_recall", "det", "cumulative_gains", "lift", "ks", "residuals_vs_predicted"}
+    {
+        "roc",
+        "precision_recall",
+        "det",
+        "cumulative_gains",
+        "lift",
+        "ks",
+        "residuals_vs_predicted",
+        "qq",
+    }
 )
 #: Per-threshold table: left out of ``/evaluation`` (served by ``/evaluation/thresholds``).
 THRESHOLD_KIND = "thresholds"
