@@ -121,6 +121,7 @@ export function summaryCards(r: EvaluationReport): CardItem[] {
     { label: `F1${suffix}`, value: avg('f1') },
     { label: 'Log loss', value: m.log_loss },
     { label: 'ECE', value: m.ece, hint: 'Expected calibration error, 10 uniform bins' },
+    { label: 'MCE', value: m.mce, hint: 'Maximum calibration error: the largest bin gap, 10 uniform bins' },
   ]
   if (r.task !== 'multilabel') items.push({ label: 'MCC', value: m.matthews_corrcoef }, { label: 'Brier', value: m.brier_score })
   if (r.task === 'multilabel') items.push({ label: 'Hamming loss', value: m.hamming_loss })
