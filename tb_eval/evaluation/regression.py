@@ -269,6 +269,8 @@ def normal_qq(
     mean = _avg(resid, weight)
     dev = resid - mean
     std = float(np.sqrt(_avg(dev * dev, weight)))
+    if n and std <= 16 * np.finfo(np.float64).eps * float(np.max(np.abs(resid))):
+        std = 0.0  # constant residuals: what is left is the rounding of the (weighted) mean
     z = dev / std if std > 0 else dev
     if weight is None:
         pos = order_statistic_medians(n)
