@@ -7,6 +7,8 @@ import numbers
 import re
 from typing import Any
 
+import numpy as np
+
 _RESERVED_PREFIXES = ("tb_eval/", "_hparams_/")
 _RUN_NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\\]|(^|/)\.\.?(/|$)")
 
@@ -87,3 +89,45 @@ def check_params(params: Any, argument: str = "params") -> dict[str, str | bool 
                 "params must be str, number or bool"
             )
     return out
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "detach"):  # torch tensor, without importing torch
+        value = value.detach().cpu().numpy()
+    if (
+        isinstance(value, (np.ndarray, np.generic))
+        and value.size == 1
+        and value.dtype.kind in "biuf"
+    ):
+        return float(value.reshape(()))
+    return None
+
+
+def finite_vector(values: Any, argument: str, length: int) -> list[float]:
+    """A 1-D list of ``length`` finite floats, or an error naming ``argument``."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{argument}: expected numbers") from None
+    if array.ndim != 1 or array.size != length:
+        raise ValueError(
+            f"{argument}: expected {length} values (one per feature), got shape {array.shape}"
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"{argument}: values must be finite")
+    return array.tolist()
+
+
+def check_artifact_name(name: Any) -> str:
+    """An uploaded file's name: relative, ``/``-separated, no ``..``, no event files."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name: expected a non-empty relative file name, got {name!r}")
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
+        raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
+    return "/".join(parts)

@@ -81,21 +81,6 @@ def _readable_name() -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S')}-{adjective}-{noun}-{token.hex[:4]}"
 
 
-def _as_number(value: Any) -> float | None:
-    """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if hasattr(value, "detach"):  # torch tensor, without importing torch
-        value = value.detach().cpu().numpy()
-    if (
-        isinstance(value, (np.ndarray, np.generic))
-        and value.size == 1
-        and value.dtype.kind in "biuf"
-    ):
-        return float(value.reshape(()))
-    return None
-
-
 def start_logging(
     logdir: str | os.PathLike = "runs",
     experiment: str | None = None,
@@ -399,7 +384,7 @@ class Run:
                         return
             number = value
         else:
-            number = _as_number(value)
+            number = names.as_number(value)
         description = names.check_description(description)
         with self._lock:
             names.check_name(name)
@@ -631,13 +616,15 @@ class Run:
         features = [str(feature) for feature in feature_names]
         if not features:
             raise ValueError("feature_names: no features")
-        values = _finite_vector(importances, "importances", len(features))
+        values = names.finite_vector(importances, "importances", len(features))
         classes = {}
         if per_class is not None:
             if not isinstance(per_class, Mapping):
                 raise TypeError("per_class: expected a dict of class label to importances")
             for label, row in per_class.items():
-                classes[str(label)] = _finite_vector(row, f"per_class[{label!r}]", len(features))
+                classes[str(label)] = names.finite_vector(
+                    row, f"per_class[{label!r}]", len(features)
+                )
         document = {"features": features, "importances": values, "per_class": classes}
         self._log_own(
             name,
@@ -730,7 +717,7 @@ class Run:
     def upload_file(self, name: str, path_or_stream: Any) -> None:
         """Copy a file (a path or a binary stream) into the run as ``name``, such as
         ``outputs/model.pkl``."""
-        clean = _artifact_name(name)
+        clean = names.check_artifact_name(name)
         destination = os.path.join(self.directory, run_record.ARTIFACTS_DIR, *clean.split("/"))
         with self._lock:
             self._check_open()
@@ -806,23 +793,6 @@ def _has_event_files(directory: str) -> bool:
     return os.path.isdir(directory) and bool(event_files(directory))
 
 
-def _finite_vector(values: Any, argument: str, length: int) -> list[float]:
-    """A 1-D list of ``length`` finite floats, or an error naming ``argument``."""
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{argument}: expected numbers") from None
-    if array.ndim != 1 or array.size != length:
-        raise ValueError(
-            f"{argument}: expected {length} values (one per feature), got shape {array.shape}"
-        )
-    if not np.isfinite(array).all():
-        raise ValueError(f"{argument}: values must be finite")
-    return array.tolist()
-
-
 def _weak_method(method) -> Callable[[], None]:
     """A callable that calls ``method`` while its object lives (the writer must not keep the
     run alive)."""
@@ -834,16 +804,6 @@ def _weak_method(method) -> Callable[[], None]:
             bound()
 
     return call
-
-
-def _artifact_name(name: Any) -> str:
-    """An uploaded file's name: relative, ``/``-separated, no ``..``, no event files."""
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name: expected a non-empty relative file name, got {name!r}")
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
-        raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
-    return "/".join(parts)
 
 
 _uncaught: list[BaseException] = []
