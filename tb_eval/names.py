@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from tb_eval.kinds.common import tensor_to_numpy
+
 _RESERVED_PREFIXES = ("tb_eval/", "_hparams_/")
 _RUN_NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\\]|(^|/)\.\.?(/|$)")
 
@@ -95,8 +97,7 @@ def as_number(value: Any) -> float | None:
     """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
     if isinstance(value, numbers.Real):
         return float(value)
-    if hasattr(value, "detach"):  # torch tensor, without importing torch
-        value = value.detach().cpu().numpy()
+    value = tensor_to_numpy(value)
     if (
         isinstance(value, (np.ndarray, np.generic))
         and value.size == 1
@@ -108,8 +109,7 @@ def as_number(value: Any) -> float | None:
 
 def finite_vector(values: Any, argument: str, length: int) -> list[float]:
     """A 1-D list of ``length`` finite floats, or an error naming ``argument``."""
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
+    values = tensor_to_numpy(values)
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):

@@ -30,6 +30,14 @@ from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series
 from tb_eval.kinds import image as image_kind
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
+#: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
+#: their tag is the name itself (our own kinds use ``tb_eval/<kind>/<name>``).
+_BUILTIN_KINDS = {
+    scalar.PLUGIN_NAME: "scalar",
+    text.PLUGIN_NAME: "text",
+    image_kind.PLUGIN_NAME: "image",
+    histogram.PLUGIN_NAME: "histogram",
+}
 _STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
 _ADJECTIVES = (
     "amber",
@@ -201,16 +209,10 @@ class Run:
         from tb_eval.reader import read_run
 
         data = read_run(directory)
-        kind_of_plugin = {
-            scalar.PLUGIN_NAME: "scalar",
-            text.PLUGIN_NAME: "text",
-            image_kind.PLUGIN_NAME: "image",
-            histogram.PLUGIN_NAME: "histogram",
-        }
         self._last_step = dict(data.last_steps)
         for tag, plugin in data.plugins.items():
-            if plugin in kind_of_plugin:
-                self._kinds.setdefault(tag, kind_of_plugin[plugin])
+            if plugin in _BUILTIN_KINDS:
+                self._kinds.setdefault(tag, _BUILTIN_KINDS[plugin])
             elif plugin == common.PLUGIN_NAME:
                 kind, name = common.split_our_tag(tag) or ("", "")
                 if kind not in (series.KIND, run_record.KIND):
@@ -278,6 +280,11 @@ class Run:
         )
         self._last_step[tag] = step
 
+    def _emit_own(self, tag: str, step: int, tensor, make_metadata: Callable) -> None:
+        """Queue one record of our plugin at ``tag`` (metadata on its first in the file)."""
+        metadata = self._metadata_if_first(tag, make_metadata)
+        self._emit(tag, step, [common.summary_value(tag, tensor, metadata)])
+
     def _log_own(
         self, name: str, kind: str, step: int | None, tensor, make_metadata: Callable
     ) -> None:
@@ -286,9 +293,24 @@ class Run:
             self._check_open()
             self._claim(name, kind)
             tag = common.our_tag(kind, name)
-            step = self._next_step(tag, step, name)
-            metadata = self._metadata_if_first(tag, make_metadata)
-            self._emit(tag, step, [common.summary_value(tag, tensor, metadata)])
+            self._emit_own(tag, self._next_step(tag, step, name), tensor, make_metadata)
+
+    def _log_builtin(
+        self,
+        name: str,
+        kind: str,
+        step: int | None,
+        make_value: Callable[[bool], Any],
+        wall_time: float | None = None,
+    ) -> None:
+        """Log one record for one of TensorBoard's dashboards at tag ``name``;
+        ``make_value(with_metadata)`` builds the ``Summary.Value``."""
+        with self._lock:
+            self._check_open()
+            self._claim(name, kind)
+            step = self._next_step(name, step, name)
+            value = make_value(self._writer.first_in_file(name))
+            self._emit(name, step, [value], wall_time)
 
     def _metadata_if_first(self, tag: str, make_metadata) -> Any:
         return make_metadata() if self._writer.first_in_file(tag) else None
@@ -328,13 +350,8 @@ class Run:
             "start_time": self._start_time,
             "files": self._files,
         }
-        tag = run_record.TAG
-        step = self._last_step.get(tag, -1) + 1
-        value = common.summary_value(
-            tag, common.json_tensor(record), self._metadata_if_first(tag, run_record.metadata)
-        )
-        self._writer.append(encode_event(time.time(), step, [value]))
-        self._last_step[tag] = step
+        step = self._next_step(run_record.TAG, None, "the run record")
+        self._emit_own(run_record.TAG, step, common.json_tensor(record), run_record.metadata)
 
     def _note_late_hparams(self) -> None:
         if self._session_started and not self._warned_late_params:
@@ -397,7 +414,13 @@ class Run:
                         f"value: expected a number or a str for {name!r}, "
                         f"got {type(value).__name__}"
                     )
-                self._log_text(name, value, step, wall_time, description)
+                self._log_builtin(
+                    name,
+                    "text",
+                    step,
+                    lambda first: text.value(name, value, first, description),
+                    wall_time,
+                )
                 return
             self._claim(name, "scalar")
             step = self._next_step(name, step, name)
@@ -412,19 +435,12 @@ class Run:
             writer.append_locked(encoder.encode(now, step, number, first))
             self._last_step[name] = step
 
-    def _log_text(self, name, value, step, wall_time, description) -> None:
-        self._claim(name, "text")
-        step = self._next_step(name, step, name)
-        value_proto = text.value(name, value, self._writer.first_in_file(name), description)
-        self._emit(name, step, [value_proto], wall_time)
-
     def log_list(self, name: str, value: Sequence[Any], *, description: str | None = None) -> None:
         """Log a list of numbers as a series: steps 0..n-1 the first time, continuing after that."""
         names.check_name(name)
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
             raise TypeError(f"value: expected a list of numbers, got {type(value).__name__}")
-        if hasattr(value, "detach"):
-            value = value.detach().cpu().numpy()
+        value = common.tensor_to_numpy(value)
         try:
             array = np.asarray(value)
         except ValueError as error:
@@ -445,10 +461,7 @@ class Run:
                 self.log(name, number, first + offset, description=description)
             tag = common.our_tag(series.KIND, name)
             step = self._next_step(tag, None, name)
-            value_proto = common.summary_value(
-                tag, common.float64_tensor(numbers_), self._metadata_if_first(tag, series.metadata)
-            )
-            self._emit(tag, step, [value_proto])
+            self._emit_own(tag, step, common.float64_tensor(numbers_), series.metadata)
 
     def log_row(self, name: str, /, description: str | None = None, **kwargs: Any) -> None:
         """Append one row (``column=value`` keywords) to the table ``name``.
@@ -505,12 +518,12 @@ class Run:
         names.check_name(name)
         description = names.check_description(description)
         png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
-        with self._lock:
-            self._check_open()
-            self._claim(name, "image")
-            step = self._next_step(name, step, name)
-            first = self._writer.first_in_file(name)
-            self._emit(name, step, [image_kind.value(name, png, width, height, first, description)])
+        self._log_builtin(
+            name,
+            "image",
+            step,
+            lambda first: image_kind.value(name, png, width, height, first, description),
+        )
 
     def log_histogram(
         self,
@@ -526,12 +539,9 @@ class Run:
         names.check_name(name)
         description = names.check_description(description)
         rows = histogram.buckets(values, bins)
-        with self._lock:
-            self._check_open()
-            self._claim(name, "histogram")
-            step = self._next_step(name, step, name)
-            first = self._writer.first_in_file(name)
-            self._emit(name, step, [histogram.value(name, rows, first, description)])
+        self._log_builtin(
+            name, "histogram", step, lambda first: histogram.value(name, rows, first, description)
+        )
 
     # ------------------------------------------------------------------ evaluation
     def log_predictions(
@@ -590,12 +600,12 @@ class Run:
                     f"{prepared.task}; log them under another name"
                 )
             tag = common.our_tag(predictions.KIND, name)
-            step = self._next_step(tag, step, name)
-            blob = common.string_tensor(np.array([payload], dtype=object))
-            metadata = self._metadata_if_first(
-                tag, lambda: predictions.predictions_metadata(prepared.task)
+            self._emit_own(
+                tag,
+                self._next_step(tag, step, name),
+                common.string_tensor(np.array([payload], dtype=object)),
+                lambda: predictions.predictions_metadata(prepared.task),
             )
-            self._emit(tag, step, [common.summary_value(tag, blob, metadata)])
 
     def log_feature_importance(
         self,
@@ -681,11 +691,7 @@ class Run:
             kind = self._kinds.get(name)
             if kind is None:
                 return None
-            tag = (
-                name
-                if kind in ("scalar", "text", "image", "histogram")
-                else common.our_tag(kind, name)
-            )
+            tag = name if kind in _BUILTIN_KINDS.values() else common.our_tag(kind, name)
             return self._last_step.get(tag)
 
     def get_tags(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import numpy as np
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only
 
+from tb_eval.kinds.common import tensor_to_numpy
 from tb_eval.run import Run, start_logging
 
 
@@ -131,8 +132,7 @@ class TbEvalLogger(Logger):
     def log_metrics(self, metrics: Mapping[str, Any], step: int | None = None) -> None:
         run = self.experiment
         for name, value in metrics.items():
-            if hasattr(value, "detach"):
-                value = value.detach().cpu().numpy()
+            value = tensor_to_numpy(value)
             number = float(np.asarray(value).reshape(()))
             last = run.last_step(name)
             if step is not None and last is not None and step <= last:

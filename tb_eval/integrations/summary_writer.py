@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from tb_eval import names
+from tb_eval.kinds.common import tensor_to_numpy
 from tb_eval.run import Run
 
 
@@ -39,8 +40,7 @@ def _default_log_dir(comment: str) -> str:
 
 
 def _to_numpy(value: Any) -> np.ndarray:
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
+    value = tensor_to_numpy(value)
     return np.asarray(value)
 
 

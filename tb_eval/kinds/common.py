@@ -20,6 +20,12 @@ DATA_CLASS_TENSOR = summary_pb2.DATA_CLASS_TENSOR
 DATA_CLASS_BLOB_SEQUENCE = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
 
 
+def tensor_to_numpy(value: Any) -> Any:
+    """A torch (or torch-like) tensor as a numpy array, without importing torch; anything else
+    unchanged."""
+    return value.detach().cpu().numpy() if hasattr(value, "detach") else value
+
+
 def our_tag(kind: str, name: str) -> str:
     """The tag for ``name`` of ``kind``, e.g. ``tb_eval/table/Sine Wave``."""
     return f"{TAG_PREFIX}{kind}/{name}"

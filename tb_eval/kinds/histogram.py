@@ -13,7 +13,7 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.histogram import plugin_data_pb2
 
-from tb_eval.kinds.common import builtin_metadata, float64_tensor, summary_value
+from tb_eval.kinds.common import builtin_metadata, float64_tensor, summary_value, tensor_to_numpy
 
 PLUGIN_NAME = "histograms"
 DEFAULT_BINS = 30
@@ -29,8 +29,7 @@ def buckets(values: Any, bins: int = DEFAULT_BINS) -> np.ndarray:
     """``[bins, 3]`` rows ``(left, right, count)`` of ``values`` (any shape, finite numbers)."""
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
         raise ValueError(f"bins: expected a positive int, got {bins!r}")
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
+    values = tensor_to_numpy(values)
     try:
         data = np.asarray(values, dtype=np.float64).ravel()
     except (TypeError, ValueError):

@@ -10,7 +10,7 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.image import plugin_data_pb2
 
-from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value
+from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value, tensor_to_numpy
 
 PLUGIN_NAME = "images"
 
@@ -88,8 +88,7 @@ def to_png(
     elif isinstance(image, Image.Image):
         pil = image
     else:
-        if hasattr(image, "detach"):  # a torch tensor, without importing torch
-            image = image.detach().cpu().numpy()
+        image = tensor_to_numpy(image)
         array = np.asarray(image)
         hwc = _array_to_hwc(array)
         pil = Image.fromarray(hwc[:, :, 0] if hwc.shape[2] == 1 else hwc)

@@ -19,7 +19,12 @@ import numpy as np
 
 from tb_eval.evaluation import Prepared
 from tb_eval.kinds import codec
-from tb_eval.kinds.common import DATA_CLASS_BLOB_SEQUENCE, DATA_CLASS_TENSOR, our_metadata
+from tb_eval.kinds.common import (
+    DATA_CLASS_BLOB_SEQUENCE,
+    DATA_CLASS_TENSOR,
+    our_metadata,
+    tensor_to_numpy,
+)
 
 KIND = "predictions"
 IMPORTANCE_KIND = "importance"
@@ -75,8 +80,7 @@ def decode(payload: bytes) -> Prepared:
 
 def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
     """A square, non-negative, finite matrix with one label per row, as a JSON document."""
-    if hasattr(matrix, "detach"):
-        matrix = matrix.detach().cpu().numpy()
+    matrix = tensor_to_numpy(matrix)
     try:
         array = np.asarray(matrix, dtype=np.float64)
     except (TypeError, ValueError):

@@ -20,7 +20,12 @@ from typing import Any
 import numpy as np
 
 from tb_eval.kinds import codec
-from tb_eval.kinds.common import DATA_CLASS_BLOB_SEQUENCE, DATA_CLASS_TENSOR, our_metadata
+from tb_eval.kinds.common import (
+    DATA_CLASS_BLOB_SEQUENCE,
+    DATA_CLASS_TENSOR,
+    our_metadata,
+    tensor_to_numpy,
+)
 
 TABLE_KIND = "table"
 ROW_KIND = "row"
@@ -166,8 +171,7 @@ def normalize_table(data: Any, argument: str = "value") -> Table:
         _check_name(name, argument)
         if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
             raise TypeError(f"{argument}: column {name!r} must be a sequence of values")
-        if hasattr(values, "detach"):
-            values = values.detach().cpu().numpy()
+        values = tensor_to_numpy(values)
         if hasattr(values, "to_numpy"):
             values = values.to_numpy()
         lengths[name] = len(values)
