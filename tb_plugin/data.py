@@ -25,6 +25,18 @@ logger = logging.getLogger(__name__)
 UNBOUNDED = 2**31 - 1
 
 
+#: What decoding a corrupt or foreign payload of ours can raise (reported as a ``DataError``).
+DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)
+
+
+def datum_at(data: list[Any], step: int | None) -> Any | None:
+    """The datum of ``data`` (sorted by step) at ``step``; the newest when ``step`` is None;
+    ``None`` when that step was not logged."""
+    if step is None:
+        return data[-1] if data else None
+    return next((datum for datum in data if datum.step == step), None)
+
+
 class DataError(Exception):
     """Data under our plugin name that cannot be decoded (a foreign or corrupt record)."""
 
@@ -126,21 +138,18 @@ class DataAccess:
     # ------------------------------------------------------------------ reading
     def tensors(self, ctx: Any, eid: str, run: str, tag: str) -> list[provider.TensorDatum]:
         """Every kept datum of one tensor series, by step; empty when there is none."""
-        by_run = self._provider.read_tensors(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self.downsample,
-            run_tag_filter=_filter(run, tag),
-        )
-        return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
+        return self._read_one(self._provider.read_tensors, ctx, eid, run, tag)
 
     def blob_steps(
         self, ctx: Any, eid: str, run: str, tag: str
     ) -> list[provider.BlobSequenceDatum]:
         """The blob references of one blob-sequence series, by step (no payloads read); empty
         when the run has no such series."""
-        by_run = self._provider.read_blob_sequences(
+        return self._read_one(self._provider.read_blob_sequences, ctx, eid, run, tag)
+
+    def _read_one(self, read: Any, ctx: Any, eid: str, run: str, tag: str) -> list[Any]:
+        """One run's one series through the provider method ``read``, sorted by step."""
+        by_run = read(
             ctx,
             experiment_id=eid,
             plugin_name=common.PLUGIN_NAME,

@@ -27,7 +27,7 @@ from tb_eval.evaluation import binary as B
 from tb_eval.evaluation.curves import select_thresholds
 from tb_eval.kinds import common, predictions
 from tb_plugin.cache import LruCache
-from tb_plugin.data import DataAccess, DataError, tensor_json
+from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
 
 #: Display points per curve for binary and regression reports (``max_points`` default).
 DEFAULT_MAX_POINTS = 200
@@ -60,7 +60,6 @@ THRESHOLD_KIND = "thresholds"
 COMPARE_KINDS = ("roc", "precision_recall", "calibration")
 SUMMARY_KEYS = ("micro", "macro", "top_label")
 #: Keys of the decoded predictions in error messages.
-_DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,12 @@ class Series:
 
     def at(self, step: int | None) -> provider.BlobSequenceDatum:
         """The datum at ``step`` (default: the newest); ``NotFoundError`` if not logged."""
-        if step is None:
-            return self.data[-1]
-        for datum in self.data:
-            if datum.step == step:
-                return datum
-        raise errors.NotFoundError(f"run {self.run!r}: evaluation {self.name!r} has no step {step}")
+        datum = datum_at(self.data, step)
+        if datum is None:
+            raise errors.NotFoundError(
+                f"run {self.run!r}: evaluation {self.name!r} has no step {step}"
+            )
+        return datum
 
 
 def default_max_points(task: str, n_labels: int) -> int:
@@ -268,7 +267,7 @@ class EvaluationStore:
             payload = self._data.blob(ctx, datum, what)
             try:
                 return predictions.decode(payload)
-            except _DECODE_ERRORS as error:
+            except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
         if not keep:
@@ -297,7 +296,7 @@ class EvaluationStore:
             what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
             try:
                 report = evaluate_prepared(prepared, max_points=points)
-            except _DECODE_ERRORS as error:
+            except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot evaluate ({error})") from None
             report.curves.pop(THRESHOLD_KIND, None)
             _round_curves(report.curves)
@@ -321,13 +320,14 @@ class EvaluationStore:
         datum: provider.BlobSequenceDatum,
         label: str | None,
         points: int,
-    ) -> dict[str, Any]:
-        """The threshold table of one class against the rest (cached per class and size)."""
+    ) -> bytes:
+        """The threshold table of one class against the rest, as JSON (cached per class and
+        size)."""
         key = ("eval-thresholds", self._key(eid, series, datum), label, points)
         return self._cache.get_or_compute(
             key,
-            lambda: self._threshold_table(ctx, eid, series, datum, label, points),
-            lambda table: 11 * 24 * len(table["thresholds"]) + 4096,
+            lambda: to_json_bytes(self._threshold_table(ctx, eid, series, datum, label, points)),
+            lambda body: len(body) + 4096,
         )
 
     def _threshold_table(
@@ -405,8 +405,9 @@ class EvaluationStore:
             **{column: _finite_or_none(values) for column, values in columns.items()},
         }
 
-    def trend(self, ctx: Any, eid: str, series: Series) -> dict[str, Any]:
-        """Every metric at every step (each step's report is computed once and cached)."""
+    def trend(self, ctx: Any, eid: str, series: Series) -> bytes:
+        """Every metric at every step, as JSON (each step's report is computed once and
+        cached)."""
         key = (
             "eval-trend",
             eid,
@@ -415,7 +416,7 @@ class EvaluationStore:
             tuple((d.step, d.wall_time) for d in series.data),
         )
 
-        def compute() -> dict[str, Any]:
+        def compute() -> bytes:
             reports = [
                 self.report(ctx, eid, series, datum, None, keep_prepared=False)[0]
                 for datum in series.data
@@ -424,20 +425,20 @@ class EvaluationStore:
             for report in reports:
                 names.update(dict.fromkeys(report["metrics"]))
                 names.update(dict.fromkeys(report["undefined"]))
-            return {
-                "run": series.run,
-                "name": series.name,
-                "task": reports[-1]["task"],
-                "steps": series.steps,
-                "metrics": {
-                    metric: [report["metrics"].get(metric) for report in reports]
-                    for metric in names
-                },
-            }
+            return to_json_bytes(
+                {
+                    "run": series.run,
+                    "name": series.name,
+                    "task": reports[-1]["task"],
+                    "steps": series.steps,
+                    "metrics": {
+                        metric: [report["metrics"].get(metric) for report in reports]
+                        for metric in names
+                    },
+                }
+            )
 
-        return self._cache.get_or_compute(
-            key, compute, lambda value: 16 * len(series.data) * (len(value["metrics"]) + 1) + 4096
-        )
+        return self._cache.get_or_compute(key, compute, lambda body: len(body) + 4096)
 
     # ------------------------------------------------------------------ small documents
     def documents(self, ctx: Any, eid: str, run: str, kind: str, name: str) -> list[Any]:
@@ -451,12 +452,10 @@ class EvaluationStore:
     @staticmethod
     def pick(data: list[Any], step: int | None, what: str) -> Any:
         """The datum at ``step`` (default the newest); ``NotFoundError`` when not logged."""
-        if step is None:
-            return data[-1]
-        for datum in data:
-            if datum.step == step:
-                return datum
-        raise errors.NotFoundError(f"{what} has no step {step}")
+        datum = datum_at(data, step)
+        if datum is None:
+            raise errors.NotFoundError(f"{what} has no step {step}")
+        return datum
 
     @staticmethod
     def importance(document: Any, what: str) -> dict[str, Any]:
@@ -467,7 +466,7 @@ class EvaluationStore:
             return feature_importance(
                 document["features"], document.get("importances"), document.get("per_class")
             )
-        except _DECODE_ERRORS as error:
+        except DECODE_ERRORS as error:
             raise DataError(f"{what}: {error}") from None
 
     @staticmethod
@@ -479,7 +478,7 @@ class EvaluationStore:
             checked = predictions.check_confusion_matrix(
                 document.get("matrix"), document.get("labels")
             )
-        except _DECODE_ERRORS as error:
+        except DECODE_ERRORS as error:
             raise DataError(f"{what}: {error}") from None
         matrix = np.asarray(checked["matrix"], dtype=np.float64)
         rows = matrix.sum(axis=1, keepdims=True)

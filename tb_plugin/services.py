@@ -14,11 +14,10 @@ from tensorboard import plugin_util
 from tensorboard.plugins.base_plugin import TBContext
 from werkzeug import wrappers
 
+from tb_eval.kinds.common import PLUGIN_NAME
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DataAccess, downsample_for
 from tb_plugin.tables import TableStore
-
-PLUGIN_NAME = "tb_eval"
 
 
 @dataclass

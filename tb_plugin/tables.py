@@ -18,7 +18,7 @@ from tensorboard import errors
 from tb_eval.kinds import common, table
 from tb_plugin import frame as frames
 from tb_plugin.cache import LruCache
-from tb_plugin.data import DataAccess, DataError, tensor_json
+from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
 from tb_plugin.frame import Frame
 from tb_plugin.query import Selection, View
 
@@ -84,12 +84,9 @@ class TableStore:
         data = self._data.blob_steps(ctx, eid, run, tag)
         if not data:
             return None
-        if selection.step is None:
-            datum = data[-1]
-        else:
-            datum = next((d for d in data if d.step == selection.step), None)
-            if datum is None:
-                return None
+        datum = datum_at(data, selection.step)
+        if datum is None:
+            return None
         key = ("table", eid, run, tag, datum.step, datum.wall_time)
         what = f"run {run!r}: table {selection.name!r} step {datum.step}"
 
@@ -97,7 +94,7 @@ class TableStore:
             payload = self._data.blob(ctx, datum, what)
             try:
                 return frames.from_table(table.decode_table(payload))
-            except (ValueError, KeyError, TypeError, IndexError) as error:
+            except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
         frame = self._cache.get_or_compute(key, decode)

@@ -86,8 +86,8 @@ class EvaluationRoutes:
         label = single(request.args, "class")
         points = _points(request, "points", DEFAULT_THRESHOLD_POINTS)
         series = self.store.series(ctx, eid, run, name)
-        table = self.store.thresholds(ctx, eid, series, series.at(step), label, points)
-        return http_util.Respond(request, to_json_bytes(table), JSON)
+        body = self.store.thresholds(ctx, eid, series, series.at(step), label, points)
+        return http_util.Respond(request, body, JSON)
 
     @route
     def _trend(self, request: wrappers.Request) -> wrappers.Response:
@@ -95,7 +95,7 @@ class EvaluationRoutes:
         run = single(request.args, "run", required=True)
         name = single(request.args, "name", required=True)
         series = self.store.series(ctx, eid, run, name)
-        return http_util.Respond(request, to_json_bytes(self.store.trend(ctx, eid, series)), JSON)
+        return http_util.Respond(request, self.store.trend(ctx, eid, series), JSON)
 
     @route
     def _compare(self, request: wrappers.Request) -> wrappers.Response:

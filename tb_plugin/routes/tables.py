@@ -203,9 +203,9 @@ class TableRoutes:
         run = single(request.args, "run", required=True)
         name = single(request.args, "name", required=True)
         tag = common.our_tag(series.KIND, name)
-        if self._services.data.tag(ctx, eid, run, tag, blob=False) is None:
-            raise errors.NotFoundError(f"run {run!r} has no list {name!r}")
         data = self._services.data.tensors(ctx, eid, run, tag)
+        if not data:
+            raise errors.NotFoundError(f"run {run!r} has no list {name!r}")
         calls = []
         for datum in data:
             values = np.asarray(datum.numpy)
