@@ -369,7 +369,7 @@ class EvaluationStore:
         keep = select_thresholds(c, precision, points - 1)
         if keep is not None:
             # Keep the default operating point (score >= 0.5) so the slider starts on it.
-            at_half = int(np.searchsorted(-c.thresholds, -0.5, side="right")) - 1
+            at_half = c.groups_ge(0.5) - 1
             if at_half >= 0:
                 keep = np.union1d(keep, [at_half])
         table = B.threshold_table(c, keep)

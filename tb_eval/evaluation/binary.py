@@ -15,9 +15,7 @@ __all__ = [
     "BinaryCounts",
     "binary_counts",
     "counts_from_keys",
-    "counts_from_sorted_keys",
     "key_scores",
-    "pack_keys",
     "sorted_keys",
 ]
 
@@ -167,43 +165,6 @@ def counts_from_keys(keys: np.ndarray) -> BinaryCounts:
     tps = ends + idt(1)
     tps -= fps
     return BinaryCounts(None, tps, fps, keys, ends)
-
-
-def pack_keys(score: np.ndarray, positive: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Pack non-negative float64 scores and 0/1 labels into sortable uint64 keys.
-
-    For non-negative IEEE doubles the bit pattern orders like the value; the sign bit is
-    always 0 (and ``-0.0`` shifts to the same key as ``+0.0``), so shifting left by one
-    loses nothing and leaves the low bit free for the label. Ascending order (multiclass).
-    """
-    bits = score.view(np.uint64)
-    out = np.left_shift(bits, np.uint64(1), out=out)
-    out |= positive.astype(np.uint64, copy=False) if positive.dtype != np.bool_ else positive
-    return out
-
-
-def counts_from_sorted_keys(keys: np.ndarray) -> BinaryCounts:
-    """Cumulative counts from ascending-sorted packed keys (see :func:`pack_keys`)."""
-    desc = keys[::-1]  # a view: descending score order
-    n = desc.size
-    # Last index of each run of equal scores (the threshold positions): keys of equal
-    # scores differ at most in the label bit, so XOR > 1 marks a change of score.
-    mask = np.empty(n, dtype=bool)
-    diff = desc[1:] ^ desc[:-1]
-    np.greater(diff, np.uint64(1), out=mask[:-1])
-    del diff
-    mask[-1] = True
-    idx = np.flatnonzero(mask)
-    del mask
-    thresholds = (desc[idx] >> np.uint64(1)).view(np.float64)
-    # Cumulative positives, read only at the run ends.
-    cum_pos = np.bitwise_and(desc, np.uint64(1))
-    np.cumsum(cum_pos, out=cum_pos)
-    tps = cum_pos[idx].astype(np.float64)
-    del cum_pos
-    fps = (idx + 1).astype(np.float64)
-    fps -= tps
-    return BinaryCounts(thresholds, tps, fps)
 
 
 def binary_counts(

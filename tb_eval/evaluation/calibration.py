@@ -56,6 +56,7 @@ def quantile_edges(asc_values: np.ndarray, asc_cum: np.ndarray, n_bins: int) -> 
 
 
 def _summarise(edges, bin_total, bin_true, bin_sum) -> dict:
+    """One reliability diagram: the non-empty bins, and every bin edge."""
     nonzero = bin_total > 0
     return {
         "bin_lower": edges[:-1][nonzero],
@@ -63,6 +64,7 @@ def _summarise(edges, bin_total, bin_true, bin_sum) -> dict:
         "mean_predicted": bin_sum[nonzero] / bin_total[nonzero],
         "fraction_positive": bin_true[nonzero] / bin_total[nonzero],
         "count": bin_total[nonzero],
+        "bin_edges": edges,
     }
 
 
@@ -114,7 +116,6 @@ def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict
 
         bin_total, bin_true, bin_sum = cum_at(asc_cum), cum_at(asc_pos), cum_at(asc_psum)
         out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
-        out[strategy]["bin_edges"] = edges
         if strategy == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total)
     return out, ece
@@ -157,7 +158,6 @@ def _calibration_from_keys(c: BinaryCounts, n_bins: int) -> tuple[dict, float]:
             bin_true[k] = positives_before(hi) - positives_before(lo) if hi > lo else 0.0
             bin_sum[k] = np.sum(scores[lo:hi], dtype=np.float64) if hi > lo else 0.0
         out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
-        out[strategy]["bin_edges"] = edges
         if strategy == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / n)
     return out, ece
@@ -184,7 +184,6 @@ def calibration_raw(
     bin_true = np.bincount(ids, weights=w * positive, minlength=n_bins)
     bin_sum = np.bincount(ids, weights=w * prob, minlength=n_bins)
     curve = _summarise(edges, bin_total, bin_true, bin_sum)
-    curve["bin_edges"] = edges
     return curve, float(np.abs(bin_true - bin_sum).sum() / bin_total.sum())
 
 

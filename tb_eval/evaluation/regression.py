@@ -101,9 +101,18 @@ def regression_metrics(
     }
 
 
+def _bin_ids(key: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The bin of each item of ``key`` (the last bin is closed)."""
+    return np.clip(np.searchsorted(edges, key, side="right") - 1, 0, edges.size - 2)
+
+
+def _weighted(values: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    return values if weight is None else values * weight
+
+
 def _binned_stats(key, values, weight, edges):
     nb = edges.size - 1
-    ids = np.clip(np.searchsorted(edges, key, side="right") - 1, 0, nb - 1)
+    ids = _bin_ids(key, edges)
     w = np.ones(key.shape) if weight is None else weight
     cnt = np.bincount(ids, weights=w, minlength=nb)
     s1 = np.bincount(ids, weights=w * values, minlength=nb)
@@ -298,12 +307,17 @@ def normal_qq(
 
 
 def error_by_bin(
-    key: np.ndarray, err: np.ndarray, weight: np.ndarray | None, edges: np.ndarray
+    key: np.ndarray,
+    err: np.ndarray,
+    weight: np.ndarray | None,
+    edges: np.ndarray,
+    ids: np.ndarray | None = None,
 ) -> dict:
     """Per bin of ``key`` (the bins of ``predicted_vs_true``): ``count`` (or summed weight),
     ``mean_error`` (bias, ``err = y_pred - y_true``), ``mae`` and ``rmse``; NaN when empty."""
     nb = edges.size - 1
-    ids = np.clip(np.searchsorted(edges, key, side="right") - 1, 0, nb - 1)
+    if ids is None:  # the bin of each item, when the caller has not found it already
+        ids = _bin_ids(key, edges)
     w = np.ones(key.shape) if weight is None else weight
     cnt = np.bincount(ids, weights=w, minlength=nb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -336,11 +350,11 @@ def regression_curves(
     """
     resid = y_true - y_pred
     e_true = _edges(y_true, n_bins)
-    _, cnt, pmean, pstd = _binned_stats(y_true, y_pred, weight, e_true)
-    _, _, tmean, _ = _binned_stats(y_true, y_true, weight, e_true)
+    true_ids, cnt, pmean, pstd = _binned_stats(y_true, y_pred, weight, e_true)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tmean = np.bincount(true_ids, weights=_weighted(y_true, weight), minlength=cnt.size) / cnt
     e_res = _edges(resid, 2 * n_bins)
-    ids = np.clip(np.searchsorted(e_res, resid, side="right") - 1, 0, e_res.size - 2)
-    hist = np.bincount(ids, weights=weight, minlength=e_res.size - 1)
+    hist = np.bincount(_bin_ids(resid, e_res), weights=weight, minlength=e_res.size - 1)
     e_pred = _edges(y_pred, n_bins)
     _, rcnt, rmean, rstd = _binned_stats(y_pred, resid, weight, e_pred)
     n = y_true.size
@@ -369,5 +383,5 @@ def regression_curves(
         },
         "predicted_vs_true_density": density_2d(y_true, y_pred, weight),
         "qq": normal_qq(resid, weight),
-        "error_by_target_bin": error_by_bin(y_true, -resid, weight, e_true),
+        "error_by_target_bin": error_by_bin(y_true, -resid, weight, e_true, true_ids),
     }

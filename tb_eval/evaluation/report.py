@@ -330,7 +330,9 @@ def _summary_from_keys(
 ) -> StreamSummary:
     """One-vs-rest summary from sorted keys: streamed when reduced, else exact counts."""
     neg = keys.size - pos
-    if max_points is not None and pos > 0 and neg > 0:
+    # Distinct thresholds never outnumber items: with so few the stream would find the exact
+    # curve fits and give up, so go straight to the exact counts.
+    if max_points is not None and pos > 0 and neg > 0 and keys.size + 2 > max_points:
         out = summarise_sorted_keys(keys, pos, neg, max_points, with_ks=with_ks)
         if out is not None:
             return out

@@ -278,7 +278,6 @@ def summarise_sorted_keys(
         bin_true = bin_total - bin_neg
         bin_sum = np.array([range_sum[i:j].sum() for i, j in zip(lo_i, hi_i)])
         calib[name] = _summarise(edges, bin_total, bin_true, bin_sum)
-        calib[name]["bin_edges"] = edges
         if name == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total_items)
     return StreamSummary(
