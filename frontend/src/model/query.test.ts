@@ -6,7 +6,6 @@ import {
   csvUrl,
   emptyQuery,
   listUrl,
-  nextSort,
   pageCount,
   pageUrl,
   summaryUrl,
@@ -79,16 +78,6 @@ describe('plugin URLs', () => {
     expect(csvFileName({ ...base, name: '///' })).toBe('table.csv')
   })
 
-  it('cycles sort asc → desc → none, and a new column starts ascending', () => {
-    let q = base
-    q = { ...q, ...nextSort(q, 'loss') }
-    expect([q.sort, q.order]).toEqual(['loss', 'asc'])
-    q = { ...q, ...nextSort(q, 'loss') }
-    expect([q.sort, q.order]).toEqual(['loss', 'desc'])
-    expect(nextSort(q, 'epoch')).toEqual({ sort: 'epoch', order: 'asc' })
-    q = { ...q, ...nextSort(q, 'loss') }
-    expect(q.sort).toBeNull()
-  })
 
   it('counts pages', () => {
     expect(pageCount(0, 50)).toBe(1)

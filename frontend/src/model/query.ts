@@ -112,13 +112,6 @@ export function csvFileName(query: TableQuery): string {
   return `${base}${step}.csv`
 }
 
-/** Sort cycle on a header: ascending, descending, then unsorted. */
-export function nextSort(query: TableQuery, column: string): Pick<TableQuery, 'sort' | 'order'> {
-  if (query.sort !== column) return { sort: column, order: 'asc' }
-  if (query.order === 'asc') return { sort: column, order: 'desc' }
-  return { sort: null, order: 'asc' }
-}
-
 export function pageCount(rows: number, pageSize: number): number {
   return Math.max(1, Math.ceil(rows / pageSize))
 }

@@ -55,7 +55,6 @@ export function buildGrid(input: GridInput) {
 export interface GridTable {
   getHeaderGroups(): { id: string; headers: GridHeader[] }[]
   getRowModel(): { rows: GridRow[] }
-  getPageCount(): number
 }
 export interface GridHeader {
   id: string

@@ -57,15 +57,23 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
   })
   const labels = computed(() => (report.value ? report.value.labels.map(String) : []))
   /** The class against the rest: binary the positive label; else the chosen one or the first. */
+  // Narrow views of the URL state: a chart or a scan that depends on one setting must not
+  // recompute (and redraw, losing its zoom) when an unrelated setting changes.
+  const chosenClass = computed(() => view.value.cls)
+  const hiddenSetting = computed(() => view.value.hidden)
+  const costFp = computed(() => view.value.costFp)
+  const costFn = computed(() => view.value.costFn)
   const focusClass = computed(() => {
     const r = report.value
     if (!r) return null
     const ls = labels.value
     if (r.task === 'binary') return ls[1] ?? null
-    return view.value.cls !== null && ls.includes(view.value.cls) ? view.value.cls : (ls[0] ?? null)
+    const cls = chosenClass.value
+    return cls !== null && ls.includes(cls) ? cls : (ls[0] ?? null)
   })
   const hidden = computed<Set<string>>(() => {
-    if (view.value.hidden !== null) return new Set(view.value.hidden)
+    const setting = hiddenSetting.value
+    if (setting !== null) return new Set(setting)
     const r = report.value
     if (!r || r.task === 'binary') return new Set()
     const keys = curveKeys(r.curves.roc, r.labels).filter((k) => k !== 'micro' && k !== 'macro')
@@ -83,12 +91,12 @@ export function createClassificationState(api: Api, shell: Shell, tasks: string[
     const t = table.value
     if (!t) return null
     const counts = countsAt(t, index.value)
-    return { ...metricsFromCounts(counts), threshold: threshold.value ?? 0.5, rowThreshold: thresholdAt(t, index.value), cost: expectedCost(counts, view.value.costFp, view.value.costFn) }
+    return { ...metricsFromCounts(counts), threshold: threshold.value ?? 0.5, rowThreshold: thresholdAt(t, index.value), cost: expectedCost(counts, costFp.value, costFn.value) }
   })
   const notable = computed(() => {
     const t = table.value
     if (!t) return null
-    return { bestF1: bestF1Index(t), youden: youdenIndex(t), cost: costOptimumIndex(t, view.value.costFp, view.value.costFn) }
+    return { bestF1: bestF1Index(t), youden: youdenIndex(t), cost: costOptimumIndex(t, costFp.value, costFn.value) }
   })
 
   /** The confusion matrix of the report (multilabel: the focus label's 2×2). */

@@ -5,8 +5,9 @@ import type { Api } from '../../api/client'
 import type { ColumnSummary, TablePage, TablesResponse } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { buildCatalog, type CatalogItem, itemKey, type TableItem } from '../../model/catalog'
-import { type ColumnFilter, emptyQuery, type SortOrder, nextSort, pageUrl, selectionParams, type TableQuery } from '../../model/query'
+import { type ColumnFilter, type SortOrder, pageUrl, selectionParams, type TableQuery } from '../../model/query'
 import { chartColumns, type LinePlot, listSeries, tableSeries } from '../../model/series'
+import { makeLoader } from '../shared/loader'
 import { defaultTablesState, type OpenItem, type TablesUrlState, tablesFromUrl, tablesToUrl } from './url'
 
 /** Rows fetched for the line chart (the server's largest page); longer tables are drawn from
@@ -38,7 +39,6 @@ export function createTablesState(api: Api, shell: Shell) {
     if (!item || item.kind !== 'table') return null
     const v = view.value
     return {
-      ...emptyQuery(),
       runs: item.runs,
       name: item.name,
       source: item.source,
@@ -75,9 +75,6 @@ export function createTablesState(api: Api, shell: Shell) {
       plot.value = null
     })
   }
-  function toggleSort(column: string): void {
-    update({ ...nextSort({ ...emptyQuery(), sort: view.value.sort, order: view.value.order }, column), page: 0 })
-  }
   /** The grid reports the sort it wants (TanStack computes the asc → desc → none cycle). */
   function toggleSortTo(sort: string | null, order: SortOrder): void {
     update({ sort, order, page: 0 })
@@ -105,18 +102,7 @@ export function createTablesState(api: Api, shell: Shell) {
   }
 
   // ---------------------------------------------------------------- loading
-  function loader<T extends unknown[]>(run: (signal: AbortSignal, ...args: T) => Promise<void>) {
-    let controller: AbortController | null = null
-    return (...args: T) => {
-      controller?.abort()
-      const current = new AbortController()
-      controller = current
-      run(current.signal, ...args).catch((e) => {
-        if (!current.signal.aborted) shell.reportError('Could not load the table data', e)
-      })
-      return () => current.abort()
-    }
-  }
+  const loader = makeLoader(shell, 'Could not load the table data')
 
   const loadTables = loader(async (signal) => {
     tables.value = await api.tables(signal)
@@ -208,7 +194,6 @@ export function createTablesState(api: Api, shell: Shell) {
     chartTruncated,
     loadingPage,
     open,
-    toggleSort,
     toggleSortTo,
     setFilter,
     clearFilters,
