@@ -366,7 +366,9 @@ class EvaluationStore:
             score = np.ascontiguousarray(p.y_score[:, j])
         c = B.binary_counts(positive, score, p.sample_weight)
         precision = B.precision_at(c)
-        keep = select_thresholds(c, precision, points - 1)
+        # One row is kept back for the default operating point; the engine's selection leaves
+        # room for its curves' end points, so ``points`` itself still bounds the rows at 16.
+        keep = select_thresholds(c, precision, max(points - 1, MIN_POINTS))
         if keep is not None:
             # Keep the default operating point (score >= 0.5) so the slider starts on it.
             at_half = c.groups_ge(0.5) - 1
