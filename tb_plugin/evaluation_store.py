@@ -221,15 +221,13 @@ class EvaluationStore:
                     found[(run, tag)] = (parsed[1], series)
         if not found:
             return {}
-        read = self._provider.read_blob_sequences if blob else self._provider.read_tensors
-        by_run = read(
+        # One undecodable tensor (another writer's) must not fail the whole listing.
+        by_run, _ = self._data.read_each(
             ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self._downsample,
-            run_tag_filter=provider.RunTagFilter(
-                runs=sorted({run for run, _ in found}), tags=sorted({tag for _, tag in found})
-            ),
+            eid,
+            sorted({run for run, _ in found}),
+            sorted({tag for _, tag in found}),
+            blob=blob,
         )
         out = {}
         for (run, tag), (name, series) in sorted(found.items()):

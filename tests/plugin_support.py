@@ -77,12 +77,16 @@ BAD_RECORDS: dict[str, tensor_pb2.TensorProto] = {
 }
 
 
-def write_bad_record(run_dir: str | os.PathLike, tensor: tensor_pb2.TensorProto) -> Path:
-    """An event file in ``run_dir`` whose only record is the run record ``tensor``."""
+def write_bad_record(
+    run_dir: str | os.PathLike, tensor: tensor_pb2.TensorProto, kind: str = run_record.KIND
+) -> Path:
+    """An event file in ``run_dir`` whose only record is ``tensor``: the run record, or a
+    tensor of our ``kind`` named ``broken``."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    metadata = run_record.metadata()
-    value = common.summary_value(run_record.TAG, tensor, metadata)
-    path = run_dir / f"events.out.tfevents.{int(time.time())}.test.{os.getpid()}.0"
+    tag = run_record.TAG if kind == run_record.KIND else common.our_tag(kind, "broken")
+    metadata = common.our_metadata(kind, common.DATA_CLASS_TENSOR)
+    value = common.summary_value(tag, tensor, metadata)
+    path = run_dir / f"events.out.tfevents.{int(time.time())}.test.{os.getpid()}.{kind}"
     path.write_bytes(file_version_event(time.time()) + encode_event(time.time(), 0, [value]))
     return path

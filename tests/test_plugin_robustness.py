@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tb_eval
+from tb_eval.kinds import predictions
 from tests.plugin_support import BAD_RECORDS, PREFIX, plugin_client, write_bad_record
 
 RNG = np.random.default_rng(5)
@@ -58,6 +59,7 @@ def logdir(tmp_path_factory):
     sick.log_predictions("val", RNG.integers(0, 2, N), y_score=RNG.random(N))
     sick.complete()
     write_bad_record(root / "sick", BAD_RECORDS["dtype0"])
+    write_bad_record(root / "sick", BAD_RECORDS["two_strings"], predictions.IMPORTANCE_KIND)
     # Symlinks out of a run's artifacts: the directory, a component under it, the file itself.
     outside = root.parent / f"{root.name}_outside"
     (outside / "sub").mkdir(parents=True)
@@ -128,6 +130,19 @@ def test_compare_serves_a_run_whose_record_is_bad(client):
     assert status == 200, body
     (entry,) = json.loads(body)["runs"]
     assert entry["run"] == "sick" and entry["status"] == "unknown" and entry["params"] == {}
+
+
+def test_an_undecodable_importance_does_not_fail_the_listing(client):
+    status, body, _ = _get(client, "/evaluations")
+    assert status == 200, body
+    listing = json.loads(body)
+    assert {(e["run"], e["name"]) for e in listing["importances"]} == {
+        ("exp/a", "imp"),
+        ("exp/b", "imp"),
+        ("sick", "broken"),
+    }
+    status, body, _ = _get(client, "/importance", {"run": "sick", "name": "broken"})
+    assert status == 422 and "cannot decode" in json.loads(body)["error"]
 
 
 # ---------------------------------------------------------------------- item 7: symlinks
