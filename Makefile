@@ -47,4 +47,4 @@ bench: install
 # The documentation site (MkDocs Material + mkdocstrings) into site/, in strict mode.
 docs:
 	$(PIP) install --quiet --disable-pip-version-check -e ".[docs]"
-	$(PYTHON) -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict --site-dir site

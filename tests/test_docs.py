@@ -67,9 +67,13 @@ def test_site_builds_in_strict_mode_with_the_api_reference(tmp_path: Path) -> No
     assert 'id="tb_eval.open_run"' in reading and 'id="tb_eval.StoredRun"' in reading
     evaluation = (site / "reference" / "evaluation" / "index.html").read_text(encoding="utf-8")
     assert 'id="tb_eval.evaluate"' in evaluation and 'id="tb_eval.Report"' in evaluation
+    integrations = (site / "reference" / "integrations" / "index.html").read_text(encoding="utf-8")
+    for name in ("SummaryWriter", "TbEvalCallback", "TbEvalLogger"):
+        assert name in integrations, name
     # Sphinx roles in docstrings became links, none is left as text
-    assert ":func:" not in logging + reading + evaluation
-    assert ":class:" not in logging + reading + evaluation
+    rendered = logging + reading + evaluation + integrations
+    for role in (":func:", ":class:", ":meth:", ":mod:", ":attr:"):
+        assert role not in rendered, role
     # every dashboard page is there with its picture
     for page in ("tables", "classification", "regression", "importance", "compare", "runs"):
         html = (site / "dashboards" / page / "index.html").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ The logdir (tests/e2e/evaldata.py) holds binary, 10-class, multilabel and regres
 predictions logged with ``run.log_predictions`` at several steps, a feature importance, an
 uploaded file, a three-run sweep and a 20,000-prediction regression. Every test ends with no
 uncaught error, no CSP violation and no console error (the ``view`` fixture checks).
-Screenshots go to /tmp.
+Screenshots go to /tmp; the documentation's go to docs/images/ (``doc_shot``).
 """
 
 from __future__ import annotations
