@@ -391,3 +391,33 @@ def test_log_search_writes_nothing_outside_its_experiment(search_logdir):
         if path.is_file() and "tfevents" in path.name:
             assert path.parent.parent.name == "grid", path
     assert all(event_files(str(p)) for p in (search_logdir / "grid").iterdir())
+
+
+def test_a_step_that_goes_back_and_bad_test_data_write_nothing(tmp_path, cancer, grid):
+    X_train, X_test, y_train, y_test = cancer
+    model = DecisionTreeClassifier(max_depth=2).fit(X_train, y_train)
+    run = _run(tmp_path)
+    log_estimator(run, model, X_test, y_test, step=5)
+    with pytest.raises(ValueError, match="step: 5 is not after 'test'"):
+        log_estimator(run, LogisticRegression(C=3).fit(X_train, y_train), X_test, y_test, step=5)
+    assert "C" not in run.get_params()  # the refused call logged no params either
+    run.complete()
+    with pytest.raises(ValueError, match="y: has 10 rows but X has"):
+        log_search(grid, tmp_path, experiment="bad-test", X_test=X_test, y_test=y_test[:10])
+    assert not (tmp_path / "bad-test").exists()
+
+
+def test_failed_fits_are_missing_values_not_errors(tmp_path, cancer):
+    X_train, X_test, y_train, y_test = cancer
+    search = GridSearchCV(
+        LogisticRegression(max_iter=500),
+        {"C": [1.0, -1.0]},  # C=-1 fails to fit: scikit-learn records NaN scores
+        cv=2,
+        error_score=np.nan,
+    )
+    with pytest.warns(UserWarning):
+        search.fit(X_train, y_train)
+    directories = log_search(search, tmp_path, experiment="failing")
+    failed = read_run(directories[1]).scalars["mean_test_score"][1]
+    assert np.isnan(failed).all() and np.isnan(search.cv_results_["mean_test_score"][1])
+    assert tb_eval.open_run(directories[0]).get_tags() == {"best": "yes"}

@@ -410,7 +410,8 @@ def log_estimator(
     >>> report.metrics["accuracy"]                                     # doctest: +SKIP
     0.97
     """
-    return _log_estimator(
+    _check_run(run)
+    plan = _plan_estimator(
         run,
         estimator,
         X,
@@ -421,10 +422,11 @@ def log_estimator(
         step=step,
         importance=importance,
     )
+    return _write_plan(run, plan, with_params=True)
 
 
-def _log_estimator(
-    run: Run,
+def _plan_estimator(
+    run: Run | None,
     estimator: Any,
     X: Any,
     y: Any,
@@ -434,9 +436,9 @@ def _log_estimator(
     labels: Sequence[Any] | None = None,
     step: int | None = None,
     importance: str | None = "auto",
-    with_params: bool = True,
-) -> Report | dict[str, Report]:
-    _check_run(run)
+) -> dict[str, Any]:
+    """Everything :func:`log_estimator` writes, computed and validated before the first write
+    (``run``: checked for steps that would go back; ``None`` for a run not started yet)."""
     _check_fitted(estimator, "estimator")
     if importance not in _IMPORTANCE_CHOICES:
         raise ValueError(
@@ -454,7 +456,6 @@ def _log_estimator(
     inputs = _input_names(estimator, X, feature_names)
     params = _params_for_log(estimator.get_params(deep=True))
 
-    # Everything is computed and validated before the first write.
     records = _prediction_records(estimator, X, y, labels, name)
     reports = {}
     for record_name, record in records:
@@ -477,14 +478,32 @@ def _log_estimator(
     elif importance == "permutation":
         values = _permutation_importance(estimator, X, y, inputs, name)
         importances.append((f"{name}/permutation_importance", inputs, values, None))
+    if run is not None and step is not None:
+        for logged in [record_name for record_name, _ in records] + [i[0] for i in importances]:
+            last = run.last_step(logged)
+            if last is not None and step <= last:
+                raise ValueError(
+                    f"step: {step} is not after {logged!r}'s last step {last} in this run"
+                )
+    return {
+        "params": params,
+        "records": records,
+        "reports": reports,
+        "importances": importances,
+        "step": step,
+    }
 
+
+def _write_plan(run: Run, plan: dict[str, Any], with_params: bool) -> Report | dict[str, Report]:
+    step = plan["step"]
     if with_params:
-        run.log_params(params)
-    for record_name, record in records:
+        run.log_params(plan["params"])
+    for record_name, record in plan["records"]:
         run.log_predictions(record_name, step=step, **record)
-    for record_name, features, values, per_class in importances:
+    for record_name, features, values, per_class in plan["importances"]:
         run.log_feature_importance(record_name, features, values, step, per_class=per_class)
-    return reports[records[0][0]] if len(reports) == 1 else reports
+    reports = plan["reports"]
+    return next(iter(reports.values())) if len(reports) == 1 else reports
 
 
 # ---------------------------------------------------------------------------- log_search
@@ -597,6 +616,12 @@ def log_search(
         best = best_row is not None and best_row in rows
         planned.append((f"candidate-{index:0{width}d}", rows, params, best))
     iterations = np.asarray(results["iter"]) if "iter" in results else None
+    # The test evaluation is computed (and its data checked) before any run is written.
+    refit_plan = (
+        None
+        if X_test is None
+        else _plan_estimator(None, search.best_estimator_, X_test, y_test, name="test")
+    )
 
     directories = []
     for run_name, rows, params, best in planned:
@@ -611,13 +636,8 @@ def log_search(
                 step = int(iterations[row]) if iterations is not None else 0
                 for column in columns:
                     run.log(column, float(results[column][row]), step=step)
-            if best and X_test is not None:
-                _log_refit(run, search.best_estimator_, X_test, y_test)
+            if best and refit_plan is not None:
+                # the candidate's params stay the search's: HParams columns are what it varied
+                _write_plan(run, refit_plan, with_params=False)
         directories.append(run.directory)
     return directories
-
-
-def _log_refit(run: Run, estimator: Any, X: Any, y: Any) -> None:
-    """The best candidate's refitted model on the test data, its params left to the candidate's
-    (the search's) so the HParams columns stay those the search varied."""
-    _log_estimator(run, estimator, X, y, name="test", with_params=False)
