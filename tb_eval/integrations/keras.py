@@ -258,15 +258,14 @@ class TbEvalCallback(keras.callbacks.Callback):
             return batches
         return [tuple(self._validation_data)]
 
-    def _warn_no_data(self) -> None:
+    def _warn_no_data(self, why: str | None = None) -> None:
         if not self._warned_no_data:
             self._warned_no_data = True
-            warnings.warn(
-                "TbEvalCallback: fit's validation data cannot be read again (a generator?); "
-                "no predictions are logged. Pass validation_data=(x, y) or a PyDataset to "
-                "the callback to log them.",
-                stacklevel=2,
+            why = why or (
+                "fit's validation data cannot be read again (a generator?); pass "
+                "validation_data=(x, y) or a PyDataset to the callback to log them"
             )
+            warnings.warn(f"TbEvalCallback: no predictions are logged: {why}", stacklevel=2)
 
     def _log_predictions(self, batches: Iterable[Any], epoch: int, whole: bool = False) -> None:
         """Predict ``batches`` (``whole``: each is a full ``(x, y)`` for ``model.predict``)."""
@@ -274,7 +273,7 @@ class TbEvalCallback(keras.callbacks.Callback):
         for batch in batches:
             x, y, _ = keras.utils.unpack_x_y_sample_weight(batch)
             if y is None or isinstance(y, (Mapping, list, tuple)):
-                self._warn_no_data()  # no targets, or several outputs: nothing to compare with
+                self._warn_no_data("the validation data has no targets, or several outputs")
                 return
             if whole:
                 outputs.append(_as_numpy(self.model.predict(x, verbose=0)))
