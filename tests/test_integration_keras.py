@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from tensorboard.util import tensor_util
@@ -44,6 +46,12 @@ def _model(n_features: int, n_outputs: int = 1, activation: str = "sigmoid"):
     loss = "binary_crossentropy" if n_outputs == 1 else "categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss, metrics=["accuracy"])
     return model
+
+
+def _cancer_split():
+    data = load_breast_cancer()
+    X = StandardScaler().fit_transform(data.data).astype(np.float32)
+    return train_test_split(X, data.target, test_size=0.3, random_state=0)
 
 
 def _steps(directory, tag):
@@ -242,3 +250,58 @@ def test_bad_validation_data_is_named(tmp_path, cancer):
     with pytest.raises(TypeError, match="validation_data: expected a pair"):
         TbEvalCallback(tmp_path, validation_data=(X, y, y))
     assert not any(tmp_path.iterdir())
+
+
+def test_keras_callback_logs_metrics_params_and_predictions(tmp_path):
+    keras.utils.set_random_seed(0)
+    X_train, X_val, y_train, y_val = _cancer_split()
+    model = keras.Sequential(
+        [
+            keras.Input((X_train.shape[1],)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+    )
+    callback = TbEvalCallback(
+        tmp_path,
+        experiment="cancer",
+        run_name="mlp",
+        params={"hidden": 8},
+        validation_data=(X_val, y_val),
+        labels=["malignant", "benign"],
+        log_every_n_batches=5,
+    )
+    model.fit(
+        X_train,
+        y_train,
+        epochs=3,
+        batch_size=64,
+        validation_data=(X_val, y_val),
+        callbacks=[callback],
+        verbose=0,
+    )
+    stored = tb_eval.open_run(tmp_path / "cancer" / "mlp")
+    assert stored.status == "success"
+    metrics = stored.get_metrics()
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert len(metrics[name]) == 3, name
+    assert any(name.startswith("batch/") for name in metrics)
+    assert stored.get_params() == {
+        "hidden": 8,
+        "optimizer": "Adam",
+        "learning_rate": pytest.approx(0.01),
+        "epochs": 3,
+        "steps": 7,
+    }
+    predictions = stored.get_predictions("val")
+    assert predictions.task == "binary" and predictions.labels == ["malignant", "benign"]
+    expected = model.predict(X_val, verbose=0)[:, 0]
+    np.testing.assert_allclose(predictions.y_score, expected, rtol=1e-6)
+    report = tb_eval.evaluation.evaluate_prepared(predictions)
+    assert report.metrics["roc_auc"] == pytest.approx(roc_auc_score(y_val, expected), rel=1e-9)
+    assert [
+        step for step, _ in tb_eval.reader.read_run(stored.directory).blobs["predictions"]["val"]
+    ] == [0, 1, 2]

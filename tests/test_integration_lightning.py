@@ -179,3 +179,41 @@ def test_bad_names_are_refused_at_construction(tmp_path, arguments, message):
     with pytest.raises((TypeError, ValueError), match=message):
         TbEvalLogger(**arguments)
     assert not any(tmp_path.iterdir())
+
+
+def test_lightning_logger_logs_metrics_hparams_predictions_and_resumes_for_test(tmp_path):
+    lightning.seed_everything(0, verbose=False)
+    data = load_digits()
+    X = torch.tensor(StandardScaler().fit_transform(data.data), dtype=torch.float32)
+    y = torch.tensor(data.target)
+    train = torch.utils.data.TensorDataset(X[:1200], y[:1200])
+    val = torch.utils.data.TensorDataset(X[1200:], y[1200:])
+    loader = torch.utils.data.DataLoader
+    logger = TbEvalLogger(tmp_path, experiment="digits", run_name="mlp")
+    trainer = lightning.Trainer(
+        logger=logger,
+        max_epochs=2,
+        log_every_n_steps=5,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+    )
+    module = Digits(learning_rate=0.05, hidden=16)
+    trainer.fit(module, loader(train, batch_size=100, shuffle=True), loader(val, batch_size=200))
+    stored = tb_eval.open_run(tmp_path / "digits" / "mlp")
+    assert stored.status == "success"
+    assert stored.get_params() == {"learning_rate": 0.05, "hidden": 16}
+    metrics = stored.get_metrics()
+    assert len(metrics["val_loss"]) == 2 and len(metrics["train_loss_epoch"]) == 2
+    assert len(metrics["train_loss_step"]) >= 4
+    prediction_steps = [
+        step for step, _ in tb_eval.reader.read_run(stored.directory).blobs["predictions"]["val"]
+    ]
+    assert prediction_steps == [0, 1]
+    assert stored.get_predictions("val").task == "multiclass"
+    # trainer.validate after fit: the finalized run is resumed, not written twice or refused
+    trainer.validate(module, loader(val, batch_size=200), verbose=False)
+    resumed = tb_eval.open_run(tmp_path / "digits" / "mlp")
+    assert resumed.status == "success"
+    assert len(tb_eval.reader.event_files(resumed.directory)) == 2
