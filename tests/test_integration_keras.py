@@ -54,6 +54,18 @@ def _cancer_split():
     return train_test_split(X, data.target, test_size=0.3, random_state=0)
 
 
+def _fit_first_300(model, X, y, callback, **options):
+    """Train on the first 300 samples; the rest (100) is the validation data."""
+    return model.fit(X[:300], y[:300], callbacks=[callback], verbose=0, **options)
+
+
+def _assert_predicted_last_100(directory, model, X):
+    predictions = tb_eval.open_run(directory).get_predictions("val")
+    np.testing.assert_allclose(
+        predictions.y_score, model.predict(X[300:], verbose=0)[:, 0], rtol=1e-6
+    )
+
+
 def _steps(directory, tag):
     return read_run(directory).scalars[tag][0]
 
@@ -105,19 +117,8 @@ def test_validation_data_tuple_given_to_fit_only(tmp_path, cancer):
     X, y = cancer
     model = _model(X.shape[1])
     callback = TbEvalCallback(tmp_path, run_name="tuple")
-    model.fit(
-        X[:300],
-        y[:300],
-        epochs=2,
-        batch_size=64,
-        validation_data=(X[300:], y[300:]),
-        callbacks=[callback],
-        verbose=0,
-    )
-    predictions = tb_eval.open_run(tmp_path / "tuple").get_predictions("val")
-    np.testing.assert_allclose(
-        predictions.y_score, model.predict(X[300:], verbose=0)[:, 0], rtol=1e-6
-    )
+    _fit_first_300(model, X, y, callback, epochs=2, validation_data=(X[300:], y[300:]))
+    _assert_predicted_last_100(tmp_path / "tuple", model, X)
 
 
 def test_pydataset_validation_respects_validation_steps_and_freq(tmp_path, cancer):
@@ -158,38 +159,21 @@ def test_generator_validation_logs_metrics_and_warns_or_uses_the_callbacks_data(
     model = _model(X.shape[1])
     plain = TbEvalCallback(tmp_path, run_name="generator")
     with pytest.warns(UserWarning, match="cannot be read again"):
-        history = model.fit(
-            X[:300],
-            y[:300],
-            epochs=2,
-            validation_data=batches(),
-            validation_steps=2,
-            callbacks=[plain],
-            verbose=0,
+        history = _fit_first_300(
+            model, X, y, plain, epochs=2, validation_data=batches(), validation_steps=2
         )
     _assert_history_logged(str(tmp_path / "generator"), history)
     assert "predictions" not in read_run(str(tmp_path / "generator")).blobs
     own = TbEvalCallback(tmp_path, run_name="own", validation_data=Batches(X[300:], y[300:], 50))
-    model.fit(
-        X[:300],
-        y[:300],
-        epochs=1,
-        validation_data=batches(),
-        validation_steps=2,
-        callbacks=[own],
-        verbose=0,
-    )
-    predictions = tb_eval.open_run(tmp_path / "own").get_predictions("val")
-    np.testing.assert_allclose(
-        predictions.y_score, model.predict(X[300:], verbose=0)[:, 0], rtol=1e-6
-    )
+    _fit_first_300(model, X, y, own, epochs=1, validation_data=batches(), validation_steps=2)
+    _assert_predicted_last_100(tmp_path / "own", model, X)
 
 
 def test_evaluate_logs_its_metrics_after_fit_and_alone(tmp_path, cancer):
     X, y = cancer
     model = _model(X.shape[1])
     callback = TbEvalCallback(tmp_path, run_name="evaluate")
-    model.fit(X[:300], y[:300], epochs=3, callbacks=[callback], verbose=0)
+    _fit_first_300(model, X, y, callback, epochs=3)
     first = model.evaluate(X[300:], y[300:], callbacks=[callback], return_dict=True, verbose=0)
     second = model.evaluate(X[:100], y[:100], callbacks=[callback], return_dict=True, verbose=0)
     directory = str(tmp_path / "evaluate")

@@ -336,17 +336,6 @@ def test_randomized_search_without_refit_tags_the_first_ranked(tmp_path, cancer)
     assert not (tmp_path / "other").exists()
 
 
-def _hparams_groups(tb):
-    request = {
-        "experimentName": "",
-        "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"],
-        "colParams": [],
-        "startIndex": 0,
-        "sliceSize": 100,
-    }
-    return tb.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
-
-
 @pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
 def test_search_compares_in_hparams_and_in_the_plugin(search_logdir, grid, load_fast):
     results = grid.cv_results_
@@ -355,7 +344,7 @@ def test_search_compares_in_hparams_and_in_the_plugin(search_logdir, grid, load_
     with TensorBoardServer(search_logdir, load_fast=load_fast) as tb:
 
         def complete_groups():
-            groups = _hparams_groups(tb)
+            groups = tb.hparams_session_groups()
             values = [{m["name"]["tag"] for m in g.get("metricValues", [])} for g in groups]
             return (
                 groups if len(groups) == 3 and all("rank_test_auc" in v for v in values) else None

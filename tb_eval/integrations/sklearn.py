@@ -411,34 +411,17 @@ def log_estimator(
     0.97
     """
     _check_run(run)
-    plan = _plan_estimator(
-        run,
-        estimator,
-        X,
-        y,
-        name=name,
-        feature_names=feature_names,
-        labels=labels,
-        step=step,
-        importance=importance,
-    )
+    plan = _plan_estimator(run, estimator, X, y, (name, feature_names, labels, step, importance))
     return _write_plan(run, plan, with_params=True)
 
 
-def _plan_estimator(
-    run: Run | None,
-    estimator: Any,
-    X: Any,
-    y: Any,
-    *,
-    name: str = "test",
-    feature_names: Sequence[str] | None = None,
-    labels: Sequence[Any] | None = None,
-    step: int | None = None,
-    importance: str | None = "auto",
-) -> dict[str, Any]:
-    """Everything :func:`log_estimator` writes, computed and validated before the first write
-    (``run``: checked for steps that would go back; ``None`` for a run not started yet)."""
+def _plan_estimator(run: Run | None, estimator: Any, X: Any, y: Any, options: tuple) -> dict:
+    """Everything :func:`log_estimator` writes, computed and validated before the first write.
+
+    ``options`` are its ``(name, feature_names, labels, step, importance)``; ``run`` is checked
+    for steps that would go back (``None``: a run not started yet).
+    """
+    name, feature_names, labels, step, importance = options
     _check_fitted(estimator, "estimator")
     if importance not in _IMPORTANCE_CHOICES:
         raise ValueError(
@@ -620,7 +603,9 @@ def log_search(
     refit_plan = (
         None
         if X_test is None
-        else _plan_estimator(None, search.best_estimator_, X_test, y_test, name="test")
+        else _plan_estimator(
+            None, search.best_estimator_, X_test, y_test, ("test", None, None, None, "auto")
+        )
     )
 
     directories = []
