@@ -410,3 +410,22 @@ def test_failed_fits_are_missing_values_not_errors(tmp_path, cancer):
     failed = read_run(directories[1]).scalars["mean_test_score"][1]
     assert np.isnan(failed).all() and np.isnan(search.cv_results_["mean_test_score"][1])
     assert tb_eval.open_run(directories[0]).get_tags() == {"best": "yes"}
+
+
+def test_dataframe_targets_name_the_labels_and_outputs(tmp_path):
+    import pandas as pd
+
+    X, Y = make_multilabel_classification(n_samples=150, n_classes=3, random_state=1)
+    topics = pd.DataFrame(Y, columns=["sport", "music", "art"])
+    model = MultiOutputClassifier(LogisticRegression(max_iter=2000)).fit(X, topics)
+    forest = RandomForestClassifier(n_estimators=3, random_state=0)
+    outputs = pd.DataFrame({"left": Y[:, 0], "both": Y[:, 1] + Y[:, 2]})
+    forest.fit(X, outputs)
+    with _run(tmp_path) as run:
+        log_estimator(run, model, X, topics)
+        assert set(log_estimator(run, forest, X, outputs, name="mo")) == {"mo/left", "mo/both"}
+    assert tb_eval.open_run(run.directory).get_predictions("test").labels == [
+        "sport",
+        "music",
+        "art",
+    ]

@@ -179,9 +179,10 @@ def _single_output_classification(estimator, X, y, labels, name):
 
 
 def _multilabel(estimator, X, y, labels, name):
+    columns = _columns(y)
     y = np.asarray(y)
     n_labels = y.shape[1]
-    display = list(labels) if labels is not None else list(range(n_labels))
+    display = list(labels) if labels is not None else columns or list(range(n_labels))
     y_score = None
     if hasattr(estimator, "predict_proba"):
         proba = estimator.predict_proba(X)
@@ -206,8 +207,8 @@ def _output_names(y: Any, n_outputs: int, labels: Sequence[Any] | None) -> list[
 
 def _multioutput_classification(estimator, X, y, labels, name):
     """One record per output (``<name>/<output>``), each binary or multiclass."""
+    outputs = _output_names(y, np.shape(y)[1], labels)
     y = np.asarray(y)
-    outputs = _output_names(None, y.shape[1], labels)
     proba = estimator.predict_proba(X) if hasattr(estimator, "predict_proba") else None
     predicted = np.asarray(estimator.predict(X))
     records = []
