@@ -331,6 +331,10 @@ def test_randomized_search_without_refit_tags_the_first_ranked(tmp_path, cancer)
         log_search(search, tmp_path, experiment="random")
     with pytest.raises(ValueError, match="search: expected a fitted scikit-learn search"):
         log_search(DecisionTreeClassifier(), tmp_path, experiment="other")
+    with pytest.raises(ValueError, match="experiment: '../up' is not usable"):
+        log_search(search, tmp_path, experiment="../up")
+    with pytest.raises(TypeError, match="logdir: expected a path"):
+        log_search(search, None, experiment="other")
     with pytest.raises(ValueError, match="y_test: X_test and y_test go together"):
         log_search(search, tmp_path, experiment="other", X_test=X_test)
     assert not (tmp_path / "other").exists()

@@ -36,6 +36,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from tb_eval import names
 from tb_eval.evaluation import Report, evaluate, prepare
 from tb_eval.run import Run, start_logging
 
@@ -112,13 +113,13 @@ def _n_columns(X: Any) -> int:
 def _input_names(estimator: Any, X: Any, feature_names: Sequence[str] | None) -> list[str]:
     """The names of ``X``'s columns: given, else ``feature_names_in_``, else a DataFrame's."""
     n = _n_columns(X)
-    for names in (
+    for candidates in (
         feature_names,
         getattr(estimator, "feature_names_in_", None),
         _columns(X),
     ):
-        if names is not None and len(names) == n:
-            return [str(name) for name in names]
+        if candidates is not None and len(candidates) == n:
+            return [str(name) for name in candidates]
     return [f"x{i}" for i in range(n)]
 
 
@@ -274,11 +275,11 @@ def _final_names(estimator: Any, inputs: list[str], n: int, given: Sequence[str]
         head = estimator[:-1]
         for attempt in (lambda: head.get_feature_names_out(inputs), head.get_feature_names_out):
             try:
-                names = [str(name) for name in attempt()]
+                found = [str(name) for name in attempt()]
             except Exception:  # a step without get_feature_names_out, or names it refuses
                 continue
-            if len(names) == n:
-                return names
+            if len(found) == n:
+                return found
         final_names = getattr(estimator[-1], "feature_names_in_", None)
         if final_names is not None and len(final_names) == n:
             return [str(name) for name in final_names]
@@ -582,8 +583,11 @@ def log_search(
         raise ValueError(
             "X_test: the search has no best_estimator_ to evaluate (it was fitted with refit=False)"
         )
+    if not isinstance(logdir, (str, os.PathLike)):
+        raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
     if experiment is None:
         experiment = _default_experiment(search)
+    names.check_path_component(experiment, "experiment")
     root = os.path.join(os.fspath(logdir), experiment)
     if os.path.isdir(root) and os.listdir(root):
         raise FileExistsError(
