@@ -24,6 +24,7 @@ from sklearn.multioutput import MultiOutputClassifier
 from sklearn.preprocessing import StandardScaler
 
 import tb_eval
+from tb_eval.integrations.sklearn import log_estimator
 
 
 def breast_cancer(logdir: str) -> None:
@@ -82,8 +83,8 @@ def multilabel(logdir: str) -> None:
     with tb_eval.start_logging(logdir, experiment="topics", run_name="one-vs-rest") as run:
         model = MultiOutputClassifier(SGDClassifier(loss="log_loss", random_state=0))
         model.fit(X_train, Y_train)
-        scores = np.column_stack([estimator[:, 1] for estimator in model.predict_proba(X_val)])
-        run.log_predictions("val", Y_val, y_score=scores, labels=topics)
+        # one call: params, the per-topic probabilities, and each topic's coefficients
+        log_estimator(run, model, X_val, Y_val, name="val", labels=topics)
 
 
 def main(logdir: str = "runs") -> None:

@@ -11,9 +11,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import classification  # noqa: E402
 import ridge_sweep  # noqa: E402
+import sklearn_search  # noqa: E402
 
 #: The experiments the demo writes; a new demo replaces them (and nothing else in the logdir).
-EXPERIMENTS = ("diabetes-ridge", "breast-cancer", "digits-sgd", "topics")
+EXPERIMENTS = (
+    "diabetes-ridge",
+    "breast-cancer",
+    "digits-sgd",
+    "topics",
+    "cancer-grid",
+    "cancer-halving",
+)
 
 
 def main(logdir: str) -> None:
@@ -24,6 +32,7 @@ def main(logdir: str) -> None:
             shutil.rmtree(path)
     ridge_sweep.main(logdir)
     classification.main(logdir)
+    sklearn_search.main(logdir)
     print(f"demo runs written to {logdir}/; serving them with: tensorboard --logdir {logdir}")
 
 

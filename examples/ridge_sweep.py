@@ -1,7 +1,8 @@
 """A Ridge regression alpha sweep on scikit-learn's diabetes data, one tb_eval run per alpha.
 
-Each run logs its params, the test MSE, a log_list of the coefficient path, and uploads the
-fitted model. Compare the runs in TensorBoard's Scalars and HParams dashboards:
+Each run logs the model with ``log_estimator`` (its params, test predictions and coefficients),
+the test MSE, a log_list of the coefficient path, and uploads the fitted model. Compare the runs
+in TensorBoard's Scalars and HParams dashboards:
 
     python examples/ridge_sweep.py --logdir runs && tensorboard --logdir runs
 """
@@ -19,6 +20,7 @@ from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import train_test_split
 
 import tb_eval
+from tb_eval.integrations.sklearn import log_estimator
 
 ALPHAS = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
 
@@ -32,12 +34,12 @@ def main(logdir: str = "runs") -> None:
             logdir, experiment="diabetes-ridge", run_name=f"alpha-{alpha}", params={"alpha": alpha}
         ) as run:
             model = Ridge(alpha=alpha).fit(X_train, y_train)
+            # params (get_params), predictions "test" and the coefficients "coef_" in one call
+            report = log_estimator(run, model, X_test, y_test, feature_names=feature_names)
             predictions = model.predict(X_test)
             mse = mean_squared_error(y_test, predictions)
             run.log("mse", mse)
-            run.log_predictions("test", y_test, y_pred=predictions, task="regression")
-            run.log_feature_importance("|coefficient|", feature_names, np.abs(model.coef_))
-            run.log("r2", model.score(X_test, y_test))
+            run.log("r2", report.metrics["r2"])
             run.log_list("coefficients", model.coef_)
             for sample_size in (50, 100, 200, len(X_train)):
                 partial = Ridge(alpha=alpha).fit(X_train[:sample_size], y_train[:sample_size])

@@ -116,6 +116,18 @@ class TensorBoardServer:
             raise urllib.error.URLError(f"POST {path} -> {status}: {body[:300]!r}")
         return json.loads(body)
 
+    def hparams_session_groups(self) -> list[dict[str, Any]]:
+        """Every session group of TensorBoard's HParams dashboard, whatever its status."""
+        statuses = ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"]
+        request = {
+            "experimentName": "",
+            "allowedStatuses": statuses,
+            "colParams": [],
+            "startIndex": 0,
+            "sliceSize": 1000,
+        }
+        return self.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
+
     def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2) -> Any:
         """Poll ``predicate()`` until it returns something truthy (TensorBoard loads lazily)."""
         deadline = time.monotonic() + timeout

@@ -12,6 +12,12 @@
 ``self.save_hyperparameters()`` reaches HParams. Inside the LightningModule,
 ``self.logger.experiment`` is the :class:`tb_eval.Run`, for ``log_predictions`` and the rest.
 
+``save_dir``, ``name``, ``version`` and ``log_dir`` are known before the run starts:
+``ModelCheckpoint`` saves under ``<save_dir>/<name>/<version>/checkpoints``, inside the run's
+directory (no event files there, so TensorBoard shows no extra run). With ``fast_dev_run``
+Lightning replaces every logger by a no-op one: nothing is written, and
+``self.logger.experiment.log_predictions(...)`` does nothing.
+
 Lightning finalizes the logger after every stage; the run is then marked complete, and a later
 stage (``trainer.test``) that logs again resumes it (``start_logging(..., resume=True)``).
 
@@ -32,8 +38,9 @@ import numpy as np
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only
 
+from tb_eval import names
 from tb_eval.kinds.common import tensor_to_numpy
-from tb_eval.run import Run, start_logging
+from tb_eval.run import Run, _readable_name, start_logging
 
 
 def _flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -75,6 +82,11 @@ class TbEvalLogger(Logger):
         params: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        if not isinstance(logdir, (str, os.PathLike)):
+            raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
+        for argument, value in (("experiment", experiment), ("run_name", run_name)):
+            if value is not None:
+                names.check_path_component(value, argument)
         self._logdir = os.fspath(logdir)
         self._experiment_name = experiment
         self._run_name = run_name
@@ -84,24 +96,33 @@ class TbEvalLogger(Logger):
         self._warned: set[str] = set()
 
     @property
-    def name(self) -> str | None:
-        return self._experiment_name
+    def name(self) -> str:
+        """The experiment (the directory under ``save_dir`` grouping runs); ``""`` for none,
+        as for Lightning's TensorBoardLogger with ``name=""``."""
+        return self._experiment_name or ""
 
     @property
-    def version(self) -> str | None:
-        return self._run.name if self._run is not None else self._run_name
+    def version(self) -> str:
+        """The run's name (its directory under ``root_dir``), fixed before the run starts so
+        that ``ModelCheckpoint`` saves under ``<save_dir>/<name>/<version>/checkpoints``."""
+        if self._run_name is None:
+            self._run_name = _readable_name()
+        return self._run_name
 
     @property
     def root_dir(self) -> str:
-        return self._logdir
+        """``<save_dir>/<name>``: where this experiment's runs live."""
+        return os.path.join(self._logdir, self.name)
 
     @property
     def save_dir(self) -> str:
+        """The logdir (what ``tensorboard --logdir`` is pointed at)."""
         return self._logdir
 
     @property
-    def log_dir(self) -> str | None:
-        return self._run.directory if self._run is not None else None
+    def log_dir(self) -> str:
+        """The run's directory, ``<save_dir>/<name>/<version>``."""
+        return os.path.join(self.root_dir, self.version)
 
     @property
     @rank_zero_experiment
@@ -111,7 +132,7 @@ class TbEvalLogger(Logger):
             self._run = start_logging(
                 self._logdir,
                 experiment=self._experiment_name,
-                run_name=self._run_name,
+                run_name=self.version,
                 params=_flatten(self._initial_params),
                 resume=self._resume_next,
             )
