@@ -78,7 +78,7 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
             per_class={"no": importances * 0.4, "yes": importances[::-1] * 0.6},
         )
         run.log_confusion_matrix(
-            "final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], ["low", "mid", "high"]
+            "final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], labels=["low", "mid", "high"]
         )
         path = os.path.join(root, "notes.txt")
         with open(path, "w", encoding="utf-8") as f:
