@@ -173,9 +173,7 @@ def number_series(value: Any, argument: str = "value") -> np.ndarray:
         try:
             value = list(value)
         except TypeError:
-            raise TypeError(
-                f"{argument}: expected an iterable of numbers, got {type(value).__name__}"
-            ) from None
+            raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}") from None
         value = [tensor_to_numpy(item) for item in value]
     try:
         array = np.asarray(value)

@@ -31,6 +31,10 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def describe_run(run: str, record: dict[str, Any] | None) -> dict[str, Any]:
     """One entry of ``/runs``: the TensorBoard run name and its newest run record."""
     record = record or {}
@@ -42,8 +46,12 @@ def describe_run(run: str, record: dict[str, Any] | None) -> dict[str, Any]:
         "status": record.get("status") if isinstance(record.get("status"), str) else "unknown",
         "params": _mapping(record.get("params")),
         "tags": _mapping(record.get("tags")),
+        "properties": _mapping(record.get("properties")),
+        "display_name": _text(record.get("display_name")),
+        "parent": _text(record.get("parent")),
         "files": _files(record),
         "start_time": record.get("start_time"),
+        "end_time": record.get("end_time"),
     }
 
 

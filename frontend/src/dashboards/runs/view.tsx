@@ -1,4 +1,4 @@
-// Runs: each chosen run's status, params, tags and uploaded files (with download links to
+// Runs: each chosen run's status, params, tags, properties and uploaded files (with download links to
 // file?run=R&name=NAME). Everything logged is rendered as text.
 import { fileUrl } from '../../api/client'
 import type { Shell } from '../../app/store'
@@ -29,7 +29,7 @@ export function RunsView({ shell }: { shell: Shell }) {
     <div class="tbe-dashboard">
       <div class="tbe-title-row">
         <h2 class="tbe-title">Runs</h2>
-        <span class="tbe-subtitle">{`${runs.length} runs · params, tags and uploaded files`}</span>
+        <span class="tbe-subtitle">{`${runs.length} runs · params, tags, properties and uploaded files`}</span>
       </div>
       <div class="tbe-grid-wrap">
         <table class="tbe-runs-table" aria-label="Runs" data-testid="runs-table">
@@ -40,13 +40,17 @@ export function RunsView({ shell }: { shell: Shell }) {
               <th scope="col">started</th>
               <th scope="col">params</th>
               <th scope="col">tags</th>
+              <th scope="col">properties</th>
               <th scope="col">files</th>
             </tr>
           </thead>
           <tbody>
             {runs.map((r) => (
               <tr key={r.run} data-run={r.run}>
-                <td>{r.run}</td>
+                <td>
+                  {r.run}
+                  {r.display_name && r.display_name !== r.name ? <span class="tbe-status">{` ${r.display_name}`}</span> : null}
+                </td>
                 <td class={`tbe-status-${r.status ?? 'unknown'}`}>{r.status ?? 'unknown'}</td>
                 <td>{r.start_time ? new Date(r.start_time * 1000).toLocaleString() : '—'}</td>
                 <td>
@@ -54,6 +58,9 @@ export function RunsView({ shell }: { shell: Shell }) {
                 </td>
                 <td>
                   <Pairs values={r.tags} />
+                </td>
+                <td>
+                  <Pairs values={r.properties} />
                 </td>
                 <td>
                   {(r.files ?? []).length === 0 ? (
