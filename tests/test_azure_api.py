@@ -76,13 +76,9 @@ STORED_METHODS = [
 def _positional_or_keyword(method) -> list[str]:
     """The parameters a caller may pass positionally or by name (keyword-only extras of ours
     such as ``step=`` or ``wall_time=`` come after them)."""
-    out = []
-    for parameter in list(inspect.signature(method).parameters.values())[1:]:
-        if parameter.kind is parameter.VAR_KEYWORD:
-            out.append(parameter.name)
-        elif parameter.kind is parameter.POSITIONAL_OR_KEYWORD:
-            out.append(parameter.name)
-    return out
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.VAR_KEYWORD)
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    return [parameter.name for parameter in parameters if parameter.kind in kinds]
 
 
 @pytest.mark.parametrize("method", sorted(AZURE_SIGNATURES))
@@ -152,7 +148,8 @@ def test_the_azure_logging_sample_ported_by_its_import_line(tmp_path, monkeypatc
     os.makedirs("files")
     for name in fetched.get_file_names():
         fetched.download_file(name, os.path.join("files", name.split("/")[-1]))
-    assert open("files/myfile.txt").read() == "an output file\n"
+    with open("files/myfile.txt") as downloaded:
+        assert downloaded.read() == "an output file\n"
     fetched.tag("My Favorite Run")
     fetched.tag("Competition Rank", 1)
     assert fetched.get_tags() == {"My Favorite Run": "", "Competition Rank": 1}
