@@ -85,6 +85,7 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
             f.write("hello from bin\n")
         run.upload_file("outputs/notes.txt", path)
         run.tag("owner", XSS)
+        run.add_properties({"BuildId": "42"})
         run.complete()
     with tb_eval.start_logging(root, run_name="mc", params={"lr": 0.05}) as run:
         for step in range(STEPS):
