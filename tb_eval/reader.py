@@ -278,42 +278,12 @@ class StoredRun(RecordSurface):
         """``running``, ``success``, ``failure``, ``canceled`` or ``unknown``."""
         return self._data.record.get("status", "unknown")
 
-    def get_metrics(
-        self,
-        name: str | None = None,
-        recursive: bool = False,
-        run_type: str | None = None,
-        populate: bool = False,
-    ) -> dict[str, Any]:
-        """As :meth:`tb_eval.Run.get_metrics`."""
-        if recursive:
-            runs = [self, *self.get_children(recursive=True)]
-            out = {}
-            for run in runs:
-                try:
-                    out[run.id] = run.get_metrics(name)
-                except KeyError:
-                    out[run.id] = {}
-            return out
+    def _metrics(self, name: str | None) -> dict[str, Any]:
         return self._data.metrics(name)
 
     def get_predictions(self, name: str, step: int | None = None):
         """The predictions logged under ``name`` (the last step unless ``step`` is given)."""
         return self._data.predictions(name, step)
-
-    def get_children(
-        self,
-        recursive: bool = False,
-        tags: Any = None,
-        properties: Any = None,
-        type: str | None = None,  # noqa: A002 - Azure's argument name
-        status: str | None = None,
-        _rehydrate_runs: bool = True,
-    ) -> list[RecordSurface]:
-        """As :meth:`tb_eval.Run.get_children` (every child read from disk)."""
-        from tb_eval.children import find_children
-
-        return find_children(self, [], recursive, tags, properties, status)
 
     @property
     def parent(self) -> StoredRun | None:

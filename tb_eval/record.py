@@ -183,6 +183,52 @@ class RecordSurface:
         current = self._record().get("properties", {})
         self._commit(properties=merged_properties(current, properties))
 
+    # ------------------------------------------------------------------ metrics and children
+    def _metrics(self, name: str | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _live_children(self) -> list[RecordSurface]:
+        """Children known as objects (a live run's :meth:`child_run` results)."""
+        return []
+
+    def get_metrics(
+        self,
+        name: str | None = None,
+        recursive: bool = False,
+        run_type: str | None = None,
+        populate: bool = False,
+    ) -> dict[str, Any]:
+        """Everything logged, read back from the event files (Azure's shape: a value logged once
+        comes back as the value, several times as a list; tables and rows as dicts of columns).
+        With ``recursive=True``: ``{run id: metrics}`` for this run and all its descendants.
+        ``run_type`` and ``populate`` are accepted for Azure compatibility."""
+        if not recursive:
+            return self._metrics(name)
+        out: dict[str, Any] = {}
+        for run in [self, *self.get_children(recursive=True)]:
+            try:
+                out[run.id] = run._metrics(name)
+            except KeyError:  # this run has no metric ``name``
+                out[run.id] = {}
+        return out
+
+    def get_children(
+        self,
+        recursive: bool = False,
+        tags: Any = None,
+        properties: Any = None,
+        type: str | None = None,  # noqa: A002 - Azure's argument name
+        status: str | None = None,
+        _rehydrate_runs: bool = True,
+    ) -> list[RecordSurface]:
+        """This run's children, oldest first: those created in this process (as objects) and
+        any other sub-directory run (opened from disk). Filters as in Azure: ``tags`` (a tag
+        name or a dict of tag values), ``properties`` (likewise), ``status`` (e.g.
+        ``"Completed"``); ``type`` is accepted and ignored."""
+        from tb_eval.children import find_children
+
+        return find_children(self, self._live_children(), recursive, tags, properties, status)
+
     # ------------------------------------------------------------------ files
     def get_file_names(self) -> list[str]:
         """Names of the files uploaded to this run."""

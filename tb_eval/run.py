@@ -847,26 +847,10 @@ class Run(RecordSurface):
             self._write_run_record()
 
     # ------------------------------------------------------------------ reading
-    def get_metrics(
-        self,
-        name: str | None = None,
-        recursive: bool = False,
-        run_type: str | None = None,
-        populate: bool = False,
-    ) -> dict[str, Any]:
-        """Everything logged, read back from the event files (Azure's shape: a value logged once
-        comes back as the value, several times as a list; tables and rows as dicts of columns).
-        With ``recursive=True``: ``{run id: metrics}`` for this run and all its descendants.
-        ``run_type`` and ``populate`` are accepted for Azure compatibility."""
+    def _metrics(self, name: str | None) -> dict[str, Any]:
         from tb_eval.reader import read_run
 
         self.flush()
-        if recursive:
-            runs = [self, *self.get_children(recursive=True)]
-            return {
-                run.id: run.get_metrics(name) if name is None else _metric_or_empty(run, name)
-                for run in runs
-            }
         return read_run(self.directory).metrics(name)
 
     # ------------------------------------------------------------------ runs in runs
@@ -905,24 +889,9 @@ class Run(RecordSurface):
             self._children.append(child)
             return child
 
-    def get_children(
-        self,
-        recursive: bool = False,
-        tags: Any = None,
-        properties: Any = None,
-        type: str | None = None,  # noqa: A002 - Azure's argument name
-        status: str | None = None,
-        _rehydrate_runs: bool = True,
-    ) -> list[RecordSurface]:
-        """This run's children, oldest first: the ``Run`` objects of this process, and those
-        written by other processes opened from disk. Filters as in Azure: ``tags`` (a tag name or
-        a dict of tag values), ``properties`` (likewise), ``status`` (e.g. ``"Completed"``);
-        ``type`` is accepted and ignored."""
-        from tb_eval.children import find_children
-
+    def _live_children(self) -> list[RecordSurface]:
         with self._lock:
-            live = list(self._children)
-        return find_children(self, live, recursive, tags, properties, status)
+            return list(self._children)
 
     @property
     def parent(self) -> RecordSurface | None:
@@ -998,13 +967,6 @@ def _described(make_metadata: Callable, description: str) -> Callable:
         return metadata
 
     return make
-
-
-def _metric_or_empty(run: Run, name: str) -> dict[str, Any]:
-    try:
-        return run.get_metrics(name)
-    except KeyError:
-        return {}
 
 
 def _has_event_files(directory: str) -> bool:

@@ -116,6 +116,23 @@ class TensorBoardServer:
             raise urllib.error.URLError(f"POST {path} -> {status}: {body[:300]!r}")
         return json.loads(body)
 
+    def session_groups(self) -> dict[str, dict]:
+        """HParams' session groups (every status), by the name of their first session's run."""
+        request = {
+            "experimentName": "",
+            "allowedStatuses": [
+                "STATUS_UNKNOWN",
+                "STATUS_SUCCESS",
+                "STATUS_FAILURE",
+                "STATUS_RUNNING",
+            ],
+            "colParams": [],
+            "startIndex": 0,
+            "sliceSize": 100,
+        }
+        groups = self.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
+        return {group["sessions"][0]["name"]: group for group in groups}
+
     def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2) -> Any:
         """Poll ``predicate()`` until it returns something truthy (TensorBoard loads lazily)."""
         deadline = time.monotonic() + timeout

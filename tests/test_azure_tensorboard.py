@@ -115,20 +115,8 @@ def _scalars(server, run: str, tag: str) -> list:
     return server.get_json(f"/data/plugin/scalars/scalars?{query}")
 
 
-def _session_groups(server) -> dict[str, dict]:
-    request = {
-        "experimentName": "",
-        "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"],
-        "colParams": [],
-        "startIndex": 0,
-        "sliceSize": 100,
-    }
-    groups = server.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
-    return {group["sessions"][0]["name"]: group for group in groups}
-
-
 def test_hparams_shows_real_config_values_by_type(server):
-    hparams = _session_groups(server)["cfg/r"]["hparams"]
+    hparams = server.session_groups()["cfg/r"]["hparams"]
     assert hparams["C"] == 0.5 and hparams["max_iter"] == 100  # numbers as numbers
     assert hparams["fit_intercept"] is True and hparams["opt.nesterov"] is True  # bools
     assert hparams["opt.lr"] == 0.5 and hparams["layers"] == "[64, 32]"
@@ -143,7 +131,7 @@ def test_descriptions_are_tensorboards_tag_descriptions(server):
 
 
 def test_child_runs_show_beside_their_parent_with_their_own_hparams(server):
-    groups = _session_groups(server)
+    groups = server.session_groups()
     for index in range(2):
         group = groups[f"sweep/search/trial_{index}"]
         assert group["hparams"]["lr"] == pytest.approx(0.1 * (index + 1))
@@ -158,7 +146,7 @@ def test_a_finished_run_tagged_later_shows_the_new_record(server):
     assert cm["properties"] == {"BuildId": "42"} and cm["display_name"] == "Confusion demo"
     assert cm["status"] == "success"
     assert runs["sweep/search/trial_0"]["parent"] == "search"
-    status = _session_groups(server)["azure/cm"]["sessions"][0]["status"]
+    status = server.session_groups()["azure/cm"]["sessions"][0]["status"]
     assert status == "STATUS_SUCCESS"
 
 
@@ -172,4 +160,4 @@ def test_a_run_resumed_after_a_kill_in_the_same_second_reads_in_order(server):
     rows = _scalars(server, "kill/r", "loss")
     assert [row[1] for row in rows] == [0, 1, 2, 3, 4, 5]
     assert rows[-1][2] == pytest.approx(0.1)
-    assert _session_groups(server)["kill/r"]["sessions"][0]["status"] == "STATUS_SUCCESS"
+    assert server.session_groups()["kill/r"]["sessions"][0]["status"] == "STATUS_SUCCESS"
