@@ -951,8 +951,8 @@ class Run(RecordSurface):
             if self._session_started:
                 end = hparams.end_value(_HPARAMS_END_STATUS[status], self._end_time)
                 self._writer.append(encode_event(self._end_time, 0, [end]))
+            self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
-        self._writer_closed = True
 
 
 def _described(make_metadata: Callable, description: str) -> Callable:
