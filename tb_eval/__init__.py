@@ -6,6 +6,7 @@
 >>> run.complete()                                                               # doctest: +SKIP
 """
 
+from tb_eval.context import get_context
 from tb_eval.evaluation import BinnedSummary, Prepared, Report, evaluate, prepare
 from tb_eval.reader import StoredRun, open_run
 from tb_eval.run import Run, start_logging
@@ -17,6 +18,7 @@ __all__ = [
     "Run",
     "StoredRun",
     "evaluate",
+    "get_context",
     "open_run",
     "prepare",
     "start_logging",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -64,33 +65,62 @@ def check_description(description: Any) -> str:
     return description
 
 
-def check_params(params: Any, argument: str = "params") -> dict[str, str | bool | int | float]:
-    """Params or tags: a dict of str keys to str, number or bool values."""
+ParamValue = str | bool | int | float | None
+
+
+def check_params(params: Any, argument: str = "params") -> dict[str, ParamValue]:
+    """Params or tags as a flat dict of str keys to str, number, bool or ``None`` values.
+
+    What real configs hold goes in unchanged: nested dicts are flattened with ``.`` (``{"opt":
+    {"lr": 0.1}}`` becomes ``{"opt.lr": 0.1}``), numpy and 0-d torch scalars become Python
+    numbers, non-finite numbers and anything else (lists, tuples, estimators, classes) are kept
+    as their text, e.g. ``"[1, 2]"`` or ``"LogisticRegression(C=0.5)"``.
+    """
     if params is None:
         return {}
-    if not isinstance(params, dict):
+    if not isinstance(params, Mapping):
         raise TypeError(f"{argument}: expected a dict, got {type(params).__name__}")
-    out: dict[str, str | bool | int | float] = {}
-    for key, value in params.items():
-        if not isinstance(key, str) or not key.strip():
-            raise ValueError(f"{argument}: keys must be non-empty str, got {key!r}")
-        if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-            value = value.item()  # numpy / torch scalars
-        if isinstance(value, (str, bool)):
-            out[key] = value
-        elif isinstance(value, numbers.Integral):
-            out[key] = int(value)
-        elif isinstance(value, numbers.Real):
-            number = float(value)
-            if not math.isfinite(number):
-                raise ValueError(f"{argument}: {key!r} is {value!r}; params must be finite")
-            out[key] = number
+    out: dict[str, ParamValue] = {}
+    _flatten_into(out, params, "", argument)
+    return out
+
+
+def _flatten_into(out: dict[str, ParamValue], params: Mapping, prefix: str, argument: str) -> None:
+    for raw_key, value in params.items():
+        if isinstance(raw_key, str):
+            key = raw_key
+        elif isinstance(raw_key, (numbers.Number, np.generic)):
+            key = str(raw_key)
         else:
             raise TypeError(
-                f"{argument}: {key!r} is a {type(value).__name__}; "
-                "params must be str, number or bool"
+                f"{argument}: keys must be str, got {raw_key!r} ({type(raw_key).__name__})"
             )
-    return out
+        if not key.strip() or any(ch in key for ch in "\x00\n\r"):
+            raise ValueError(f"{argument}: keys must be non-empty text, got {raw_key!r}")
+        key = prefix + key
+        if isinstance(value, Mapping) and value:
+            _flatten_into(out, value, key + ".", argument)
+            continue
+        if key in out:
+            raise ValueError(f"{argument}: {key!r} is given twice (once nested, once flat)")
+        out[key] = param_value(value)
+
+
+def param_value(value: Any) -> ParamValue:
+    """One param or tag value: ``None``, str, bool, a finite int or float, else its text."""
+    value = tensor_to_numpy(value)
+    if isinstance(value, (np.generic, np.ndarray)) and value.ndim == 0 and value.size == 1:
+        value = value.item()  # numpy (and, via tensor_to_numpy, torch) scalars
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else str(number)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return str(value.tolist() if isinstance(value, np.ndarray) else value)
+    return str(value)
 
 
 def as_number(value: Any) -> float | None:
@@ -131,3 +161,27 @@ def check_artifact_name(name: Any) -> str:
     if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
         raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
     return "/".join(parts)
+
+
+def number_series(value: Any, argument: str = "value") -> np.ndarray:
+    """A non-empty 1-D float64 array from any iterable of numbers (list, array, tensor,
+    generator), or an error naming ``argument``."""
+    if isinstance(value, (str, bytes, Mapping)) or value is None:
+        raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}")
+    value = tensor_to_numpy(value)
+    if not isinstance(value, np.ndarray):
+        try:
+            value = list(value)
+        except TypeError:
+            raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}") from None
+        value = [tensor_to_numpy(item) for item in value]
+    try:
+        array = np.asarray(value)
+    except ValueError as error:
+        raise ValueError(f"{argument}: not a flat list of numbers ({error})") from None
+    if array.ndim != 1 or array.dtype.kind not in "biuf":
+        shown = value if len(repr(value)) < 80 else f"{array.dtype} shape {array.shape}"
+        raise TypeError(f"{argument}: expected a flat list of numbers, got {shown}")
+    if array.size == 0:
+        raise ValueError(f"{argument}: the list is empty")
+    return array.astype(np.float64)

@@ -22,6 +22,7 @@ from tensorboard.compat.proto import event_pb2
 
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
+from tb_eval.record import RecordSurface, append_record
 
 _FLOAT32 = np.dtype("<f4")
 _FLOAT_STRUCT = struct.Struct("<f")
@@ -244,8 +245,11 @@ def _read_ours(data: RunData, kind_name: tuple[str, str], step: int, tensor) -> 
         data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, tensor.string_val[0]))
 
 
-class StoredRun:
-    """A run read from disk, possibly written by another process: the reading half of ``Run``."""
+class StoredRun(RecordSurface):
+    """A run read from disk, possibly written by another process: the reading half of ``Run``,
+    and its record can still change as in Azure ML (``tag``, ``set_tags``, ``remove_tags``,
+    ``add_properties``, ``display_name``): each change is a new event file of the run, which
+    TensorBoard reads after the others. Files can be downloaded (``download_file(s)``)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = os.fspath(directory)
@@ -256,34 +260,42 @@ class StoredRun:
     def __repr__(self) -> str:
         return f"StoredRun(directory={self.directory!r}, status={self.status!r})"
 
+    def _record(self) -> dict[str, Any]:
+        return self._data.record
+
+    def _commit(self, **changes: Any) -> None:
+        record = self._data.record
+        if all(record.get(key) == value for key, value in changes.items()):
+            return
+        updated = {**record, **changes}
+        step = self._data.last_steps.get(run_record.TAG, -1) + 1
+        append_record(self.directory, updated, step)
+        self._data.record = updated
+        self._data.last_steps[run_record.TAG] = step
+
     @property
     def status(self) -> str:
+        """``running``, ``success``, ``failure``, ``canceled`` or ``unknown``."""
         return self._data.record.get("status", "unknown")
 
-    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
+    def _metrics(self, name: str | None) -> dict[str, Any]:
         return self._data.metrics(name)
-
-    def get_tags(self) -> dict[str, Any]:
-        return dict(self._data.record.get("tags", {}))
-
-    def get_params(self) -> dict[str, Any]:
-        return dict(self._data.record.get("params", {}))
-
-    def get_file_names(self) -> list[str]:
-        return [entry["name"] for entry in self._data.record.get("files", [])]
 
     def get_predictions(self, name: str, step: int | None = None):
         """The predictions logged under ``name`` (the last step unless ``step`` is given)."""
         return self._data.predictions(name, step)
 
-    def get_file_path(self, name: str) -> str:
-        """Where the uploaded file ``name`` lies on disk."""
-        if name not in self.get_file_names():
-            raise KeyError(f"name: no uploaded file {name!r} in run {self.directory!r}")
-        return os.path.join(self.directory, run_record.ARTIFACTS_DIR, *name.split("/"))
+    @property
+    def parent(self) -> StoredRun | None:
+        """The parent run, read from disk (``None`` for a top-level run)."""
+        parent_dir = os.path.dirname(os.path.normpath(self.directory))
+        if self._data.record.get("parent") is None or not event_files(parent_dir):
+            return None
+        return StoredRun(parent_dir)
 
 
 def open_run(directory: str | os.PathLike) -> StoredRun:
     """Open a run directory written by tb_eval (finished, or still running in another process)
-    to read its metrics, params, tags and files."""
+    to read its metrics, params, tags and files, download its files, and tag it or add
+    properties to it."""
     return StoredRun(os.fspath(directory))

@@ -12,22 +12,22 @@ import atexit
 import math
 import numbers
 import os
-import shutil
 import sys
 import time
 import uuid
 import warnings
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from tb_eval import names
+from tb_eval import artifacts, azureml, names
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
+from tb_eval.record import RecordSurface, append_record
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 #: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
@@ -39,6 +39,13 @@ _BUILTIN_KINDS = {
     histogram.PLUGIN_NAME: "histogram",
 }
 _STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
+_STATUS_CANCELED = "canceled"
+#: Which HParams status each of ours ends with (HParams has no "canceled").
+_HPARAMS_END_STATUS = {
+    _STATUS_SUCCESS: _STATUS_SUCCESS,
+    _STATUS_FAILURE: _STATUS_FAILURE,
+    _STATUS_CANCELED: _STATUS_FAILURE,
+}
 _ADJECTIVES = (
     "amber",
     "brisk",
@@ -161,11 +168,44 @@ def start_logging(
     )
 
 
-class Run:
+def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
+    """The run at ``directory``: continued if it already holds one, else started there.
+
+    A directory inside another run's directory becomes that run's child (see
+    :meth:`Run.child_run`). This is what :func:`tb_eval.get_context` does with
+    ``TB_EVAL_RUN_DIR``.
+    """
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory: expected a path, got {directory!r}")
+    directory = os.path.normpath(os.fspath(directory))
+    name = names.check_path_component(os.path.basename(directory), "directory")
+    parent_dir = os.path.dirname(directory)
+    parent_id = None
+    if _has_event_files(parent_dir):
+        from tb_eval.reader import read_run
+
+        parent_record = read_run(parent_dir).record
+        parent_id = parent_record.get("id") or parent_record.get("name")
+        experiment = experiment or parent_record.get("experiment")
+    return Run(
+        directory,
+        experiment=experiment,
+        name=name,
+        params={},
+        tags={},
+        flush_secs=2.0,
+        resume=True,
+        run_id=f"{parent_id}/{name}" if parent_id else None,
+        parent_id=parent_id,
+    )
+
+
+class Run(RecordSurface):
     """One run: a directory of event files that TensorBoard shows as one run.
 
-    Create it with :func:`start_logging`; reopen a finished one with :func:`open_run`.
-    All logging methods are thread-safe.
+    Create it with :func:`start_logging` (or :func:`tb_eval.get_context`); reopen a finished one
+    with :func:`open_run`. The methods and arguments of Azure ML v1's ``Run`` work as there
+    (see the migration guide); all methods are thread-safe.
     """
 
     def __init__(
@@ -179,15 +219,27 @@ class Run:
         flush_secs: float,
         session_on_first_write: bool = True,
         resume: bool = False,
+        run_id: str | None = None,
+        display_name: str | None = None,
+        parent: Run | None = None,
+        parent_id: str | None = None,
     ) -> None:
         self.directory = directory
         self.experiment = experiment
         self.name = name
+        self._id = run_id or name
+        self._display_name = display_name or name
+        self._parent = parent
+        self._parent_id = parent.id if parent is not None else parent_id
+        self._children: list[Run] = []
         self._params = dict(params)
         self._tags = dict(tags)
+        self._properties: dict[str, Any] = {}
         self._files: list[dict[str, Any]] = []
         self._status = _STATUS_RUNNING
+        self._error: str | None = None
         self._start_time = time.time()
+        self._end_time: float | None = None
         self._writer = EventFileWriter(directory, flush_secs=flush_secs)
         self._lock = self._writer.lock  # one lock guards the run's steps and the writer's batch
         self._last_step: dict[str, int] = {}
@@ -195,6 +247,7 @@ class Run:
         self._scalar_encoders: dict[str, ScalarEncoder] = {}
         self._prediction_tasks: dict[str, str] = {}
         self._session_started = False
+        self._writer_closed = False
         self._warned_late_params = False
         os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
@@ -225,8 +278,12 @@ class Run:
         record = data.record
         self._params = {**record.get("params", {}), **self._params}
         self._tags = {**record.get("tags", {}), **self._tags}
+        self._properties = dict(record.get("properties", {}))
         self._files = list(record.get("files", []))
         self._start_time = record.get("start_time", self._start_time)
+        self._id = record.get("id") or self._id
+        self._display_name = record.get("display_name") or self._display_name
+        self._parent_id = self._parent_id or record.get("parent")
 
     # ------------------------------------------------------------------ context manager
     def __enter__(self) -> Run:
@@ -253,8 +310,10 @@ class Run:
             raise RuntimeError(f"run {self.name!r} has ended ({self._status}); start a new run")
 
     def _claim(self, name: str, kind: str) -> None:
-        """A name holds one kind of data (tables and text share a Text dashboard tag)."""
-        held = self._kinds.setdefault(name, kind)
+        """Check that ``name`` may hold ``kind`` (a name holds one kind of data; tables and text
+        share a Text dashboard tag). The name is taken by :meth:`_emit_for`, once the whole
+        call has been validated, so a refused call leaves it free."""
+        held = self._kinds.get(name, kind)
         if held != kind:
             raise ValueError(
                 f"name: {name!r} already holds {held} data in this run; use another name"
@@ -293,7 +352,9 @@ class Run:
             self._check_open()
             self._claim(name, kind)
             tag = common.our_tag(kind, name)
-            self._emit_own(tag, self._next_step(tag, step, name), tensor, make_metadata)
+            step = self._next_step(tag, step, name)
+            self._kinds[name] = kind
+            self._emit_own(tag, step, tensor, make_metadata)
 
     def _log_builtin(
         self,
@@ -309,6 +370,7 @@ class Run:
             self._check_open()
             self._claim(name, kind)
             step = self._next_step(name, step, name)
+            self._kinds[name] = kind
             value = make_value(self._writer.first_in_file(name))
             self._emit(name, step, [value], wall_time)
 
@@ -333,25 +395,58 @@ class Run:
 
     def _group_name(self) -> str:
         """HParams groups sessions by this name: one group per run, the sweep's runs apart."""
-        return f"{self.experiment}/{self.name}" if self.experiment else self.name
+        return f"{self.experiment}/{self.id}" if self.experiment else self.id
 
     def _hparams(self) -> dict:
+        """Tags and params for HParams (params win); ``None`` shows as the text ``None``."""
         merged = dict(self._tags)
         merged.update(self._params)
-        return merged
+        return {key: "None" if value is None else value for key, value in merged.items()}
 
-    def _write_run_record(self) -> None:
+    def _record(self) -> dict[str, Any]:
         record = {
             "name": self.name,
+            "id": self._id,
+            "display_name": self._display_name,
             "experiment": self.experiment,
+            "parent": self._parent_id,
             "params": self._params,
             "tags": self._tags,
+            "properties": self._properties,
             "status": self._status,
             "start_time": self._start_time,
+            "end_time": self._end_time,
             "files": self._files,
         }
+        if self._error:
+            record["error"] = self._error
+        return record
+
+    def _write_run_record(self) -> None:
         step = self._next_step(run_record.TAG, None, "the run record")
-        self._emit_own(run_record.TAG, step, common.json_tensor(record), run_record.metadata)
+        if self._status == _STATUS_RUNNING or not self._writer_closed:
+            self._emit_own(
+                run_record.TAG, step, common.json_tensor(self._record()), run_record.metadata
+            )
+        else:  # a finished run: its changes go to a new event file, as for open_run's runs
+            append_record(self.directory, self._record(), step)
+            self._last_step[run_record.TAG] = step
+
+    def _commit(self, **changes: Any) -> None:
+        """Apply record changes (tags, properties, display name), also after the run ended."""
+        with self._lock:
+            current = {"tags": self._tags, "properties": self._properties}
+            current["display_name"] = self._display_name
+            if all(current[key] == value for key, value in changes.items()):
+                return
+            if "tags" in changes:
+                self._tags = changes["tags"]
+                self._note_late_hparams()
+            if "properties" in changes:
+                self._properties = changes["properties"]
+            if "display_name" in changes:
+                self._display_name = changes["display_name"]
+            self._write_run_record()
 
     def _note_late_hparams(self) -> None:
         if self._session_started and not self._warned_late_params:
@@ -369,21 +464,19 @@ class Run:
         self,
         name: str,
         value: Any,
+        description: str = "",
         step: int | None = None,
         *,
         wall_time: float | None = None,
-        description: str | None = None,
     ) -> None:
         """Log a number (Scalars dashboard) or a string (Text dashboard) under ``name``.
 
         Repeated calls make a series at steps 0, 1, 2, ... unless ``step`` is given; explicit
-        steps must increase strictly per name (``ValueError`` otherwise).
+        steps must increase strictly per name (``ValueError`` otherwise). ``description``
+        becomes the tag's description in TensorBoard. The argument order is Azure ML's:
+        ``log(name, value, description='', step=None)``.
         """
-        if (
-            (type(value) is float or type(value) is int)
-            and wall_time is None
-            and description is None
-        ):
+        if (type(value) is float or type(value) is int) and wall_time is None and not description:
             # The hot path: a plain number for a name already holding scalars, step omitted
             # or increasing. Anything else takes the checked path below.
             with self._lock:
@@ -402,6 +495,12 @@ class Run:
             number = value
         else:
             number = names.as_number(value)
+        if isinstance(description, numbers.Number):
+            raise TypeError(
+                f"description: expected a str, got {description!r}; log's third argument is "
+                "the description, as in Azure ML (log(name, value, description='', step=None)): "
+                "pass the step as step="
+            )
         description = names.check_description(description)
         with self._lock:
             names.check_name(name)
@@ -424,6 +523,7 @@ class Run:
                 return
             self._claim(name, "scalar")
             step = self._next_step(name, step, name)
+            self._kinds[name] = "scalar"
             encoder = self._scalar_encoders.get(name)
             if encoder is None:
                 encoder = ScalarEncoder(name, scalar.metadata(description))
@@ -435,47 +535,39 @@ class Run:
             writer.append_locked(encoder.encode(now, step, number, first))
             self._last_step[name] = step
 
-    def log_list(self, name: str, value: Sequence[Any], *, description: str | None = None) -> None:
-        """Log a list of numbers as a series: steps 0..n-1 the first time, continuing after that."""
+    def log_list(self, name: str, value: Iterable[Any], description: str = "") -> None:
+        """Log numbers (any iterable: a list, an array, a generator) as a series: steps 0..n-1
+        the first time, continuing after the name's last step after that."""
         names.check_name(name)
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
-            raise TypeError(f"value: expected a list of numbers, got {type(value).__name__}")
-        value = common.tensor_to_numpy(value)
-        try:
-            array = np.asarray(value)
-        except ValueError as error:
-            raise ValueError(f"value: not a flat list of numbers ({error})") from None
-        if array.ndim != 1 or array.dtype.kind not in "biuf":
-            raise TypeError(
-                f"value: expected a flat list of numbers, got {array.dtype} shape {array.shape}"
-            )
-        if array.size == 0:
-            raise ValueError("value: the list is empty")
-        numbers_ = array.astype(np.float64)
+        numbers_ = names.number_series(value)
         description = names.check_description(description)
         with self._lock:
             self._check_open()
             self._claim(name, "scalar")
             first = self._last_step.get(name, -1) + 1
             for offset, number in enumerate(numbers_.tolist()):
-                self.log(name, number, first + offset, description=description)
+                self.log(name, number, description, first + offset)
             tag = common.our_tag(series.KIND, name)
             step = self._next_step(tag, None, name)
             self._emit_own(tag, step, common.float64_tensor(numbers_), series.metadata)
 
-    def log_row(self, name: str, /, description: str | None = None, **kwargs: Any) -> None:
-        """Append one row (``column=value`` keywords) to the table ``name``.
-
-        ``name`` is positional-only, so a column may be called ``name``; ``description`` is
-        reserved, as in Azure ML.
-        """
+    def log_row(self, name: str, description: str | None = None, **kwargs: Any) -> None:
+        """Append one row (``column=value`` keywords) to the table ``name``, as Azure ML's
+        ``log_row(name, description=None, **kwargs)``: ``name`` and ``description`` cannot be
+        column names there either."""
         names.check_name(name)
         row = table.normalize_row(kwargs)
-        names.check_description(description)
-        self._log_own(name, table.ROW_KIND, None, common.json_tensor(row), table.row_metadata)
+        description = names.check_description(description)
+        self._log_own(
+            name,
+            table.ROW_KIND,
+            None,
+            common.json_tensor(row),
+            _described(table.row_metadata, description),
+        )
 
     def log_table(
-        self, name: str, value: Any, description: str | None = None, *, step: int | None = None
+        self, name: str, value: Any, description: str = "", *, step: int | None = None
     ) -> None:
         """Log a table: a dict of columns, a list of row dicts or a pandas DataFrame.
 
@@ -492,10 +584,10 @@ class Run:
             self._claim(name, "table")
             tag = common.our_tag(table.TABLE_KIND, name)
             step = self._next_step(tag, step, name)
+            self._kinds[name] = "table"
             blob = common.string_tensor(np.array([payload], dtype=object))
-            values = [
-                common.summary_value(tag, blob, self._metadata_if_first(tag, table.table_metadata))
-            ]
+            metadata = self._metadata_if_first(tag, _described(table.table_metadata, description))
+            values = [common.summary_value(tag, blob, metadata)]
             if cells is not None and step > self._last_step.get(name, -1):
                 values.append(
                     text.grid_value(name, cells, self._writer.first_in_file(name), description)
@@ -508,15 +600,18 @@ class Run:
         name: str,
         path: str | os.PathLike | None = None,
         plot: Any = None,
-        description: str | None = None,
+        description: str = "",
         *,
         image: Any = None,
         step: int | None = None,
     ) -> None:
-        """Log an image from a file ``path``, a matplotlib figure ``plot``, or ``image`` (a PIL
-        image or an array HW / HWC / CHW, uint8 or floats in [0, 1]) to the Images dashboard."""
+        """Log an image to the Images dashboard: from a file ``path`` (or a binary stream), a
+        matplotlib figure or ``matplotlib.pyplot`` (its current figure) as ``plot`` -- or in
+        ``path``'s place, as Azure ML allows (``run.log_image("ROC", plt)``) -- or ``image``
+        (a PIL image or an array HW / HWC / CHW, uint8 or floats in [0, 1])."""
         names.check_name(name)
         description = names.check_description(description)
+        path, plot, image = azureml.image_arguments(path, plot, image)
         png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
         self._log_builtin(
             name,
@@ -593,16 +688,19 @@ class Run:
         with self._lock:
             self._check_open()
             self._claim(name, "predictions")
-            first_task = self._prediction_tasks.setdefault(name, prepared.task)
+            first_task = self._prediction_tasks.get(name, prepared.task)
             if prepared.task != first_task:
                 raise ValueError(
                     f"task: {name!r} holds {first_task} predictions in this run, these are "
                     f"{prepared.task}; log them under another name"
                 )
             tag = common.our_tag(predictions.KIND, name)
+            step = self._next_step(tag, step, name)
+            self._kinds[name] = "predictions"
+            self._prediction_tasks[name] = prepared.task
             self._emit_own(
                 tag,
-                self._next_step(tag, step, name),
+                step,
                 common.string_tensor(np.array([payload], dtype=object)),
                 lambda: predictions.predictions_metadata(prepared.task),
             )
@@ -647,21 +745,37 @@ class Run:
     def log_confusion_matrix(
         self,
         name: str,
-        matrix: Any,
+        value: Any,
+        description: str = "",
+        *,
         labels: Sequence[Any] | None = None,
         step: int | None = None,
     ) -> None:
-        """Log a precomputed confusion matrix (rows: true class, columns: predicted class)."""
+        """Log a precomputed confusion matrix (rows: true class, columns: predicted class) for
+        the Classification dashboard.
+
+        ``value`` is an array of counts (with ``labels``), or Azure ML's confusion-matrix JSON
+        (a dict or a JSON string with ``schema_type: "confusion_matrix"`` and ``data:
+        {"class_labels": [...], "matrix": [[...]]}``).
+        """
         from tb_eval.kinds import predictions
 
         names.check_name(name)
-        document = predictions.check_confusion_matrix(matrix, labels)
+        description = names.check_description(description)
+        matrix, labels = azureml.confusion_arguments(value, labels)
+        try:
+            document = predictions.check_confusion_matrix(matrix, labels)
+        except (TypeError, ValueError) as error:  # the matrix is this method's ``value``
+            message = str(error)
+            if message.startswith("matrix:"):
+                raise type(error)("value:" + message[len("matrix:") :]) from None
+            raise
         self._log_own(
             name,
             predictions.CONFUSION_KIND,
             step,
             common.json_tensor(document),
-            predictions.confusion_metadata,
+            _described(predictions.confusion_metadata, description),
         )
 
     def get_predictions(self, name: str, step: int | None = None):
@@ -672,18 +786,7 @@ class Run:
         self.flush()
         return read_run(self.directory).predictions(name, step)
 
-    # ------------------------------------------------------------------ tags and params
-    def tag(self, key: str, value: Any = None) -> None:
-        """Set one tag (a label for the run, shown with its params); ``value`` defaults to ''."""
-        self.set_tags({key: "" if value is None else value})
-
-    def set_tags(self, tags: Mapping[str, Any]) -> None:
-        """Set several tags at once."""
-        checked = names.check_params(dict(tags) if isinstance(tags, Mapping) else tags, "tags")
-        with self._lock:
-            self._check_open()
-            self._update(self._tags, checked)
-
+    # ------------------------------------------------------------------ params
     def last_step(self, name: str) -> int | None:
         """The last step logged under ``name`` (``None`` if nothing yet); the next automatic
         step is one more, and an explicit step must be greater."""
@@ -694,88 +797,144 @@ class Run:
             tag = name if kind in _BUILTIN_KINDS.values() else common.our_tag(kind, name)
             return self._last_step.get(tag)
 
-    def get_tags(self) -> dict[str, Any]:
-        """The run's tags."""
-        return dict(self._tags)
-
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Record hyper-parameters (str, number or bool values) for the HParams dashboard."""
-        checked = names.check_params(
-            dict(params) if isinstance(params, Mapping) else params, "params"
-        )
+        """Record hyper-parameters for the HParams dashboard. Values may be str, numbers,
+        bools, ``None``, nested dicts (flattened as ``a.b``) or anything else (kept as its
+        text), so ``estimator.get_params()`` goes in unchanged."""
+        checked = names.check_params(params, "params")
         with self._lock:
             self._check_open()
-            self._update(self._params, checked)
-
-    def _update(self, target: dict[str, Any], changes: dict[str, Any]) -> None:
-        """Apply params or tags; record (and warn about HParams) only when something changed."""
-        if all(key in target and target[key] == value for key, value in changes.items()):
-            return
-        target.update(changes)
-        self._note_late_hparams()
-        self._write_run_record()
-
-    def get_params(self) -> dict[str, Any]:
-        """The run's params."""
-        return dict(self._params)
-
-    # ------------------------------------------------------------------ files
-    def upload_file(self, name: str, path_or_stream: Any) -> None:
-        """Copy a file (a path or a binary stream) into the run as ``name``, such as
-        ``outputs/model.pkl``."""
-        clean = names.check_artifact_name(name)
-        destination = os.path.join(self.directory, run_record.ARTIFACTS_DIR, *clean.split("/"))
-        with self._lock:
-            self._check_open()
-            if any(entry["name"] == clean for entry in self._files):
-                raise ValueError(f"name: a file named {clean!r} was already uploaded to this run")
-            os.makedirs(os.path.dirname(destination), exist_ok=True)
-            partial = destination + ".partial"
-            if isinstance(path_or_stream, (str, os.PathLike)):
-                if not os.path.isfile(path_or_stream):
-                    raise FileNotFoundError(
-                        f"path_or_stream: no file at {os.fspath(path_or_stream)!r}"
-                    )
-                shutil.copyfile(path_or_stream, partial)
-            elif hasattr(path_or_stream, "read"):
-                with open(partial, "wb") as out:
-                    shutil.copyfileobj(path_or_stream, out)
-            else:
-                raise TypeError(
-                    "path_or_stream: expected a path or a binary stream, "
-                    f"got {type(path_or_stream).__name__}"
-                )
-            os.replace(partial, destination)
-            self._files.append({"name": clean, "size": os.path.getsize(destination)})
+            if all(key in self._params and self._params[key] == v for key, v in checked.items()):
+                return
+            self._params.update(checked)
+            self._note_late_hparams()
             self._write_run_record()
 
-    def get_file_names(self) -> list[str]:
-        """Names of the files uploaded to this run."""
-        return [entry["name"] for entry in self._files]
+    # ------------------------------------------------------------------ files
+    def upload_file(self, name: str, path_or_stream: Any, datastore_name: str | None = None):
+        """Copy a file (a path, or a binary or text stream) into the run as ``name``, such as
+        ``outputs/model.pkl``. ``datastore_name`` is accepted for Azure compatibility."""
+        self._upload([(name, path_or_stream)], "path_or_stream")
+
+    def upload_files(
+        self,
+        names: Sequence[str],
+        paths: Sequence[Any],
+        return_artifacts: bool = False,
+        timeout_seconds: float | None = None,
+        datastore_name: str | None = None,
+    ) -> None:
+        """Copy several files, ``names[i]`` from ``paths[i]``; all or none are uploaded."""
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise TypeError(f"names: expected a list of file names, got {names!r}")
+        if isinstance(paths, str) or not isinstance(paths, Sequence):
+            raise TypeError(f"paths: expected a list of paths, got {paths!r}")
+        if len(names) != len(paths):
+            raise ValueError(
+                f"paths: {len(paths)} paths for {len(names)} names; give one path per name"
+            )
+        self._upload(list(zip(names, paths, strict=True)), "paths")
+
+    def upload_folder(self, name: str, path: str | os.PathLike, datastore_name: str | None = None):
+        """Copy every file under the folder ``path`` into the run as ``<name>/<relative path>``."""
+        self._upload(artifacts.folder_uploads(name, path), "path")
+
+    def _upload(self, uploads: list[tuple[str, Any]], argument: str) -> None:
+        with self._lock:
+            self._check_open()
+            existing = [entry["name"] for entry in self._files]
+            self._files.extend(artifacts.upload(self.directory, existing, uploads, argument))
+            self._write_run_record()
 
     # ------------------------------------------------------------------ reading
-    def get_metrics(self, name: str | None = None) -> dict[str, Any]:
-        """Everything logged, read back from the event files (Azure's shape: a value logged once
-        comes back as the value, several times as a list; tables and rows as dicts of columns)."""
+    def _metrics(self, name: str | None) -> dict[str, Any]:
         from tb_eval.reader import read_run
 
         self.flush()
         return read_run(self.directory).metrics(name)
 
+    # ------------------------------------------------------------------ runs in runs
+    @classmethod
+    def get_context(
+        cls, allow_offline: bool = True, used_for_context_manager: bool = False, **kwargs: Any
+    ) -> Run:
+        """The run this process should log to: :func:`tb_eval.get_context` (the arguments are
+        Azure's and change nothing here)."""
+        from tb_eval.context import get_context
+
+        return get_context()
+
+    def child_run(
+        self, name: str | None = None, run_id: str | None = None, outputs: str | None = None
+    ) -> Run:
+        """Start a child run (e.g. one trial of a sweep) in a sub-directory of this run's, which
+        TensorBoard shows as the run ``<this run>/<child>``. Its directory is ``run_id``, else
+        ``name`` (with a suffix if a child of that name exists), else a generated name; its
+        display name is ``name``. ``outputs`` is accepted for Azure compatibility."""
+        from tb_eval.children import child_directory_name
+
+        with self._lock:
+            child_name = child_directory_name(self.directory, name, run_id)
+            child = Run(
+                os.path.join(self.directory, child_name),
+                experiment=self.experiment,
+                name=child_name,
+                params={},
+                tags={},
+                flush_secs=self._writer.flush_secs,
+                run_id=f"{self._id}/{child_name}",
+                display_name=name,
+                parent=self,
+            )
+            self._children.append(child)
+            return child
+
+    def _live_children(self) -> list[RecordSurface]:
+        with self._lock:
+            return list(self._children)
+
+    @property
+    def parent(self) -> RecordSurface | None:
+        """The parent run (``None`` for a top-level run): the ``Run`` object when created with
+        :meth:`child_run` in this process, else read from disk."""
+        if self._parent is not None or self._parent_id is None:
+            return self._parent
+        from tb_eval.reader import open_run
+
+        parent_dir = os.path.dirname(os.path.normpath(self.directory))
+        return open_run(parent_dir) if _has_event_files(parent_dir) else None
+
     # ------------------------------------------------------------------ lifecycle
-    def flush(self) -> None:
+    def flush(self, timeout_seconds: float = 300) -> None:
         """Write everything logged so far to disk."""
         self._writer.flush()
 
-    def complete(self) -> None:
+    def complete(self, _set_status: bool = True) -> None:
         """Mark the run successful, write everything and close the file."""
         self._end(_STATUS_SUCCESS)
 
-    def fail(self, error_details: str | None = None) -> None:
-        """Mark the run failed (optionally with ``error_details``), write everything, close."""
+    def fail(
+        self,
+        error_details: str | BaseException | None = None,
+        error_code: str | None = None,
+        _set_status: bool = True,
+    ) -> None:
+        """Mark the run failed (optionally with ``error_details``, a str or an exception, and
+        an ``error_code``), write everything and close the file."""
+        if isinstance(error_details, BaseException):
+            error_details = f"{type(error_details).__name__}: {error_details}"
         if error_details is not None and not isinstance(error_details, str):
-            raise TypeError(f"error_details: expected a str, got {type(error_details).__name__}")
+            raise TypeError(f"error_details: expected a str or an exception, got {error_details!r}")
+        if error_code is not None and not isinstance(error_code, str):
+            raise TypeError(f"error_code: expected a str, got {error_code!r}")
+        if error_code:
+            error_details = f"[{error_code}] {error_details or ''}".rstrip()
         self._end(_STATUS_FAILURE, error_details)
+
+    def cancel(self) -> None:
+        """Mark the run canceled (``get_status()`` is ``Canceled``; HParams shows a failure,
+        having no canceled status), write everything and close the file."""
+        self._end(_STATUS_CANCELED)
 
     def _end(self, status: str, error_details: str | None = None) -> None:
         with self._lock:
@@ -783,14 +942,31 @@ class Run:
                 return
             if error_details:
                 self._tags["error"] = error_details
+                self._error = error_details
             if self._writer.before_write is not None or self._params or self._tags:
                 self._start_session()
             self._status = status
+            self._end_time = time.time()
             self._write_run_record()
             if self._session_started:
-                end = hparams.end_value(status, time.time())
-                self._writer.append(encode_event(time.time(), 0, [end]))
+                end = hparams.end_value(_HPARAMS_END_STATUS[status], self._end_time)
+                self._writer.append(encode_event(self._end_time, 0, [end]))
+            self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
+
+
+def _described(make_metadata: Callable, description: str) -> Callable:
+    """``make_metadata`` whose metadata also carries ``description`` (TensorBoard's tag
+    description, read by our plugin too)."""
+    if not description:
+        return make_metadata
+
+    def make():
+        metadata = make_metadata()
+        metadata.summary_description = description
+        return metadata
+
+    return make
 
 
 def _has_event_files(directory: str) -> bool:

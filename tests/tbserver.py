@@ -128,6 +128,10 @@ class TensorBoardServer:
         }
         return self.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
 
+    def session_groups(self) -> dict[str, dict]:
+        """HParams' session groups (every status), by the name of their first session's run."""
+        return {group["sessions"][0]["name"]: group for group in self.hparams_session_groups()}
+
     def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2) -> Any:
         """Poll ``predicate()`` until it returns something truthy (TensorBoard loads lazily)."""
         deadline = time.monotonic() + timeout

@@ -241,11 +241,12 @@ BAD_CALLS = [
     (lambda r: r.log_image("i", image=np.full((2, 2), 300)), ValueError, "image"),
     (lambda r: r.log_image("i", image=np.array([["a"]])), TypeError, "image"),
     (lambda r: r.log_image("i", plot="not a figure"), TypeError, "plot"),
-    (lambda r: r.log_params({"a": [1]}), TypeError, "params"),
-    (lambda r: r.log_params({"a": float("inf")}), ValueError, "params"),
+    (lambda r: r.log_params({("a",): 1}), TypeError, "params"),
+    (lambda r: r.log_params({"a": {"b": 1}, "a.b": 2}), ValueError, "params: 'a.b'"),
     (lambda r: r.log_params({"": 1}), ValueError, "params"),
     (lambda r: r.log_params(["a"]), TypeError, "params"),
-    (lambda r: r.set_tags({"t": {"nested": 1}}), TypeError, "tags"),
+    (lambda r: r.set_tags(5), TypeError, "tags"),
+    (lambda r: r.tag(3), TypeError, "key"),
     (lambda r: r.tag("", "x"), ValueError, "tags"),
 ]
 
@@ -279,7 +280,7 @@ def test_bad_start_logging_arguments(tmp_path):
         ({"experiment": "../up"}, ValueError, "experiment"),
         ({"run_name": "a/../../b"}, ValueError, "run_name"),
         ({"run_name": ""}, ValueError, "run_name"),
-        ({"params": {"a": object()}}, TypeError, "params"),
+        ({"params": {("a",): object()}}, TypeError, "params"),
         ({"flush_secs": 0}, ValueError, "flush_secs"),
     ]:
         with pytest.raises(error, match=message):
@@ -289,10 +290,11 @@ def test_bad_start_logging_arguments(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_log_row_accepts_a_column_called_name(tmp_path):
+def test_log_row_takes_name_by_keyword_as_azure(tmp_path):
     run = tb_eval.start_logging(tmp_path, run_name="r")
-    run.log_row("people", name="Ada", age=36)
-    assert run.get_metrics() == {"people": {"name": ["Ada"], "age": [36]}}
+    run.log_row(name="people", who="Ada", age=36)
+    run.log_row("people", "a description", who="Alan", age=41)
+    assert run.get_metrics() == {"people": {"who": ["Ada", "Alan"], "age": [36, 41]}}
 
 
 def test_an_existing_run_is_not_overwritten_unless_resumed(tmp_path):

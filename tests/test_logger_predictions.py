@@ -181,9 +181,9 @@ def test_feature_importance_and_confusion_matrix(tmp_path):
             TypeError,
             "per_class",
         ),
-        (lambda r: r.log_confusion_matrix("c", [[1, 2]]), ValueError, "matrix"),
-        (lambda r: r.log_confusion_matrix("c", [[1, -2], [0, 1]]), ValueError, "matrix"),
-        (lambda r: r.log_confusion_matrix("c", [["a"]]), TypeError, "matrix"),
+        (lambda r: r.log_confusion_matrix("c", [[1, 2]]), ValueError, "value"),
+        (lambda r: r.log_confusion_matrix("c", [[1, -2], [0, 1]]), ValueError, "value"),
+        (lambda r: r.log_confusion_matrix("c", [["a"]]), TypeError, "value"),
         (
             lambda r: r.log_confusion_matrix("c", [[1, 2], [3, 4]], labels=["a"]),
             ValueError,

@@ -226,6 +226,7 @@ def test_runs_lists_run_records(tb):
     assert set(runs) == {"exp/a", "exp/b"}
     a, b = runs["exp/a"], runs["exp/b"]
     assert isinstance(a.pop("start_time"), float) and isinstance(b.pop("start_time"), float)
+    assert a.pop("end_time") >= 0 and b.pop("end_time") >= 0
     assert a == {
         "run": "exp/a",
         "name": "a",
@@ -233,6 +234,9 @@ def test_runs_lists_run_records(tb):
         "status": "success",
         "params": {"lr": 0.1, "opt": "sgd"},
         "tags": {"owner": "ünï <b>team</b>"},
+        "properties": {},
+        "display_name": "a",
+        "parent": None,
         "files": [
             {"name": "model/weights.bin", "size": len(WEIGHTS)},
             {"name": "résumé final.txt", "size": len("héllo".encode())},
@@ -246,6 +250,9 @@ def test_runs_lists_run_records(tb):
         "status": "failure",
         "params": {"lr": 0.2},
         "tags": {"error": "diverged"},
+        "properties": {},
+        "display_name": "b",
+        "parent": None,
         "files": [],
         "error": None,
     }

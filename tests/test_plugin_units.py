@@ -375,8 +375,12 @@ def test_describe_run_tolerates_missing_or_odd_records():
         "status": "unknown",
         "params": {},
         "tags": {},
+        "properties": {},
+        "display_name": None,
+        "parent": None,
         "files": [],
         "start_time": None,
+        "end_time": None,
         "error": None,
     }
     odd = describe_run("r", {"params": [1], "files": [{"name": 3}, {"name": "f", "size": 2}]})

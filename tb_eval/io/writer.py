@@ -19,6 +19,7 @@ import atexit
 import contextlib
 import itertools
 import os
+import re
 import socket
 import threading
 import time
@@ -31,11 +32,26 @@ _file_counter = itertools.count()
 _live_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
 
-def event_file_name(suffix: str = "") -> str:
-    """TensorBoard's naming: ``events.out.tfevents.<time>.<host>.<pid>.<counter><suffix>``."""
+_STAMP = re.compile(r"tfevents\.(\d+)\.")
+
+
+def event_file_name(suffix: str = "", directory: str | None = None) -> str:
+    """TensorBoard's naming: ``events.out.tfevents.<time>.<host>.<pid>.<counter><suffix>``.
+
+    TensorBoard reads a run's files in name order, so a file that continues a run must sort
+    after every file already in ``directory``: its ``<time>`` is the current second, or one more
+    than the newest stamp found there when that is not earlier (a resumed run's old file written
+    in the same second by a higher pid would otherwise sort after it).
+    """
+    stamp = int(time.time())
+    if directory is not None:
+        with contextlib.suppress(OSError):
+            for existing in os.listdir(directory):
+                found = _STAMP.search(existing)
+                if found:
+                    stamp = max(stamp, int(found.group(1)) + 1)
     host = socket.gethostname()
-    stamp = f"{int(time.time()):010d}"
-    return f"events.out.tfevents.{stamp}.{host}.{os.getpid()}.{next(_file_counter)}{suffix}"
+    return f"events.out.tfevents.{stamp:010d}.{host}.{os.getpid()}.{next(_file_counter)}{suffix}"
 
 
 class EventFileWriter:
@@ -139,7 +155,7 @@ class EventFileWriter:
     def _open(self) -> None:
         # Called with self._lock held.
         os.makedirs(self.directory, exist_ok=True)
-        self._path = os.path.join(self.directory, event_file_name())
+        self._path = os.path.join(self.directory, event_file_name(directory=self.directory))
         self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self._tags_in_file = set()
         self._pending.insert(0, file_version_event(time.time()))

@@ -22,8 +22,12 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "status": (str,),
     "params": (dict,),
     "tags": (dict,),
+    "properties": (dict,),
+    "display_name": (str, type(None)),
+    "parent": (str, type(None)),
     "files": (list,),
     "start_time": (int, float, type(None)),
+    "end_time": (int, float, type(None)),
 }
 
 
@@ -85,7 +89,11 @@ def describe_run(
         "params": fields.get("params", {}),
         "tags": fields.get("tags", {}),
         "files": fields.get("files", []) if files is None else files,
+        "properties": fields.get("properties", {}),
+        "display_name": fields.get("display_name"),
+        "parent": fields.get("parent"),
         "start_time": fields.get("start_time"),
+        "end_time": fields.get("end_time"),
         "error": "; ".join(problems) or None,
     }
 

@@ -78,13 +78,14 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
             per_class={"no": importances * 0.4, "yes": importances[::-1] * 0.6},
         )
         run.log_confusion_matrix(
-            "final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], ["low", "mid", "high"]
+            "final", [[50, 3, 2], [4, 40, 6], [1, 2, 30]], labels=["low", "mid", "high"]
         )
         path = os.path.join(root, "notes.txt")
         with open(path, "w", encoding="utf-8") as f:
             f.write("hello from bin\n")
         run.upload_file("outputs/notes.txt", path)
         run.tag("owner", XSS)
+        run.add_properties({"BuildId": "42"})
         run.complete()
     with tb_eval.start_logging(root, run_name="mc", params={"lr": 0.05}) as run:
         for step in range(STEPS):

@@ -477,6 +477,7 @@ def test_runs_view_lists_files_with_download_links(view: View) -> None:
     row.wait_for()
     assert "lr = 0.1" in row.inner_text()
     assert f"owner = {XSS}" in row.inner_text()
+    assert "BuildId = 42" in row.inner_text()  # properties have their own column
     with view.page.expect_download() as info:
         row.locator("a", has_text="outputs/notes.txt").click()
     assert info.value.suggested_filename == "notes.txt"

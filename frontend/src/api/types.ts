@@ -16,8 +16,12 @@ export interface RunInfo {
   status?: string
   params?: Record<string, unknown>
   tags?: Record<string, unknown>
+  properties?: Record<string, unknown>
+  display_name?: string | null
+  parent?: string | null
   files?: FileInfo[]
   start_time?: number | null
+  end_time?: number | null
 }
 
 export interface RunsResponse {

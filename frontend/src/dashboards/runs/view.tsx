@@ -1,6 +1,6 @@
-// Runs: each chosen run's status, params, tags and uploaded files (with download links to
-// file?run=R&name=NAME), and why its run record cannot be read when it cannot. Everything logged
-// is rendered as text.
+// Runs: each chosen run's status, params, tags, properties and uploaded files (with download
+// links to file?run=R&name=NAME), and why its run record cannot be read when it cannot.
+// Everything logged is rendered as text.
 import { fileUrl } from '../../api/client'
 import type { RunInfo } from '../../api/types'
 import type { Shell } from '../../app/store'
@@ -37,7 +37,7 @@ export function RunsView({ shell }: { shell: Shell }) {
     <div class="tbe-dashboard">
       <div class="tbe-title-row">
         <h2 class="tbe-title">Runs</h2>
-        <span class="tbe-subtitle">{`${runs.length} runs · params, tags and uploaded files`}</span>
+        <span class="tbe-subtitle">{`${runs.length} runs · params, tags, properties and uploaded files`}</span>
       </div>
       <div class="tbe-grid-wrap">
         <table class="tbe-runs-table" aria-label="Runs" data-testid="runs-table">
@@ -48,6 +48,7 @@ export function RunsView({ shell }: { shell: Shell }) {
               <th scope="col">started</th>
               <th scope="col">params</th>
               <th scope="col">tags</th>
+              <th scope="col">properties</th>
               <th scope="col">files</th>
             </tr>
           </thead>
@@ -56,6 +57,7 @@ export function RunsView({ shell }: { shell: Shell }) {
               <tr key={r.run} data-run={r.run}>
                 <td>
                   {r.run}
+                  {r.display_name && r.display_name !== r.name ? <span class="tbe-status">{` ${r.display_name}`}</span> : null}
                   {recordError(r) !== null && (
                     <div class="tbe-run-error tbe-status-failure" data-testid="run-error">
                       {recordError(r)}
@@ -69,6 +71,9 @@ export function RunsView({ shell }: { shell: Shell }) {
                 </td>
                 <td>
                   <Pairs values={r.tags} />
+                </td>
+                <td>
+                  <Pairs values={r.properties} />
                 </td>
                 <td>
                   {(r.files ?? []).length === 0 ? (
