@@ -77,7 +77,7 @@ def test_binary_forest_logs_params_probabilities_and_importances(tmp_path, cance
     expected = model.get_params()
     assert params["n_estimators"] == 20 and params["max_depth"] == 4
     assert params["max_features"] == expected["max_features"] == "sqrt"
-    assert params["class_weight"] == "None" and set(params) == set(expected)
+    assert params["class_weight"] is None and set(params) == set(expected)
     document = _importance(run.directory, "feature_importances_")
     assert document["features"] == list(X_train.columns)
     np.testing.assert_allclose(document["importances"], model.feature_importances_, rtol=1e-15)
@@ -325,8 +325,7 @@ def test_randomized_search_without_refit_tags_the_first_ranked(tmp_path, cancer)
     best = [tb_eval.open_run(d).get_tags()["best"] for d in directories]
     assert best.index("yes") == int(np.argmin(ranks)) and best.count("yes") == 1
     for directory, params in zip(directories, search.cv_results_["params"]):
-        expected = {key: "None" if value is None else value for key, value in params.items()}
-        assert tb_eval.open_run(directory).get_params() == expected
+        assert tb_eval.open_run(directory).get_params() == params
     with pytest.raises(FileExistsError, match="experiment: .* already holds runs"):
         log_search(search, tmp_path, experiment="random")
     with pytest.raises(ValueError, match="search: expected a fitted scikit-learn search"):

@@ -21,7 +21,6 @@ This module imports scikit-learn; ``import tb_eval`` does not import it.
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import sys
@@ -45,33 +44,6 @@ __all__ = ["log_estimator", "log_search"]
 _IMPORTANCE_CHOICES = ("auto", "permutation", "none", None)
 #: Repeats of each feature's shuffle for ``importance="permutation"`` (scikit-learn's default).
 PERMUTATION_REPEATS = 5
-
-
-# ---------------------------------------------------------------------------- params
-# until Run.log_params accepts get_params() output as-is
-def _params_for_log(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``get_params()`` output as str / number / bool values.
-
-    None, estimators, callables, lists and tuples become their text; nested dicts are flattened
-    as ``a.b``; numpy scalars become Python numbers; non-finite floats their text.
-    """
-    flat: dict[str, Any] = {}
-    for key, value in params.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_params_for_log(value, f"{name}."))
-            continue
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, (str, bool)):
-            flat[name] = value
-        elif isinstance(value, numbers.Integral):
-            flat[name] = int(value)
-        elif isinstance(value, numbers.Real) and math.isfinite(value):
-            flat[name] = float(value)
-        else:
-            flat[name] = str(value)
-    return flat
 
 
 # ---------------------------------------------------------------------------- arguments
@@ -439,7 +411,7 @@ def _plan_estimator(run: Run | None, estimator: Any, X: Any, y: Any, options: tu
     if len(X) != len(y):
         raise ValueError(f"y: has {len(y)} rows but X has {len(X)}")
     inputs = _input_names(estimator, X, feature_names)
-    params = _params_for_log(estimator.get_params(deep=True))
+    params = names.check_params(estimator.get_params(deep=True), "estimator")
 
     records = _prediction_records(estimator, X, y, labels, name)
     reports = {}
@@ -600,7 +572,7 @@ def log_search(
     width = max(3, len(str(len(groups) - 1)))
     planned = []
     for index, rows in enumerate(groups):
-        params = _params_for_log(results["params"][rows[0]])
+        params = names.check_params(results["params"][rows[0]], "search")
         best = best_row is not None and best_row in rows
         planned.append((f"candidate-{index:0{width}d}", rows, params, best))
     iterations = np.asarray(results["iter"]) if "iter" in results else None
