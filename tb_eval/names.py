@@ -14,6 +14,11 @@ from tb_eval.kinds.common import tensor_to_numpy
 
 _RESERVED_PREFIXES = ("tb_eval/", "_hparams_/")
 _RUN_NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\\]|(^|/)\.\.?(/|$)")
+#: TensorBoard's Rust loader (``--load_fast=true``) parses its blob keys, JSON holding the run and
+#: tag, back into unescaped strings: a name with a character JSON escapes cannot be read there.
+_BLOB_KEY_FORBIDDEN = re.compile(r'["\\\x00-\x1f]')
+#: Steps are int64 in the event file.
+MAX_STEP = 2**63 - 1
 
 
 def check_name(name: Any, argument: str = "name") -> str:
@@ -34,15 +39,27 @@ def check_path_component(value: Any, argument: str) -> str:
     check_name(value, argument)
     if value.startswith("/") or _RUN_NAME_FORBIDDEN.search(value) or "tfevents" in value:
         raise ValueError(f"{argument}: {value!r} is not usable as a directory name")
-    return value
+    return check_blob_key_safe(value, argument)
+
+
+def check_blob_key_safe(name: str, argument: str = "name") -> str:
+    """A run, experiment or blob-backed data name (tables, predictions, images) that TensorBoard's
+    Rust loader can serve: no ``"``, backslash or control character."""
+    found = _BLOB_KEY_FORBIDDEN.search(name)
+    if found:
+        raise ValueError(
+            f"{argument}: {name!r} contains {found.group()!r}, which TensorBoard's Rust loader "
+            "(--load_fast=true) cannot serve; choose another name"
+        )
+    return name
 
 
 def check_step(step: Any, argument: str = "step") -> int:
     """A non-negative int step."""
     if isinstance(step, bool) or not isinstance(step, numbers.Integral):
         raise TypeError(f"{argument}: expected an int, got {type(step).__name__}")
-    if step < 0:
-        raise ValueError(f"{argument}: must be >= 0, got {step}")
+    if not 0 <= step <= MAX_STEP:
+        raise ValueError(f"{argument}: must be from 0 to 2**63 - 1 (int64), got {step}")
     return int(step)
 
 

@@ -485,7 +485,7 @@ class Run(RecordSurface):
                     last = self._last_step[name]
                     if step is None:
                         step = last + 1
-                    if type(step) is int and step > last:
+                    if type(step) is int and last < step <= names.MAX_STEP:
                         writer = self._writer
                         first = encoder.generation != writer.generation
                         encoder.generation = writer.generation
@@ -574,7 +574,7 @@ class Run(RecordSurface):
         Stored whole for the tb_eval plugin; tables of at most ``table.TEXT_MAX_ROWS`` rows also
         appear in TensorBoard's Text dashboard under ``name``.
         """
-        names.check_name(name)
+        names.check_blob_key_safe(names.check_name(name))
         description = names.check_description(description)
         parsed = table.normalize_table(value)
         payload = table.encode_table(parsed)
@@ -609,7 +609,7 @@ class Run(RecordSurface):
         matplotlib figure or ``matplotlib.pyplot`` (its current figure) as ``plot`` -- or in
         ``path``'s place, as Azure ML allows (``run.log_image("ROC", plt)``) -- or ``image``
         (a PIL image or an array HW / HWC / CHW, uint8 or floats in [0, 1])."""
-        names.check_name(name)
+        names.check_blob_key_safe(names.check_name(name))
         description = names.check_description(description)
         path, plot, image = azureml.image_arguments(path, plot, image)
         png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
@@ -680,7 +680,7 @@ class Run(RecordSurface):
         from tb_eval.evaluation import prepare
         from tb_eval.kinds import predictions
 
-        names.check_name(name)
+        names.check_blob_key_safe(names.check_name(name))
         prepared = prepare(
             y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
         )

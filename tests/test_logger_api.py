@@ -332,3 +332,25 @@ def test_an_existing_run_is_not_overwritten_unless_resumed(tmp_path):
     assert [step for step, _ in data.blobs["predictions"]["val"]] == [4, 5]
     assert stored.status == "success"
     assert len(tb_eval.reader.event_files(str(tmp_path / "r"))) == 2
+
+
+_STEP_TAKERS = {
+    "log": lambda run, step: run.log("m", 1.0, step=step),
+    "log_table": lambda run, step: run.log_table("m", {"a": [1]}, step=step),
+    "log_histogram": lambda run, step: run.log_histogram("m", [1.0, 2.0], step=step),
+    "log_predictions": lambda run, step: run.log_predictions("m", [0, 1], [0.2, 0.7], step=step),
+    "log_image": lambda run, step: run.log_image("m", image=np.zeros((2, 2), np.uint8), step=step),
+}
+
+
+@pytest.mark.parametrize("method", sorted(_STEP_TAKERS))
+@pytest.mark.parametrize("step", [2**63, 2**64 + 5])
+def test_steps_outside_int64_are_refused_and_claim_nothing(tmp_path, method, step):
+    run = tb_eval.start_logging(tmp_path, run_name="r")
+    if method == "log":
+        run.log("m", 0.5, step=0)  # a name already holding scalars takes the fast path
+    with pytest.raises(ValueError, match=r"step: must be from 0 to 2\*\*63 - 1 \(int64\)"):
+        _STEP_TAKERS[method](run, step)
+    _STEP_TAKERS[method](run, 2**63 - 1)  # the largest int64 step still goes in
+    assert run.last_step("m") == 2**63 - 1
+    run.complete()

@@ -14,10 +14,6 @@ import pytest
 
 import tb_eval
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="start_logging refusal lands with the names.py change"
-)
-
 
 @pytest.mark.parametrize("argument", ["run_name", "experiment"])
 def test_start_logging_refuses_a_double_quote(tmp_path, argument):
@@ -32,7 +28,7 @@ def test_start_logging_refuses_a_double_quote(tmp_path, argument):
 def test_log_table_refuses_names_the_rust_loader_cannot_serve(tmp_path, name):
     run = tb_eval.start_logging(tmp_path, run_name="r")
     try:
-        with pytest.raises(ValueError, match="name: .* --load_fast"):
+        with pytest.raises(ValueError, match="name: .*--load_fast"):
             run.log_table(name, {"a": [1]})
     finally:
         run.complete()
