@@ -183,6 +183,8 @@ export interface CompareRun {
 export interface CompareResponse {
   name: string
   runs: CompareRun[]
+  /** Runs whose evaluation could not be read (the others are still compared). */
+  errors?: { run: string; error: string }[]
 }
 
 export interface ImportanceResponse {

@@ -356,6 +356,21 @@ function TaskNotice({ state, name }: { state: CompareState; name: string }) {
   )
 }
 
+/** The runs the server could not read: named, with why, as text; the others are compared. */
+export function UnreadRuns({ errors }: { errors: { run: string; error: string }[] | undefined }) {
+  if (!errors || errors.length === 0) return null
+  return (
+    <div class="tbe-task-notice" role="status" data-testid="compare-errors">
+      <span class="tbe-notice-text">{`Could not read ${errors.length} ${errors.length === 1 ? 'run' : 'runs'}: `}</span>
+      {errors.map((e, i) => (
+        <span key={e.run} data-unread-run={e.run}>
+          {`${i > 0 ? '; ' : ''}${e.run} — ${e.error}`}
+        </span>
+      ))}
+    </div>
+  )
+}
+
 export function CompareView({ state, shell }: { state: CompareState; shell: Shell }) {
   const d = state.data.value
   const name = state.name.value
@@ -379,6 +394,7 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
         <span class="tbe-subtitle">{`${state.runs.value.length} runs`}</span>
       </div>
       <TaskNotice state={state} name={name} />
+      <UnreadRuns errors={d?.errors} />
       <div class="tbe-controls">
         <label class="tbe-subtitle">
           {'Step '}
