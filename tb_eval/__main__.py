@@ -65,7 +65,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
         "(~130 KB each; default: 10)",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on stderr")
-    parser.set_defaults(command=_run_report, name="report")
+    parser.set_defaults(handler=_run_report, name="report")
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -89,7 +89,7 @@ def _run_report(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     """The command-line parser of ``python -m tb_eval``."""
     top = argparse.ArgumentParser(prog=PROG, description="Command-line tools of tb-eval.")
-    commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    commands = top.add_subparsers(title="commands", dest="command", required=True)
     _add_report(commands)
     return top
 
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = parser()
     args = top.parse_args(argv)
     try:
-        return args.command(args)
+        return args.handler(args)
     except (ValueError, OSError) as error:  # ReportError, FileNotFoundError, PermissionError
         print(f"{PROG} {args.name}: error: {error}", file=sys.stderr)
         return 2

@@ -160,16 +160,37 @@ class _Collector:
 
 def _check_output(output: str | os.PathLike[str]) -> Path:
     if not isinstance(output, (str, os.PathLike)) or os.fspath(output) == "":
-        raise ReportError(f"output: expected a file path, got {output!r}")
+        raise ReportError(f"output (-o): expected a file path, got {output!r}")
     path = Path(os.fspath(output)).expanduser()
     if path.is_dir():
-        raise ReportError(f"output {os.fspath(output)!r} is a directory, expected a file path")
+        raise ReportError(f"output (-o) {os.fspath(output)!r} is a directory, expected a file")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise ReportError(f"output {os.fspath(output)!r}: directory {str(parent)!r} does not exist")
+        raise ReportError(
+            f"output (-o) {os.fspath(output)!r}: directory {str(parent)!r} does not exist"
+        )
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ReportError(f"output {os.fspath(output)!r} is not writable")
+        raise ReportError(f"output (-o) {os.fspath(output)!r} is not writable")
     return path
+
+
+def _write_atomically(path: Path, text: str, output: Any) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a
+    failure leaves ``path`` as it was."""
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ReportError(
+            f"output (-o) {os.fspath(output)!r} cannot be written: {error.strerror or error}"
+        ) from error
+    finally:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def _static_file(name: str) -> bytes:
@@ -248,7 +269,10 @@ def _filter_listing(
 ) -> dict[str, list[dict[str, Any]]]:
     everything = [e for key in ("evaluations", "importances", "confusions") for e in listing[key]]
     chosen_names = _select(
-        [e["name"] for e in everything if e["run"] in runs], names, "name", "evaluation name"
+        [e["name"] for e in everything if e["run"] in runs],
+        names,
+        "names (--name) pattern",
+        "evaluation name in the chosen runs",
     )
     out: dict[str, list[dict[str, Any]]] = {}
     for key in ("evaluations", "importances", "confusions"):
@@ -374,13 +398,15 @@ def report(
     if not os.path.isdir(root):
         raise ReportError(f"logdir {os.fspath(logdir)!r} is not a directory")
     if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
-        raise ReportError(f"step: expected a non-negative integer, got {step!r}")
+        raise ReportError(f"step (--step): expected a non-negative integer, got {step!r}")
     if isinstance(max_classes, bool) or not isinstance(max_classes, int) or max_classes < 0:
-        raise ReportError(f"max_classes: expected a non-negative integer, got {max_classes!r}")
+        raise ReportError(
+            f"max_classes (--max-classes): expected a non-negative integer, got {max_classes!r}"
+        )
     if title is not None and not isinstance(title, str):
-        raise ReportError(f"title: expected a string, got {title!r}")
-    run_patterns = _patterns(runs, "run")
-    name_patterns = _patterns(names, "name")
+        raise ReportError(f"title (--title): expected a string, got {title!r}")
+    run_patterns = _patterns(runs, "runs (--run)")
+    name_patterns = _patterns(names, "names (--name)")
     path = _check_output(output)
     if callable(progress):
         note = progress
@@ -400,9 +426,9 @@ def report(
     collector = _Collector(_Plugin(root))
     status, all_runs = collector.get("/runs")
     if status != 200 or not all_runs["runs"]:
-        raise ReportError(f"logdir {os.fspath(logdir)!r} has no runs with tb_eval data")
+        raise ReportError(f"logdir {os.fspath(logdir)!r} has no runs")
     run_names = [r["run"] for r in all_runs["runs"]]
-    chosen_runs = _select(run_names, run_patterns, "run", "run")
+    chosen_runs = _select(run_names, run_patterns, "runs (--run) pattern", "run")
     status, full_listing = collector.get("/evaluations")
     if status != 200:
         raise ReportError(f"logdir {os.fspath(logdir)!r}: {full_listing.get('error')}")
@@ -410,7 +436,7 @@ def report(
     if not any(listing.values()):
         at = "" if step is None else f" at step {step}"
         raise ReportError(
-            f"logdir {os.fspath(logdir)!r} has no evaluations{at} in the chosen runs "
+            f"logdir {os.fspath(logdir)!r} has no evaluations{at} in the chosen runs and names "
             "(log some with run.log_predictions, log_feature_importance or log_confusion_matrix)"
         )
     runs_body = {"runs": [r for r in all_runs["runs"] if r["run"] in chosen_runs]}
@@ -441,15 +467,6 @@ def report(
         "bodies": bodies,
     }
     text = render_html(document, page_title)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    _write_atomically(path, text, output)
     note(f"wrote {path} ({len(text.encode('utf-8')) / 1024:.0f} KB, {len(responses)} responses)")
     return path
