@@ -11,6 +11,8 @@ slider work, that what the report does not hold is said in words, and that no lo
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -20,7 +22,14 @@ import pytest
 
 import tb_eval
 from tests.e2e.evaldata import XSS
-from tests.e2e.test_dashboards import card, chart_option, expected_row, matrix, set_range
+from tests.e2e.test_dashboards import (
+    card,
+    chart_option,
+    download_text,
+    expected_row,
+    matrix,
+    set_range,
+)
 from tests.e2e.test_tables_view import ERROR_PROBE, browser, hash_for  # noqa: F401 - fixture
 from tests.test_report import HOSTILE, answers, embedded, write_report_logdir
 
@@ -52,7 +61,9 @@ class ReportPage:
 
     def __init__(self, launched, path: Path) -> None:
         self.url = path.as_uri()
-        self.context = launched.new_context(viewport={"width": 1280, "height": 900})
+        self.context = launched.new_context(
+            viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
         self.context.add_init_script(ERROR_PROBE)
         self.requests: list[str] = []
         self.blocked: list[str] = []
@@ -173,18 +184,15 @@ def test_binary_cards_charts_slider_and_per_class_table(view: ReportPage, held: 
     view.page.locator('[data-testid="threshold-matrix"]').wait_for()
     marker = view.page.locator('[data-testid="chart-roc"] [data-marker="op"]')
     marker.wait_for(state="attached")
-    before = marker.evaluate("el => el.style.transform")
+    moves = {}
     for t in (0.9, 0.2):
         set_range(view, 'input[aria-label="Threshold"]', t)
-        row = expected_row(table, t)
         view.page.wait_for_timeout(50)
-        assert matrix(view) == {
-            "TN": str(int(table["tn"][row])),
-            "FP": str(int(table["fp"][row])),
-            "FN": str(int(table["fn"][row])),
-            "TP": str(int(table["tp"][row])),
-        }
-    assert marker.evaluate("el => el.style.transform") != before
+        row = expected_row(table, t)
+        cells = {cell: str(int(table[cell.lower()][row])) for cell in ("TN", "FP", "FN", "TP")}
+        assert matrix(view) == cells, t
+        moves[t] = marker.evaluate("el => el.style.transform")
+    assert moves[0.9] != moves[0.2]  # the operating point moved over the ROC chart
     # the per-class table: support = the confusion matrix's row sums
     cm = report["curves"]["confusion_matrix"]
     rows = view.page.locator('[data-testid="class-report"] tbody tr')
@@ -265,6 +273,12 @@ def test_regression_and_importance(view: ReportPage, held: dict) -> None:
     report = body(held, "evaluation", run="reg", name="val")
     assert card(view, "R²") == f"{report['metrics']['r2']:.4f}"
     assert card(view, "RMSE") == f"{report['metrics']['root_mean_squared_error']:.4f}"
+    # exports work offline (a blob: download): the CSV is the embedded curve
+    name, text = download_text(view, "chart-predicted_vs_true")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert name.endswith(".csv")
+    pvt = report["curves"]["predicted_vs_true"]
+    assert [float(r["predicted_mean"]) for r in rows] == pvt["predicted_mean"]
     view.open(hash_for(dash="importance", runs=["bin"]))
     charts_drawn(view, "chart-importance")
     data = body(held, "importance", run="bin", name="gbm")
