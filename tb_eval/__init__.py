@@ -25,7 +25,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # ``tb_eval.report`` is loaded on first use: it brings TensorBoard's loader and the plugin
     # (its module is ``tb_eval.html_report``, so importing it cannot shadow the function).
     if name == "report":
