@@ -333,3 +333,46 @@ def test_the_page_has_no_other_script_and_the_data_is_inert(view: ReportPage) ->
         "JSON.parse(document.getElementById('tbe-report-data').textContent)"
     )
     assert document["version"] == 1 and json.dumps(document).count(HOSTILE) >= 3
+
+
+def test_the_policy_stops_injected_markup(view: ReportPage) -> None:
+    """Defence in depth: even markup that reached the DOM as HTML would not run or load."""
+    view.open()
+    view.page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend',"
+        " '<img src=x onerror=\"window.__xss=3\"><script>window.__xss=4</script>')"
+    )
+    view.page.wait_for_timeout(300)
+    assert view.page.evaluate("window.__xss") is None
+    violations = view.page.evaluate("window.__errors")
+    # the onerror handler was refused by script-src (no 'unsafe-inline'), the image by img-src
+    assert "csp: script-src-attr inline" in violations, violations
+    assert "csp: img-src file" in violations, violations
+    # Chromium reports the refused image as a request event, but it never reached the network
+    # layer (the route gate saw nothing)
+    view.requests = [r for r in view.requests if not r.endswith("/x")]
+    assert all("Content Security Policy" in e for e in view.errors), view.errors
+    view.errors.clear()
+    view.page.evaluate("window.__errors = []")
+
+
+def test_a_report_at_a_chosen_step(browser, tmp_path_factory) -> None:  # noqa: F811
+    logdir = tmp_path_factory.mktemp("report_step_logdir")
+    write_report_logdir(logdir)
+    out = tb_eval.report(logdir, tmp_path_factory.mktemp("report_step") / "step1.html", step=1)
+    held = answers(embedded(out))
+    opened = ReportPage(browser, out)
+    try:
+        opened.open(hash_for(dash="classification", runs=["bin"]))
+        assert "step 1" in opened.page.locator('[data-testid="report-summary"]').inner_text()
+        charts_drawn(opened, "chart-roc", "confusion")
+        report = body(held, "evaluation", run="bin", name="val", step="1")
+        assert report["step"] == 1
+        assert opened.page.locator('[data-testid="step-value"]').first.inner_text() == "1"
+        assert card(opened, "ROC AUC") == f"{report['metrics']['roc_auc']:.4f}"
+        # entries without step 1 are not offered
+        sidebar = opened.page.locator("aside").inner_text()
+        assert "sweep/t0" not in sidebar.split("Evaluations".upper())[-1]
+        opened.check_clean()
+    finally:
+        opened.context.close()
