@@ -5,7 +5,7 @@ PIP := $(PYTHON) -m pip
 PORT ?= 6006
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install install-extras frontend browser demo demo-runs test lint test-python test-frontend bench
+.PHONY: install install-extras frontend browser demo demo-runs test lint test-python test-frontend bench docs
 
 install: frontend
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
@@ -43,3 +43,8 @@ test: install-extras browser lint test-frontend test-python
 
 bench: install
 	for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PYTHON) $$bench || exit 1; done
+
+# The documentation site (MkDocs Material + mkdocstrings) into site/, in strict mode.
+docs:
+	$(PIP) install --quiet --disable-pip-version-check -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict --site-dir site

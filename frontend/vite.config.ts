@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
 // One ES module exporting render(), written into the Python package (tb_plugin/static/index.js).
-// Settings and their reasons: /work/shared/docs/frontend-choices.md §6 and docs/frontend.md.
+// Settings and their reasons: docs/frontend.md ("Stack").
 const outDir = fileURLToPath(new URL('../tb_plugin/static', import.meta.url))
 
 export default defineConfig({

@@ -558,6 +558,8 @@ class Run:
     ) -> None:
         """Log what a model predicted, for the evaluation dashboards and :func:`tb_eval.evaluate`.
 
+        Arrays may be numpy arrays, lists, pandas objects or torch tensors.
+
         Parameters
         ----------
         name:
@@ -579,8 +581,6 @@ class Run:
             Optional non-negative weights.
         step:
             The evaluation's step (e.g. the epoch); steps increase strictly per name.
-
-        Arrays may be numpy arrays, lists, pandas objects or torch tensors.
         """
         from tb_eval.evaluation import prepare
         from tb_eval.kinds import predictions

@@ -41,6 +41,14 @@ class DataError(Exception):
     """Data under our plugin name that cannot be decoded (a foreign or corrupt record)."""
 
 
+def _record(data: list[Any]) -> dict[str, Any]:
+    """The newest of a run's run records, as a JSON object; ``DataError`` when it is not one."""
+    record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
+    if not isinstance(record, dict):
+        raise DataError(f"run record: expected a JSON object, got {type(record).__name__}")
+    return record
+
+
 @dataclass(frozen=True)
 class TagInfo:
     """One of our time series: which run, tag, kind and name, and its newest step."""
@@ -149,13 +157,16 @@ class DataAccess:
 
     def _read_one(self, read: Any, ctx: Any, eid: str, run: str, tag: str) -> list[Any]:
         """One run's one series through the provider method ``read``, sorted by step."""
-        by_run = read(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self.downsample,
-            run_tag_filter=_filter(run, tag),
-        )
+        try:
+            by_run = read(
+                ctx,
+                experiment_id=eid,
+                plugin_name=common.PLUGIN_NAME,
+                downsample=self.downsample,
+                run_tag_filter=_filter(run, tag),
+            )
+        except DECODE_ERRORS as error:
+            raise DataError(f"TensorBoard cannot decode {tag!r} ({error})") from None
         return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
 
     def all_blob_steps(self, ctx: Any, eid: str) -> dict[tuple[str, str], list[int]]:
@@ -174,49 +185,85 @@ class DataAccess:
         """The first blob of ``datum`` (our one-blob kinds)."""
         if not datum.values:
             raise DataError(f"{what}: step {datum.step} holds no blob")
-        return bytes(self._provider.read_blob(ctx, blob_key=datum.values[0].blob_key))
+        try:
+            return bytes(self._provider.read_blob(ctx, blob_key=datum.values[0].blob_key))
+        except errors.InvalidArgumentError as error:
+            # The Rust data server cannot parse its own keys for a run or tag name JSON must
+            # escape (``"``, ``\\``, control characters): the request was fine, the name is not.
+            raise DataError(
+                f"{what}: TensorBoard's data server cannot read this blob ({error}); "
+                "run and table names holding '\"' or '\\' are readable only with "
+                "--load_fast=false"
+            ) from None
 
-    def run_records(self, ctx: Any, eid: str) -> dict[str, dict[str, Any]]:
-        """The newest run record of every run that has one; unreadable records are skipped."""
-        by_run = self._provider.read_tensors(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=1,
-            run_tag_filter=provider.RunTagFilter(tags=[run_record.TAG]),
-        )
-        records = {}
+    def read_each(
+        self, ctx: Any, eid: str, runs: list[str] | None, tags: list[str], blob: bool = False
+    ) -> tuple[dict[str, dict[str, list[Any]]], dict[tuple[str, str], str]]:
+        """Every kept datum of our series ``tags`` in ``runs`` (``None``: every run), and why
+        a series could not be read, by (run, tag).
+
+        One provider call reads them all. TensorBoard's providers decode every tensor of a
+        call and fail the whole call on one they cannot decode (``dtype=0``, two strings in a
+        rank-0 tensor, ...); then each series is read on its own, so a bad record spoils only
+        its own series.
+        """
+        read = self._provider.read_blob_sequences if blob else self._provider.read_tensors
+        listing = self._provider.list_blob_sequences if blob else self._provider.list_tensors
+        kwargs = {"experiment_id": eid, "plugin_name": common.PLUGIN_NAME}
+        try:
+            found = read(
+                ctx,
+                downsample=self.downsample,
+                run_tag_filter=provider.RunTagFilter(runs=runs, tags=tags),
+                **kwargs,
+            )
+            return found, {}
+        except DECODE_ERRORS:
+            pass
+        out: dict[str, dict[str, list[Any]]] = {}
+        problems: dict[tuple[str, str], str] = {}
+        listed = listing(ctx, run_tag_filter=provider.RunTagFilter(runs=runs, tags=tags), **kwargs)
+        for run, by_tag in sorted(listed.items()):
+            for tag in sorted(by_tag):
+                try:
+                    one = read(
+                        ctx, downsample=self.downsample, run_tag_filter=_filter(run, tag), **kwargs
+                    )
+                except DECODE_ERRORS as error:
+                    problems[(run, tag)] = f"TensorBoard cannot decode {tag!r} ({error})"
+                    continue
+                out.setdefault(run, {}).update(one.get(run, {}))
+        return out, problems
+
+    def run_records(self, ctx: Any, eid: str) -> dict[str, dict[str, Any] | DataError]:
+        """The newest run record of every run that has one, or the ``DataError`` saying why it
+        cannot be read."""
+        by_run, problems = self.read_each(ctx, eid, None, [run_record.TAG])
+        records: dict[str, dict[str, Any] | DataError] = {
+            run: DataError(f"run record: {problem}") for (run, _), problem in problems.items()
+        }
         for run, by_tag in by_run.items():
             data = by_tag.get(run_record.TAG)
-            if not data:
-                continue
-            try:
-                record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
-            except DataError as error:
-                logger.warning("tb_eval: run %r: %s", run, error)
-                continue
-            if isinstance(record, dict):
-                records[run] = record
-            else:
-                logger.warning("tb_eval: run %r: run record is not a JSON object", run)
+            if data:
+                try:
+                    records[run] = _record(data)
+                except DataError as error:
+                    records[run] = error
         return records
 
     def run_record(self, ctx: Any, eid: str, run: str) -> dict[str, Any]:
-        """The newest run record of ``run``; ``NotFoundError`` if it has none."""
-        by_run = self._provider.read_tensors(
-            ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=1,
-            run_tag_filter=_filter(run, run_record.TAG),
-        )
-        data = by_run.get(run, {}).get(run_record.TAG)
+        """The newest run record of ``run``; ``NotFoundError`` if it has none, ``DataError``
+        if it cannot be read."""
+        try:
+            data = self.tensors(ctx, eid, run, run_record.TAG)
+        except DataError as error:
+            raise DataError(f"run {run!r}: run record: {error}") from None
         if not data:
             raise errors.NotFoundError(f"no tb_eval run {run!r}")
-        record = tensor_json(max(data, key=lambda d: d.step).numpy, f"run {run!r}: run record")
-        if not isinstance(record, dict):
-            raise DataError(f"run {run!r}: run record is not a JSON object")
-        return record
+        try:
+            return _record(data)
+        except DataError as error:
+            raise DataError(f"run {run!r}: {error}") from None
 
     def logdir(self, ctx: Any, eid: str) -> str:
         """Where the runs live on disk (``--logdir``), as the provider reports it."""

@@ -221,15 +221,13 @@ class EvaluationStore:
                     found[(run, tag)] = (parsed[1], series)
         if not found:
             return {}
-        read = self._provider.read_blob_sequences if blob else self._provider.read_tensors
-        by_run = read(
+        # One undecodable tensor (another writer's) must not fail the whole listing.
+        by_run, _ = self._data.read_each(
             ctx,
-            experiment_id=eid,
-            plugin_name=common.PLUGIN_NAME,
-            downsample=self._downsample,
-            run_tag_filter=provider.RunTagFilter(
-                runs=sorted({run for run, _ in found}), tags=sorted({tag for _, tag in found})
-            ),
+            eid,
+            sorted({run for run, _ in found}),
+            sorted({tag for _, tag in found}),
+            blob=blob,
         )
         out = {}
         for (run, tag), (name, series) in sorted(found.items()):
@@ -366,7 +364,9 @@ class EvaluationStore:
             score = np.ascontiguousarray(p.y_score[:, j])
         c = B.binary_counts(positive, score, p.sample_weight)
         precision = B.precision_at(c)
-        keep = select_thresholds(c, precision, points - 1)
+        # One row is kept back for the default operating point; the engine's selection leaves
+        # room for its curves' end points, so ``points`` itself still bounds the rows at 16.
+        keep = select_thresholds(c, precision, max(points - 1, MIN_POINTS))
         if keep is not None:
             # Keep the default operating point (score >= 0.5) so the slider starts on it.
             at_half = c.groups_ge(0.5) - 1

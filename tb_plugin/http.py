@@ -1,8 +1,10 @@
 """HTTP plumbing shared by the route modules: JSON responses and error handling.
 
 Every route is wrapped by :func:`route`, so no exception ever leaves the plugin as a traceback:
-bad parameters give 400 and unknown runs or tables 404 (``{"error": message}``), undecodable
-data 500 with a short message, and anything unexpected 500 with the details in the server log.
+bad parameters give 400, unknown runs or tables 404 and data in the logdir that cannot be read
+422 (``{"error": message}``); TensorBoard's data server not answering gives 503. A 500 (with the
+details in the server log only) is a bug of ours: every cause a client can provoke is handled
+before it reaches the last-resort guard.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import grpc
 from tensorboard import errors
 from tensorboard.backend import http_util
 from werkzeug import wrappers
@@ -26,6 +29,10 @@ JSON = "application/json"
 Handler = Callable[[Any, wrappers.Request], wrappers.Response]
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Status for data in the logdir that cannot be read (the request itself is fine).
+UNREADABLE_DATA = 422
+#: Status when TensorBoard's data server (``--load_fast=true``) does not answer.
+UNAVAILABLE = 503
 
 
 def respond_json(request: wrappers.Request, content: Any, code: int = 200) -> wrappers.Response:
@@ -45,7 +52,12 @@ def _handle(method: Handler, owner: Any, request: wrappers.Request) -> wrappers.
         return respond_error(request, error.http_code, str(error))
     except DataError as error:
         logger.warning("tb_eval: %s %s: %s", request.method, request.full_path, error)
-        return respond_error(request, 500, f"cannot read tb_eval data: {error}")
+        return respond_error(request, UNREADABLE_DATA, f"cannot read tb_eval data: {error}")
+    except grpc.RpcError as error:
+        logger.warning("tb_eval: %s %s: data server: %s", request.method, request.full_path, error)
+        return respond_error(
+            request, UNAVAILABLE, "TensorBoard's data server does not answer (see its log)"
+        )
     except Exception:
         logger.exception("tb_eval: %s %s failed", request.method, request.full_path)
         return respond_error(

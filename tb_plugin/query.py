@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,11 @@ from werkzeug.datastructures import MultiDict
 
 #: Largest page the ``/table`` route returns.
 MAX_LIMIT = 1000
+#: Integer parameters (steps, offsets, sizes) must fit in int64, as TensorBoard's steps do.
+MAX_INTEGER = 2**63 - 1
+#: A bad value is quoted in the error message up to this many characters.
+SHOWN_CHARS = 80
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 DEFAULT_LIMIT = 100
 SOURCES = ("table", "rows")
 
@@ -32,19 +38,31 @@ def single(args: MultiDict, name: str, *, required: bool = False) -> str | None:
     return values[0]
 
 
-def integer(args: MultiDict, name: str, default: int | None, minimum: int = 0) -> int | None:
-    """An integer parameter ``>= minimum``."""
+def shown(raw: str) -> str:
+    """``raw`` quoted for an error message, cut to :data:`SHOWN_CHARS` characters."""
+    return repr(raw) if len(raw) <= SHOWN_CHARS else f"{raw[:SHOWN_CHARS]!r}... ({len(raw)} chars)"
+
+
+def integer(
+    args: MultiDict,
+    name: str,
+    default: int | None,
+    minimum: int = 0,
+    maximum: int = MAX_INTEGER,
+) -> int | None:
+    """An integer parameter (ASCII digits, optional sign) within ``[minimum, maximum]``."""
     raw = single(args, name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if not _INTEGER.fullmatch(raw):
         raise errors.InvalidArgumentError(
-            f"parameter {name!r}: {raw!r} is not an integer"
-        ) from None
+            f"parameter {name!r}: {shown(raw)} is not an integer between {minimum} and {maximum}"
+        )
+    value = int(raw)
     if value < minimum:
         raise errors.InvalidArgumentError(f"parameter {name!r}: {value} is below {minimum}")
+    if value > maximum:
+        raise errors.InvalidArgumentError(f"parameter {name!r}: {value} is above {maximum}")
     return value
 
 
@@ -90,7 +108,9 @@ def parse_selection(args: MultiDict) -> Selection:
     name = single(args, "name", required=True)
     source = single(args, "source") or "table"
     if source not in SOURCES:
-        raise errors.InvalidArgumentError(f"parameter 'source': {source!r} is not table or rows")
+        raise errors.InvalidArgumentError(
+            f"parameter 'source': {shown(source)} is not table or rows"
+        )
     step = integer(args, "step", None)
     if step is not None and source == "rows":
         raise errors.InvalidArgumentError("parameter 'step' applies to source=table only")
@@ -102,7 +122,7 @@ def parse_view(args: MultiDict) -> View:
     q = (single(args, "q") or "").lower()
     order = single(args, "order") or "asc"
     if order not in ("asc", "desc"):
-        raise errors.InvalidArgumentError(f"parameter 'order': {order!r} is not asc or desc")
+        raise errors.InvalidArgumentError(f"parameter 'order': {shown(order)} is not asc or desc")
     return View(q, parse_filters(single(args, "filter")), single(args, "sort"), order == "desc")
 
 
@@ -110,11 +130,18 @@ def _bound(spec: dict, key: str, column: str) -> float | None:
     value = spec.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+    where = f"parameter 'filter': {key} of column {shown(column)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise errors.InvalidArgumentError(
-            f"parameter 'filter': {key} of column {column!r} must be a number, got {value!r}"
+            f"{where} must be a number, got {shown(json.dumps(value))}"
         )
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise errors.InvalidArgumentError(f"{where} is beyond the float64 range") from None
+    if math.isnan(number):
+        raise errors.InvalidArgumentError(f"{where} must be a number, got NaN")
+    return number
 
 
 def parse_filters(raw: str | None) -> tuple[ColumnFilter, ...]:
@@ -123,25 +150,29 @@ def parse_filters(raw: str | None) -> tuple[ColumnFilter, ...]:
         return ()
     try:
         spec: Any = json.loads(raw)
+    except RecursionError:
+        raise errors.InvalidArgumentError("parameter 'filter': nested too deeply") from None
     except ValueError:
-        raise errors.InvalidArgumentError(f"parameter 'filter': not JSON: {raw[:80]!r}") from None
+        raise errors.InvalidArgumentError(f"parameter 'filter': not JSON: {shown(raw)}") from None
     if not isinstance(spec, dict):
         raise errors.InvalidArgumentError("parameter 'filter': expected a JSON object by column")
     filters = []
     for column, condition in spec.items():
         if not isinstance(condition, dict) or not condition:
             raise errors.InvalidArgumentError(
-                f"parameter 'filter': column {column!r} needs an object with min/max or q"
+                f"parameter 'filter': column {shown(column)} needs an object with min/max or q"
             )
         unknown = set(condition) - {"min", "max", "q"}
         if unknown:
             raise errors.InvalidArgumentError(
-                f"parameter 'filter': column {column!r}: unknown key(s) {sorted(unknown)}"
+                f"parameter 'filter': column {shown(column)}: unknown key(s) "
+                f"{shown(', '.join(sorted(unknown)))}"
             )
         text = condition.get("q")
         if text is not None and not isinstance(text, str):
             raise errors.InvalidArgumentError(
-                f"parameter 'filter': q of column {column!r} must be a string, got {text!r}"
+                f"parameter 'filter': q of column {shown(column)} must be a string, "
+                f"got {shown(json.dumps(text))}"
             )
         filters.append(
             ColumnFilter(

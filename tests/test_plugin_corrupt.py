@@ -132,20 +132,27 @@ def test_good_tables_still_served(tb):
         ("/table", {"run": "foreign", "name": "not_object", "source": "rows"}),
         ("/table", {"run": "foreign", "name": "numbers", "source": "rows"}),
         ("/list", {"run": "foreign", "name": "strings"}),
-        ("/files", {"run": "foreign"}),
         ("/file", {"run": "foreign", "name": "x"}),
     ],
 )
 def test_undecodable_payloads_are_short_json_errors(tb, path, params):
     status, message = _error(tb, path, **params)
-    assert status == 500
-    assert "tb_eval" in message
+    assert status == 422
+    assert message.startswith("cannot read tb_eval data:")
+
+
+def test_unreadable_run_record_is_listed_with_its_error(tb):
+    runs = {entry["run"]: entry for entry in tb.get_json(PREFIX + "/runs")["runs"]}
+    assert runs["foreign"]["error"].startswith("run record: not valid JSON")
+    assert runs["good"]["error"] is None
+    files = tb.get_json(PREFIX + "/files?run=foreign")
+    assert files["files"] == [] and files["error"].startswith("run 'foreign': run record:")
 
 
 def test_stacking_with_a_bad_table_fails_cleanly_then_good_one_works(tb):
     query = urllib.parse.urlencode([("run", "good"), ("run", "foreign"), ("name", "garbage")])
     status, _, body = tb.request(f"{PREFIX}/table?{query}")
-    assert status == 500 and b"Traceback" not in body
+    assert status == 422 and b"Traceback" not in body
     assert tb.get_json(f"{PREFIX}/table?run=good&name=t")["total_rows"] == 3
 
 

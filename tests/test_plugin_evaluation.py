@@ -459,11 +459,16 @@ def test_bad_parameters_are_400(tb, path, params):
     assert error(tb, path, **params)[0] == 400
 
 
-@pytest.mark.parametrize(
-    "path", ["/evaluation", "/evaluation/thresholds", "/evaluation/trend", "/evaluation/compare"]
-)
-def test_corrupt_predictions_are_a_clean_500(tb, path):
+@pytest.mark.parametrize("path", ["/evaluation", "/evaluation/thresholds", "/evaluation/trend"])
+def test_corrupt_predictions_are_a_clean_422(tb, path):
     status, message = error(tb, path, run="corrupt", name="val")
-    assert status == 500 and message.startswith("cannot read tb_eval data:")
+    assert status == 422 and message.startswith("cannot read tb_eval data:")
     assert len(message) < 300
     assert get(tb, "/evaluation", run="bin", name="val")["task"] == "binary"  # still serving
+
+
+def test_compare_serves_the_readable_runs_and_names_the_corrupt_one(tb):
+    compared = get(tb, "/evaluation/compare", run=["sweep/t0", "corrupt", "sweep/t1"], name="val")
+    assert [entry["run"] for entry in compared["runs"]] == ["sweep/t0", "sweep/t1"]
+    (failed,) = compared["errors"]
+    assert failed["run"] == "corrupt" and failed["error"].startswith("cannot read tb_eval data:")

@@ -23,7 +23,7 @@ from tb_plugin.cache import LruCache
 from tb_plugin.data import UNBOUNDED, downsample_for
 from tb_plugin.http import content_disposition
 from tb_plugin.query import parse_filters, parse_selection, parse_view
-from tb_plugin.routes.runs import artifact_path, describe_run
+from tb_plugin.routes.runs import artifact_path, describe_run, resolve_artifact
 from tb_plugin.routes.static import content_type, static_path
 from tb_plugin.routes.tables import csv_chunks
 from tb_plugin.tables import Loaded, TableStore
@@ -141,11 +141,17 @@ def test_view_rejects_unknown_or_unfit_columns(args):
         '{"a": {"eq": 1}}',
         '{"a": {"q": 3}}',
         '{"a": {"max": true}}',
+        '{"a": {"min": 1' + "0" * 400 + "}}",
+        '{"a": {"max": -1' + "0" * 400 + "}}",
+        '{"a": {"min": 1' + "0" * 5000 + "}}",
+        "[" * 2000 + "]" * 2000,
+        '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
     ],
 )
 def test_bad_filters_are_invalid_arguments(raw):
-    with pytest.raises(errors.InvalidArgumentError):
+    with pytest.raises(errors.InvalidArgumentError, match="parameter 'filter'") as caught:
         parse_filters(raw)
+    assert len(str(caught.value)) < 300
 
 
 @pytest.mark.parametrize(
@@ -157,11 +163,22 @@ def test_bad_filters_are_invalid_arguments(raw):
         {"run": "r", "name": "n", "step": "-1"},
         {"run": "r", "name": "n", "step": "1.5"},
         {"run": "r", "name": "n", "source": "rows", "step": "1"},
+        {"run": "r", "name": "n", "step": "9" * 400},
+        {"run": "r", "name": "n", "step": str(2**63)},
+        {"run": "r", "name": "n", "step": "\u0661"},
+        {"run": "r", "name": "n", "step": " 1"},
+        {"run": "r", "name": "n", "step": "1_0"},
     ],
 )
 def test_bad_selections_are_invalid_arguments(args):
-    with pytest.raises(errors.InvalidArgumentError):
+    with pytest.raises(errors.InvalidArgumentError) as caught:
         parse_selection(MultiDict(args))
+    assert len(str(caught.value)) < 300
+
+
+def test_integer_parameters_span_int64():
+    top = parse_selection(MultiDict({"run": "r", "name": "n", "step": str(2**63 - 1)}))
+    assert top.step == 2**63 - 1
 
 
 def test_selection_keeps_run_order_without_duplicates():
@@ -296,12 +313,52 @@ def test_artifact_path_guards(tmp_path):
     (artifacts / "sub" / "ok.bin").write_bytes(b"1")
     (tmp_path / "outside.txt").write_text("secret")
     os.symlink(tmp_path / "outside.txt", artifacts / "link.txt")
+    os.symlink(artifacts / "sub" / "ok.bin", artifacts / "inner.bin")
     logdir = str(tmp_path)
     assert artifact_path(logdir, "exp/r1", "sub/ok.bin") == os.path.realpath(
         artifacts / "sub/ok.bin"
     )
+    # a symlink that stays inside the run's artifacts is followed
+    assert artifact_path(logdir, "exp/r1", "inner.bin") == os.path.realpath(
+        artifacts / "sub/ok.bin"
+    )
     for bad in ["../../outside.txt", "/etc/passwd", "link.txt", "sub", "sub/../sub/ok.bin", ""]:
         assert artifact_path(logdir, "exp/r1", bad) is None
+    assert artifact_path("gs://bucket/logs", "exp/r1", "sub/ok.bin") is None
+
+
+def _symlinked_run(tmp_path, how: str) -> tuple[str, str]:
+    """A logdir whose run ``r`` reaches ``secret/passwd`` outside it through a symlink."""
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0")
+    (outside / "sub").mkdir()
+    (outside / "sub" / "passwd").write_text("root:x:0:0")
+    logdir = tmp_path / "logdir"
+    run = logdir / "r"
+    if how == "run_dir":
+        (outside / "artifacts").mkdir()
+        (outside / "artifacts" / "passwd").write_text("root:x:0:0")
+        logdir.mkdir()
+        os.symlink(outside, run)
+        return str(logdir), "passwd"
+    (run / "artifacts").mkdir(parents=True)
+    if how == "artifacts":
+        (run / "artifacts").rmdir()
+        os.symlink(outside, run / "artifacts")
+        return str(logdir), "passwd"
+    if how == "component":
+        os.symlink(outside / "sub", run / "artifacts" / "sub")
+        return str(logdir), "sub/passwd"
+    os.symlink(outside / "passwd", run / "artifacts" / "passwd")
+    return str(logdir), "passwd"
+
+
+@pytest.mark.parametrize("how", ["artifacts", "component", "file", "run_dir"])
+def test_artifact_path_refuses_every_symlink_out(tmp_path, how):
+    logdir, name = _symlinked_run(tmp_path, how)
+    path, reason = resolve_artifact(logdir, "r", name)
+    assert path is None and "symlink" in reason
 
 
 def test_content_disposition_is_safe():
@@ -320,9 +377,27 @@ def test_describe_run_tolerates_missing_or_odd_records():
         "tags": {},
         "files": [],
         "start_time": None,
+        "error": None,
     }
     odd = describe_run("r", {"params": [1], "files": [{"name": 3}, {"name": "f", "size": 2}]})
     assert odd["params"] == {} and odd["files"] == [{"name": "f", "size": 2}]
+    assert odd["error"] == (
+        "run record: 'params' should be dict, not list; files[0] should be {name: str, size: int}"
+    )
+
+
+def test_describe_run_names_every_field_of_the_wrong_type():
+    record = {"status": True, "start_time": "soon", "tags": {"a": "b"}, "experiment": None}
+    entry = describe_run("r", record)
+    assert entry["status"] == "unknown" and entry["start_time"] is None
+    assert entry["tags"] == {"a": "b"} and entry["experiment"] is None
+    assert entry["error"] == (
+        "run record: 'status' should be str, not bool; "
+        "'start_time' should be int or float or null, not str"
+    )
+    assert describe_run("r", ValueError("run record: not valid JSON"))["error"] == (
+        "run record: not valid JSON"
+    )
 
 
 def test_loader_module_imports_only_tensorboard_and_stdlib():

@@ -4,7 +4,7 @@ Like scikit-learn's ``_binary_clf_curve``, we sort once and build ROC, PR, DET, 
 lift, KS and the threshold table from the cumulative true/false positive counts at the
 distinct score values. Unlike it, the unweighted path sorts a single packed uint64 key per
 item (order-preserving float bits << 1 | label) instead of argsort + gathers, which is
-~2x faster and needs no index array (see perf-anchors section 4).
+~2x faster and needs no index array (``benchmarks/bench_evaluation.py`` measures the engine).
 """
 
 from __future__ import annotations

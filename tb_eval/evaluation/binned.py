@@ -9,8 +9,8 @@ a bin treated as tied at the bin's lower edge.
 Bins are log-spaced towards both ends (logit-like): with ``q = min(p, 1 - p)`` the bin is
 the float's exponent plus its top ``mantissa_bits`` mantissa bits, i.e. ``2**mantissa_bits``
 bins per octave of ``q`` from ``2**-MIN_EXP2`` to 1/2, mirrored for ``p > 1/2``. This keeps
-resolution where over-confident models put their mass (perf-anchors section 4: uniform bins
-in ``p`` lose 3e-4 AUC there) and costs only integer operations, no logarithm.
+resolution where over-confident models put their mass (uniform bins
+in ``p`` lose about 3e-4 AUC there) and costs only integer operations, no logarithm.
 """
 
 from __future__ import annotations

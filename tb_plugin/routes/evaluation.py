@@ -15,6 +15,7 @@ from tensorboard.backend import http_util
 from werkzeug import wrappers
 
 from tb_eval.kinds import predictions
+from tb_plugin.data import DataError
 from tb_plugin.evaluation_store import (
     DEFAULT_THRESHOLD_POINTS,
     MAX_POINTS,
@@ -107,37 +108,51 @@ class EvaluationRoutes:
         step = integer(request.args, "step", None)
         max_points = _points(request, "max_points", None)
         entries: list[dict[str, Any]] = []
+        failed: list[dict[str, str]] = []
         for run in runs:
             try:
-                series = self.store.series(ctx, eid, run, name)
-                datum = series.at(step)
+                entry = self._compare_entry(ctx, eid, run, name, step, max_points)
             except errors.NotFoundError:
                 continue
-            report, _ = self.store.report(ctx, eid, series, datum, max_points)
-            try:
-                record = self._services.data.run_record(ctx, eid, run)
-            except errors.NotFoundError:
-                record = None
-            described = describe_run(run, record)
-            entries.append(
-                {
-                    "run": run,
-                    "step": datum.step,
-                    "task": report["task"],
-                    "labels": report["labels"],
-                    "n_samples": report["n_samples"],
-                    "params": described["params"],
-                    "tags": described["tags"],
-                    "status": described["status"],
-                    "metrics": report["metrics"],
-                    "curves": summary_curves(report["task"], report["curves"], report["labels"]),
-                }
-            )
-        if not entries:
+            except (DataError, errors.PublicError) as error:
+                # One unreadable run must not blank the comparison of the others.
+                failed.append({"run": run, "error": f"cannot read tb_eval data: {error}"})
+                continue
+            entries.append(entry)
+        if not entries and not failed:
             at = "" if step is None else f" at step {step}"
             raise errors.NotFoundError(f"no evaluation {name!r}{at} in run(s) {', '.join(runs)}")
-        document = {"name": name, "runs": entries}
+        document = {"name": name, "runs": entries, "errors": failed}
         return http_util.Respond(request, to_json_bytes(document), JSON)
+
+    def _compare_entry(
+        self, ctx: Any, eid: str, run: str, name: str, step: int | None, max_points: int | None
+    ) -> dict[str, Any]:
+        """One run of ``/evaluation/compare``; ``NotFoundError`` when it lacks the step."""
+        series = self.store.series(ctx, eid, run, name)
+        datum = series.at(step)
+        report, _ = self.store.report(ctx, eid, series, datum, max_points)
+        try:
+            record: dict[str, Any] | Exception | None = self._services.data.run_record(
+                ctx, eid, run
+            )
+        except errors.NotFoundError:
+            record = None
+        except DataError as error:
+            record = error
+        described = describe_run(run, record)
+        return {
+            "run": run,
+            "step": datum.step,
+            "task": report["task"],
+            "labels": report["labels"],
+            "n_samples": report["n_samples"],
+            "params": described["params"],
+            "tags": described["tags"],
+            "status": described["status"],
+            "metrics": report["metrics"],
+            "curves": summary_curves(report["task"], report["curves"], report["labels"]),
+        }
 
     def _document(
         self, request: wrappers.Request, kind: str

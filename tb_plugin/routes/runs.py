@@ -10,56 +10,123 @@ from tensorboard import errors
 from werkzeug import wrappers, wsgi
 
 from tb_eval.kinds import run_record
+from tb_plugin.data import DataError
 from tb_plugin.http import content_disposition, respond_json, route
-from tb_plugin.query import single
+from tb_plugin.query import shown, single
 from tb_plugin.services import Services, request_context
 
-
-def _files(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The record's ``files`` as ``[{"name": str, "size": int}]``, skipping malformed entries."""
-    files = record.get("files")
-    if not isinstance(files, list):
-        return []
-    return [
-        {"name": entry["name"], "size": entry.get("size")}
-        for entry in files
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str)
-    ]
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+#: Types a run record's fields must have (``None`` allowed where a run may lack the value).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "experiment": (str, type(None)),
+    "status": (str,),
+    "params": (dict,),
+    "tags": (dict,),
+    "files": (list,),
+    "start_time": (int, float, type(None)),
+}
 
 
-def describe_run(run: str, record: dict[str, Any] | None) -> dict[str, Any]:
-    """One entry of ``/runs``: the TensorBoard run name and its newest run record."""
-    record = record or {}
-    name = record.get("name")
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _check_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The fields of ``record`` that have their type, and one problem per field that has not."""
+    kept, problems = {}, []
+    for field, types in _FIELD_TYPES.items():
+        if field not in record:
+            continue
+        value = record[field]
+        if isinstance(value, bool) or not isinstance(value, types):
+            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            problems.append(f"{field!r} should be {expected}, not {_type_name(value)}")
+        else:
+            kept[field] = value
+    files, file_problems = _check_files(kept.get("files", []))
+    kept["files"] = files
+    return kept, problems + file_problems
+
+
+def _check_files(entries: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The well-formed ``{"name": str, "size": int}`` entries, and what is wrong with others."""
+    files, problems = [], []
+    for index, entry in enumerate(entries):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        size = entry.get("size") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or isinstance(size, bool) or not isinstance(size, int):
+            problems.append(f"files[{index}] should be {{name: str, size: int}}")
+        else:
+            files.append({"name": name, "size": size})
+    return files, problems
+
+
+def describe_run(
+    run: str, record: dict[str, Any] | Exception | None, files: list[dict] | None = None
+) -> dict[str, Any]:
+    """One entry of ``/runs``: the TensorBoard run name and its newest run record.
+
+    ``record`` may be the error that made it unreadable; then, and for fields of the wrong
+    type, ``error`` says what is wrong and the fields fall back to their defaults. ``files``
+    replaces the record's list (the plugin lists only files it would serve).
+    """
+    problems: list[str] = []
+    if isinstance(record, Exception):
+        problems.append(str(record))
+        record = None
+    fields, field_problems = _check_fields(record) if record is not None else ({}, [])
+    if field_problems:
+        problems.append("run record: " + "; ".join(field_problems))
     return {
         "run": run,
-        "name": name if isinstance(name, str) else os.path.basename(run.rstrip("/\\")) or run,
-        "experiment": record.get("experiment"),
-        "status": record.get("status") if isinstance(record.get("status"), str) else "unknown",
-        "params": _mapping(record.get("params")),
-        "tags": _mapping(record.get("tags")),
-        "files": _files(record),
-        "start_time": record.get("start_time"),
+        "name": fields.get("name") or os.path.basename(run.rstrip("/\\")) or run,
+        "experiment": fields.get("experiment"),
+        "status": fields.get("status", "unknown"),
+        "params": fields.get("params", {}),
+        "tags": fields.get("tags", {}),
+        "files": fields.get("files", []) if files is None else files,
+        "start_time": fields.get("start_time"),
+        "error": "; ".join(problems) or None,
     }
 
 
-def artifact_path(logdir: str, run: str, name: str) -> str | None:
-    """The uploaded file ``name`` of ``run`` on disk, or ``None`` when the path would leave the
-    run's ``artifacts`` directory (``..``, absolute names, symlinks) or is not a regular file."""
+def _within(path: str, directory: str) -> bool:
+    return path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def resolve_artifact(logdir: str, run: str, name: str) -> tuple[str | None, str]:
+    """The uploaded file ``name`` of ``run`` on disk, or ``None`` and the reason it is refused.
+
+    Only a regular file inside the run's own ``artifacts`` directory is served, with every
+    symlink resolved: the run directory must resolve inside the logdir, ``artifacts`` must not
+    be a symlink, and neither may any part of ``name`` lead out of it. ``..``, absolute names and
+    remote logdirs are refused.
+    """
     if not name or "\0" in name or name.startswith(("/", "\\")) or os.path.isabs(name):
-        return None
+        return None, "is not a relative file name"
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        return None
-    base = os.path.realpath(os.path.join(logdir, run, run_record.ARTIFACTS_DIR))
+        return None, "is not a plain relative path"
+    if "://" in logdir:
+        return None, "cannot be served: files are served from a local --logdir only"
+    root = os.path.realpath(logdir)
+    run_dir = os.path.realpath(os.path.join(root, *run.split("/")))
+    if run_dir != root and not _within(run_dir, root):
+        return None, "cannot be served: the run directory lies outside the logdir (a symlink)"
+    base = os.path.join(run_dir, run_record.ARTIFACTS_DIR)
+    if os.path.realpath(base) != base:
+        return None, f"cannot be served: the run's {run_record.ARTIFACTS_DIR!r} is a symlink"
     target = os.path.realpath(os.path.join(base, *parts))
-    if not target.startswith(base + os.sep) or not os.path.isfile(target):
-        return None
-    return target
+    if not _within(target, base):
+        return None, "cannot be served: it leads out of the run's artifacts (a symlink)"
+    if not os.path.isfile(target):
+        return None, "is not a regular file in the run's artifacts"
+    return target, ""
+
+
+def artifact_path(logdir: str, run: str, name: str) -> str | None:
+    """The uploaded file ``name`` of ``run`` on disk, or ``None`` (see :func:`resolve_artifact`)."""
+    return resolve_artifact(logdir, run, name)[0]
 
 
 class RunRoutes:
@@ -77,16 +144,43 @@ class RunRoutes:
         data = self._services.data
         runs = sorted({info.run for info in data.tags(ctx, eid)})
         records = data.run_records(ctx, eid)
-        return respond_json(
-            request, {"runs": [describe_run(run, records.get(run)) for run in runs]}
-        )
+        logdir = self._logdir(ctx, eid)
+        entries = []
+        for run in runs:
+            entry = describe_run(run, records.get(run))
+            entry["files"] = self._servable(logdir, run, entry["files"])
+            entries.append(entry)
+        return respond_json(request, {"runs": entries})
+
+    def _logdir(self, ctx: Any, eid: str) -> str | None:
+        try:
+            return self._services.data.logdir(ctx, eid)
+        except errors.NotFoundError:
+            return None
+
+    @staticmethod
+    def _servable(logdir: str | None, run: str, files: list[dict]) -> list[dict]:
+        """The entries of ``files`` that ``/file`` serves (no listing through symlinks)."""
+        if logdir is None:
+            return []
+        return [entry for entry in files if artifact_path(logdir, run, entry["name"]) is not None]
+
+    def _record(self, ctx: Any, eid: str, run: str) -> dict[str, Any]:
+        """``/runs``'s entry for ``run``; ``NotFoundError`` when it has no run record."""
+        try:
+            record: dict[str, Any] | Exception = self._services.data.run_record(ctx, eid, run)
+        except DataError as error:
+            record = error
+        entry = describe_run(run, record)
+        entry["files"] = self._servable(self._logdir(ctx, eid), run, entry["files"])
+        return entry
 
     @route
     def _list_files(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
         run = single(request.args, "run", required=True)
-        record = self._services.data.run_record(ctx, eid, run)
-        return respond_json(request, {"run": run, "files": _files(record)})
+        entry = self._record(ctx, eid, run)
+        return respond_json(request, {"run": run, "files": entry["files"], "error": entry["error"]})
 
     @route
     def _file(self, request: wrappers.Request) -> wrappers.Response:
@@ -94,12 +188,17 @@ class RunRoutes:
         run = single(request.args, "run", required=True)
         name = single(request.args, "name", required=True)
         record = self._services.data.run_record(ctx, eid, run)
-        if name not in {entry["name"] for entry in _files(record)}:
-            raise errors.NotFoundError(f"run {run!r} has no uploaded file {name!r}")
-        path = artifact_path(self._services.data.logdir(ctx, eid), run, name)
+        if name not in {entry["name"] for entry in describe_run(run, record)["files"]}:
+            raise errors.NotFoundError(f"run {run!r} has no uploaded file {shown(name)}")
+        path, reason = resolve_artifact(self._services.data.logdir(ctx, eid), run, name)
         if path is None:
-            raise errors.NotFoundError(f"run {run!r}: file {name!r} is not in its artifacts")
-        handle = open(path, "rb")  # noqa: SIM115 - the response closes it once sent
+            raise errors.NotFoundError(f"run {run!r}: file {shown(name)} {reason}")
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - the response closes it once sent
+        except OSError as error:
+            raise errors.NotFoundError(
+                f"run {run!r}: file {shown(name)} cannot be opened ({error.strerror})"
+            ) from None
         size = os.fstat(handle.fileno()).st_size
         return wrappers.Response(
             wsgi.wrap_file(request.environ, handle),

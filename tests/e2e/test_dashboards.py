@@ -5,7 +5,7 @@ The logdir (tests/e2e/evaldata.py) holds binary, 10-class, multilabel and regres
 predictions logged with ``run.log_predictions`` at several steps, a feature importance, an
 uploaded file, a three-run sweep and a 20,000-prediction regression. Every test ends with no
 uncaught error, no CSP violation and no console error (the ``view`` fixture checks).
-Screenshots go to /tmp.
+Screenshots go to /tmp; the documentation's go to docs/images/ (``doc_shot``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.evaldata import BIG_N, XSS, ready, write_eval_logdir
+from tests.e2e.screenshots import doc_shot
 from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
 from tests.tbserver import TensorBoardServer
 
@@ -162,6 +163,7 @@ def test_binary_threshold_slider_moves_the_operating_point(view: View) -> None:
     view.ui.locator('[data-jump="cost"]').click()
     assert matrix(view)["FN"] == str(int(table["fn"][cheapest]))
     shot(view, "classification_binary")
+    doc_shot(view, "classification")
     # the exports carry the overlay markers (export-only scatter series), PNG and SVG
     for testid in ("chart-roc", "chart-precision_recall"):
         _, svg = download_text(view, testid, "SVG")
@@ -232,6 +234,7 @@ def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
     # normalisation of the heatmap
     view.ui.locator('select[aria-label="Normalisation"]').select_option("true")
     shot(view, "classification_multiclass")
+    doc_shot(view, "classification-multiclass")
 
 
 def test_multilabel_and_step_slider(view: View) -> None:
@@ -317,6 +320,7 @@ def test_regression_dashboard(view: View) -> None:
     toggle = view.ui.locator('[data-testid="pvt-view"]')
     assert toggle.locator('[data-view="binned"]').get_attribute("aria-pressed") == "true"
     shot(view, "regression")
+    doc_shot(view, "regression")
 
 
 def density_total(option: dict) -> float:
@@ -389,6 +393,7 @@ def test_importance_dashboard(view: View) -> None:
     assert [r["feature"] for r in rows] == data["names"]
     assert XSS in [r["feature"] for r in rows]
     assert view.frame.evaluate("window.__xss") is None
+    doc_shot(view, "importance")
 
 
 def test_compare_three_runs(view: View) -> None:
@@ -430,6 +435,7 @@ def test_compare_three_runs(view: View) -> None:
                 < 1e-12
             )
     shot(view, "compare")
+    doc_shot(view, "compare")
 
 
 def test_compare_mixed_tasks_overlays_one_task(view: View) -> None:
@@ -477,6 +483,7 @@ def test_runs_view_lists_files_with_download_links(view: View) -> None:
     with open(info.value.path(), encoding="utf-8") as f:
         assert f.read() == "hello from bin\n"
     assert view.frame.evaluate("window.__xss") is None
+    doc_shot(view, "runs")
 
 
 def test_dark_theme_dashboards(served, browser) -> None:  # noqa: F811

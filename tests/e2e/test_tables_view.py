@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.logdata import METRICS, METRICS_BETA, PR_ROWS, XSS, write_logdir
+from tests.e2e.screenshots import doc_shot
 from tests.tbserver import TensorBoardServer
 
 BUNDLE = os.path.join(
@@ -195,6 +196,7 @@ def test_typed_table_with_summary_and_html_shown_as_text(view: View, served) -> 
     view.page.screenshot(
         path=f"/tmp/tb_eval_e2e_table_{'fast' if view.tb.load_fast else 'slow'}.png"
     )
+    doc_shot(view, "tables")
 
 
 def test_sort_filter_and_pages(view: View) -> None:

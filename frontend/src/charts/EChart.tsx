@@ -1,6 +1,6 @@
 // Host component for any ECharts option: init, update, resize, dispose, legend and click events,
 // export buttons (PNG/SVG/CSV) and an overlay of markers that move WITHOUT a chart update (DOM
-// dots placed with convertToPixel; see /work/shared/docs/frontend-choices.md §3 and §5.3).
+// dots placed with convertToPixel, so a slider move never costs a full chart update).
 import { effect, type ReadonlySignal } from '@preact/signals'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'

@@ -1,8 +1,16 @@
 // Runs: each chosen run's status, params, tags and uploaded files (with download links to
-// file?run=R&name=NAME). Everything logged is rendered as text.
+// file?run=R&name=NAME), and why its run record cannot be read when it cannot. Everything logged
+// is rendered as text.
 import { fileUrl } from '../../api/client'
+import type { RunInfo } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { formatBytes } from '../../model/format'
+
+/** The server's reason a run record cannot be read (``error`` of ``/runs``), or null. */
+export function recordError(run: RunInfo): string | null {
+  const error = (run as RunInfo & { error?: unknown }).error
+  return typeof error === 'string' && error !== '' ? error : null
+}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
@@ -46,7 +54,14 @@ export function RunsView({ shell }: { shell: Shell }) {
           <tbody>
             {runs.map((r) => (
               <tr key={r.run} data-run={r.run}>
-                <td>{r.run}</td>
+                <td>
+                  {r.run}
+                  {recordError(r) !== null && (
+                    <div class="tbe-run-error tbe-status-failure" data-testid="run-error">
+                      {recordError(r)}
+                    </div>
+                  )}
+                </td>
                 <td class={`tbe-status-${r.status ?? 'unknown'}`}>{r.status ?? 'unknown'}</td>
                 <td>{r.start_time ? new Date(r.start_time * 1000).toLocaleString() : '—'}</td>
                 <td>
