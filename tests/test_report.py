@@ -220,8 +220,15 @@ def test_compare_of_a_subset_is_the_full_compare_filtered(default_report, served
         served, "evaluation/compare", [("run", r) for r in subset] + [("name", "val")]
     )
     assert status == 200
-    by_run = {e["run"]: e for e in full["runs"]}
-    assert answer == {"name": "val", "runs": [by_run[r] for r in subset]}
+    # every per-run list of the answer ("runs", "errors") is the full one's, picked and ordered
+    picked = {
+        key: [e for r in subset for e in value if e["run"] == r]
+        if isinstance(value, list)
+        else value
+        for key, value in full.items()
+    }
+    assert answer == picked
+    assert [e["run"] for e in answer["runs"]] == subset
 
 
 def test_selection_by_run_and_name_patterns(logdir, tmp_path):

@@ -66,6 +66,13 @@ describe('report Api', () => {
     expect(some.name).toBe('val')
     expect(some.runs).toEqual([all[2], all[0]])
     await expect(api.compare(['sweep/t0', 'other'], 'val', null)).rejects.toThrow('Not in this offline report')
+    // runs that could not be read (`errors`) are picked the same way
+    const doc = makeDoc()
+    const index = doc.responses.find(([path]) => path === 'evaluation/compare')![3]
+    doc.bodies[index] = { ...evalFixtures.compare, runs: [all[0], all[2]], errors: [{ run: 'sweep/t1', error: 'cannot read tb_eval data: x' }] }
+    const withErrors = createReportApi(doc)
+    expect(await withErrors.compare(['sweep/t1', 'sweep/t0'], 'val', null)).toMatchObject({ runs: [all[0]], errors: [{ run: 'sweep/t1' }] })
+    expect(await withErrors.compare(['sweep/t2'], 'val', null)).toMatchObject({ runs: [all[2]], errors: [] })
     await expect(api.compare(['sweep/t0'], 'val', 1)).rejects.toThrow('Not in this offline report')
   })
 

@@ -54,10 +54,13 @@ export function reportFetch(doc: ReportDocument): FetchLike {
     for (const [, held, , body] of compares) {
       const heldRuns = new Set(held.filter(([k]) => k === 'run').map(([, v]) => v))
       if (JSON.stringify(held.filter(([k]) => k !== 'run').sort()) !== rest || !runs.every((r) => heldRuns.has(r))) continue
-      const full = doc.bodies[body] as { name: string; runs: { run: string }[] }
-      const entries = runs.flatMap((r) => full.runs.filter((e) => e.run === r))
-      if (entries.length === 0) return json(404, { error: `no evaluation '${full.name}' in run(s) ${runs.join(', ')}` })
-      return json(200, { ...full, runs: entries })
+      // `runs` (entries) and `errors` (runs that could not be read) are lists of per-run items
+      const full = doc.bodies[body] as { name: string; runs: { run: string }[]; errors?: { run: string }[] }
+      const pick = <T extends { run: string }>(items: T[]) => runs.flatMap((r) => items.filter((e) => e.run === r))
+      const entries = pick(full.runs)
+      const failed = full.errors ? pick(full.errors) : undefined
+      if (entries.length === 0 && !failed?.length) return json(404, { error: `no evaluation '${full.name}' in run(s) ${runs.join(', ')}` })
+      return json(200, failed ? { ...full, runs: entries, errors: failed } : { ...full, runs: entries })
     }
     return null
   }
