@@ -21,6 +21,17 @@ __all__ = [
     "get_context",
     "open_run",
     "prepare",
+    "report",
     "start_logging",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ``tb_eval.report`` is loaded on first use: it brings TensorBoard's loader and the plugin
+    # (its module is ``tb_eval.html_report``, so importing it cannot shadow the function).
+    if name == "report":
+        from tb_eval.html_report import report
+
+        return report
+    raise AttributeError(f"module 'tb_eval' has no attribute {name!r}")

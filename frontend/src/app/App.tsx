@@ -10,6 +10,15 @@ export interface AppProps {
   instances: Map<string, DashboardInstance>
   /** Called when a dashboard is shown, so it starts loading only when needed. */
   onShow(id: string): void
+  /** Set on a page without a server (an HTML report). */
+  offline?: OfflineInfo
+}
+
+export interface OfflineInfo {
+  /** One line for the header (what, when). */
+  summary: string
+  /** What the page cannot show. */
+  note: string
 }
 
 const THEME_NEXT: Record<ThemeChoice, ThemeChoice> = { auto: 'light', light: 'dark', dark: 'auto' }
@@ -30,7 +39,7 @@ function ErrorBanner({ shell }: { shell: Shell }) {
   )
 }
 
-export function App({ shell, definitions, instances, onShow }: AppProps) {
+export function App({ shell, definitions, instances, onShow, offline }: AppProps) {
   const active = definitions.find((d) => d.id === shell.dashboard.value) ?? definitions[0]
   const instance = active ? instances.get(active.id) : undefined
   useEffect(() => {
@@ -55,10 +64,18 @@ export function App({ shell, definitions, instances, onShow }: AppProps) {
           ))}
         </div>
         <span class="tbe-spacer" />
-        {last ? <span class="tbe-status">{`Updated ${new Date(last).toLocaleTimeString()}`}</span> : null}
-        <button type="button" class="tbe-button tbe-small" title="Reload data now" onClick={() => shell.refresh()}>
-          ⟳ Refresh
-        </button>
+        {offline ? (
+          <span class="tbe-status" data-testid="report-summary" title={offline.note}>
+            {offline.summary}
+          </span>
+        ) : (
+          <>
+            {last ? <span class="tbe-status">{`Updated ${new Date(last).toLocaleTimeString()}`}</span> : null}
+            <button type="button" class="tbe-button tbe-small" title="Reload data now" onClick={() => shell.refresh()}>
+              ⟳ Refresh
+            </button>
+          </>
+        )}
         <button
           type="button"
           class="tbe-button tbe-small"
@@ -68,6 +85,11 @@ export function App({ shell, definitions, instances, onShow }: AppProps) {
           {`Theme: ${shell.theme.value}`}
         </button>
       </header>
+      {offline ? (
+        <div class="tbe-task-notice" role="note" data-testid="report-note">
+          {offline.note}
+        </div>
+      ) : null}
       <ErrorBanner shell={shell} />
       <div class="tbe-body">
         <aside class="tbe-sidebar">

@@ -4,7 +4,7 @@ import { render as renderPreact } from 'preact'
 import { type Api, createApi } from '../api/client'
 import { registerAll } from '../dashboards'
 import { shellFromUrl, shellToUrl } from '../model/viewState'
-import { App } from './App'
+import { App, type OfflineInfo } from './App'
 import { connectHost } from './ipc'
 import { dashboards, type DashboardInstance } from './registry'
 import { createShell } from './store'
@@ -17,13 +17,19 @@ export interface BootOptions {
   api?: Api
   pollMs?: number
   ipc?: boolean
+  /** Only these dashboards (ids), in tab order; default every one. */
+  dashboards?: string[]
+  /** The dashboard opened when the URL names none of them; default the first. */
+  dashboard?: string
+  /** A page without a server (a report): said in the header, Refresh hidden. */
+  offline?: OfflineInfo
 }
 
 export function boot(container: HTMLElement, options: BootOptions = {}) {
   registerAll()
   const api = options.api ?? createApi()
   const shell = createShell(api)
-  const definitions = dashboards()
+  const definitions = dashboards().filter((d) => !options.dashboards || options.dashboards.includes(d.id))
   const instances = new Map<string, DashboardInstance>()
   for (const definition of definitions) instances.set(definition.id, definition.create({ api, shell }))
 
@@ -31,7 +37,9 @@ export function boot(container: HTMLElement, options: BootOptions = {}) {
   const urlData = readUrlData()
   const restored = shellFromUrl(urlData)
   shell.chosenRuns.value = restored.runs
-  shell.dashboard.value = definitions.some((d) => d.id === restored.dashboard) ? restored.dashboard : (definitions[0]?.id ?? '')
+  const fallback = definitions.some((d) => d.id === options.dashboard) ? options.dashboard : definitions[0]?.id
+  shell.dashboard.value = definitions.some((d) => d.id === restored.dashboard) ? restored.dashboard : (fallback ?? '')
+  shell.offline.value = options.offline !== undefined
   for (const instance of instances.values()) instance.restore?.(urlData)
 
   const stops: (() => void)[] = []
@@ -83,7 +91,7 @@ export function boot(container: HTMLElement, options: BootOptions = {}) {
 
   shell.lastRefresh.value = Date.now()
   void shell.loadRuns()
-  renderPreact(<App shell={shell} definitions={definitions} instances={instances} onShow={onShow} />, container)
+  renderPreact(<App shell={shell} definitions={definitions} instances={instances} onShow={onShow} offline={options.offline} />, container)
   return {
     shell,
     instances,

@@ -19,6 +19,8 @@ export function createShell(api: Api) {
   const loadingRuns = signal(false)
   const theme = signal<ThemeChoice>('auto')
   const prefersDark = signal(false)
+  /** No server behind the page (an HTML report): links to server routes are not drawn. */
+  const offline = signal(false)
 
   const runNames = computed(() => runs.value.map((r) => r.run))
   const selectedRuns = computed(() => {
@@ -72,6 +74,7 @@ export function createShell(api: Api) {
     loadingRuns,
     theme,
     prefersDark,
+    offline,
     dark,
     reportError,
     loadRuns,

@@ -82,9 +82,13 @@ export function RunsView({ shell }: { shell: Shell }) {
                     <ul class="tbe-files">
                       {(r.files ?? []).map((f) => (
                         <li key={f.name}>
-                          <a href={fileUrl(r.run, f.name)} download={f.name.split('/').pop() ?? f.name}>
-                            {f.name}
-                          </a>
+                          {shell.offline.value ? (
+                            <span title="Not in this offline report">{f.name}</span>
+                          ) : (
+                            <a href={fileUrl(r.run, f.name)} download={f.name.split('/').pop() ?? f.name}>
+                              {f.name}
+                            </a>
+                          )}
                           <span class="tbe-status">{` ${formatBytes(f.size)}`}</span>
                         </li>
                       ))}
