@@ -99,7 +99,9 @@ def round_significant(values: np.ndarray, digits: int = CURVE_DIGITS) -> np.ndar
     """
     out = np.array(values, dtype=np.float64, copy=True)
     with np.errstate(invalid="ignore"):
-        todo = np.isfinite(out) & (out != np.round(out))
+        # Below 1e-300 the power of ten that scales a value to its digits overflows; such values
+        # (subnormal probabilities, say) print short already.
+        todo = np.isfinite(out) & (out != np.round(out)) & (np.abs(out) >= 1e-300)
     if not todo.any():
         return out
     v = out[todo]

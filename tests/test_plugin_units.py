@@ -412,3 +412,17 @@ def test_loader_module_imports_only_tensorboard_and_stdlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_round_significant_keeps_tiny_values_and_warns_nothing():
+    import warnings
+
+    from tb_plugin.evaluation_store import round_significant
+
+    values = np.array([1e-320, 5e-310, 0.123456789, -2.5e-7, 12345.678, np.nan, 3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the power of ten once overflowed into NaN here
+        rounded = round_significant(values, 4)
+    assert rounded[0] == 1e-320 and rounded[1] == 5e-310
+    assert rounded[2] == 0.1235 and rounded[3] == -2.5e-7 and rounded[4] == 12350.0
+    assert np.isnan(rounded[5]) and rounded[6] == 3.0
