@@ -60,6 +60,8 @@ class TagInfo:
     max_step: int
     max_wall_time: float
     blob: bool
+    #: The description logged with the series (``log_table(..., description=...)``), or "".
+    description: str = ""
 
 
 def downsample_for(hint: int | None) -> int:
@@ -119,6 +121,7 @@ class DataAccess:
                             int(series.max_step or 0),
                             float(series.max_wall_time or 0.0),
                             is_blob,
+                            series.description or "",
                         )
                     )
         return sorted(found, key=lambda info: (info.run, info.tag))
@@ -141,6 +144,7 @@ class DataAccess:
             int(series.max_step or 0),
             float(series.max_wall_time or 0.0),
             blob,
+            series.description or "",
         )
 
     # ------------------------------------------------------------------ reading

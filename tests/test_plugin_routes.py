@@ -80,8 +80,8 @@ def logdir(tmp_path_factory):
     for step in range(STEPS):
         a.log_table("scores", _step_table(step))
     for i in range(ROWS):
-        a.log_row("metrics", **_row(i))
-    a.log_table("big", BIG_A)
+        a.log_row("metrics", "one row per <i>i</i>", **_row(i))
+    a.log_table("big", BIG_A, "the <b>big</b> table")
     for values in LISTS:
         a.log_list("L", values)
     a.upload_file("model/weights.bin", io.BytesIO(WEIGHTS))
@@ -308,6 +308,7 @@ def test_tables_lists_every_step_rows_and_lists(tb):
             "source": "table",
             "steps": [0],
             "max_step": 0,
+            "description": "the <b>big</b> table",
         },
         ("exp/a", "metrics", "rows"): {
             "run": "exp/a",
@@ -315,6 +316,7 @@ def test_tables_lists_every_step_rows_and_lists(tb):
             "source": "rows",
             "steps": [],
             "max_step": ROWS - 1,
+            "description": "one row per <i>i</i>",
         },
         ("exp/a", "scores", "table"): {
             "run": "exp/a",
@@ -322,6 +324,7 @@ def test_tables_lists_every_step_rows_and_lists(tb):
             "source": "table",
             "steps": list(range(STEPS)),
             "max_step": STEPS - 1,
+            "description": "",
         },
         ("exp/b", "big", "table"): {
             "run": "exp/b",
@@ -329,6 +332,7 @@ def test_tables_lists_every_step_rows_and_lists(tb):
             "source": "table",
             "steps": [0],
             "max_step": 0,
+            "description": "",
         },
         ("exp/b", "metrics", "rows"): {
             "run": "exp/b",
@@ -336,6 +340,7 @@ def test_tables_lists_every_step_rows_and_lists(tb):
             "source": "rows",
             "steps": [],
             "max_step": 0,
+            "description": "",
         },
     }
     assert listing["lists"] == [{"run": "exp/a", "name": "L", "calls": len(LISTS)}]

@@ -111,6 +111,7 @@ class TableRoutes:
                         "source": "table",
                         "steps": steps,
                         "max_step": info.max_step,
+                        "description": info.description,
                     }
                 )
             elif info.kind == table.ROW_KIND and not info.blob:
@@ -121,6 +122,7 @@ class TableRoutes:
                         "source": "rows",
                         "steps": [],
                         "max_step": info.max_step,
+                        "description": info.description,
                     }
                 )
             elif info.kind == series.KIND and not info.blob:

@@ -34,6 +34,8 @@ export interface TableEntry {
   source: TableSource
   steps: number[]
   max_step: number
+  /** What the table was logged with as its description ("" when none). */
+  description?: string
 }
 
 export interface ListEntry {

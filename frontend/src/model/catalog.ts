@@ -8,6 +8,8 @@ export interface TableItem {
   source: TableSource
   runs: string[]
   steps: number[]
+  /** The first non-empty description the runs logged the table with. */
+  description: string
 }
 
 export interface ListItem {
@@ -30,9 +32,10 @@ export function buildCatalog(response: TablesResponse, runs: string[]): CatalogI
     const key = itemKey({ kind: 'table', name: table.name, source: table.source })
     let item = byKey.get(key) as TableItem | undefined
     if (!item) {
-      item = { kind: 'table', name: table.name, source: table.source, runs: [], steps: [] }
+      item = { kind: 'table', name: table.name, source: table.source, runs: [], steps: [], description: '' }
       byKey.set(key, item)
     }
+    if (!item.description && table.description) item.description = table.description
     item.runs.push(table.run)
     item.steps = [...new Set([...item.steps, ...(table.steps ?? [])])].sort((a, b) => a - b)
   }

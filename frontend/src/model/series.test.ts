@@ -58,4 +58,17 @@ describe('catalog', () => {
     expect(buildCatalog(fixtures.tables, ['beta']).map((i) => i.name)).toEqual(['metrics'])
     expect(runsWithData(fixtures.tables)).toEqual(['alpha', 'beta'])
   })
+
+  it("keeps a table's first non-empty description across runs", () => {
+    const response = {
+      tables: [
+        { run: 'alpha', name: 't', source: 'table' as const, steps: [0], max_step: 0, description: '' },
+        { run: 'beta', name: 't', source: 'table' as const, steps: [1], max_step: 1, description: 'held-out <b>scores</b>' },
+        { run: 'beta', name: 'u', source: 'rows' as const, steps: [], max_step: 3 },
+      ],
+      lists: [],
+    }
+    const items = buildCatalog(response, ['alpha', 'beta'])
+    expect(items.map((i) => (i.kind === 'table' ? i.description : null))).toEqual(['held-out <b>scores</b>', ''])
+  })
 })

@@ -185,6 +185,11 @@ export function TablesView({ state, shell }: { state: TablesState; shell: Shell 
           {page && page.step !== null && item.source === 'table' ? ` · step ${page.step}` : ''}
         </span>
       </div>
+      {item.description ? (
+        <p class="tbe-note" data-testid="table-description">
+          {item.description}
+        </p>
+      ) : null}
       <Toolbar state={state} />
       {page ? (
         <>
