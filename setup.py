@@ -68,7 +68,8 @@ def node_problem() -> str | None:
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     match = re.match(r"v(\d+)\.(\d+)", version)
     if match is None or tuple(map(int, match.groups())) < NODE_MIN:
-        return f"Node.js {version or '(unknown version)'} is older than the {NODE_MIN[0]}.{NODE_MIN[1]} Vite needs"
+        wanted = f"{NODE_MIN[0]}.{NODE_MIN[1]}"
+        return f"Node.js {version or '(of unknown version)'} is older than the {wanted} Vite needs"
     return None
 
 
