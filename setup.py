@@ -124,8 +124,8 @@ class BuildFrontend(Command):
             "cannot build the tb-eval package: the Evaluation tab's frontend bundle "
             f"tb_plugin/static/index.js is missing and cannot be built, because {problem}. "
             f"Install Node.js >= {NODE_MIN[0]}.{NODE_MIN[1]} (with npm) and build again, or "
-            "install from the sdist, which carries the bundle. (Refusing to build a package "
-            "whose Evaluation tab would be blank.)"
+            "install a released wheel or sdist (`pip install tb-eval`), which carry the bundle. "
+            "(Refusing to build a package whose Evaluation tab would be blank.)"
         )
 
     # The SubCommand protocol of setuptools' `build`: sources go into the sdist; the outputs
