@@ -40,7 +40,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NO_BUNDLE_MESSAGE = "tb_plugin/static/index.js is missing and cannot be built"
 #: Never pulled in by `pip install tb-eval`.
 HEAVY = {"tensorflow", "tensorflow-cpu", "tf-nightly", "torch", "keras", "lightning", "jax"}
-EXTRAS = {"torch", "keras", "lightning", "s3", "matplotlib", "pandas", "dev"}
+EXTRAS = {"torch", "keras", "lightning", "s3", "matplotlib", "pandas", "dev", "docs"}
 
 pytestmark = pytest.mark.skipif(
     shutil.which("npm") is None or shutil.which("git") is None or not (ROOT / ".git").exists(),
@@ -300,6 +300,7 @@ def test_wheel_metadata(release: Artifacts) -> None:
     assert extra("matplotlib") == {"matplotlib"}
     assert extra("pandas") == {"pandas"}
     assert {"pytest", "build", "playwright"} <= extra("dev")
+    assert "mkdocs" in extra("docs")
     # every extra the README tells users to install exists
     named = re.findall(r"tb-eval\[([a-z0-9,]+)\]", (ROOT / "README.md").read_text())
     assert named and {e for group in named for e in group.split(",")} <= EXTRAS
