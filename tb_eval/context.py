@@ -75,9 +75,20 @@ def use_run(run: Run) -> Iterator[Run]:
 
 def environment_for(run: Run | str | os.PathLike) -> dict[str, str]:
     """Environment variables that make :func:`get_context` in a subprocess return ``run``
-    (a ``Run`` or a run directory): ``{"TB_EVAL_RUN_DIR": <absolute directory>}``."""
-    directory = run if isinstance(run, (str, os.PathLike)) else run.directory
-    return {ENV_RUN_DIR: os.path.abspath(os.fspath(directory))}
+    (a ``Run`` or a run directory): ``{"TB_EVAL_RUN_DIR": <absolute directory>}``.
+
+    Runs of this process at that directory or its parent are flushed first, so that the
+    subprocess finds their records on disk (and a child run its parent's id and experiment).
+    """
+    from tb_eval.run import live_runs
+
+    directory = os.path.abspath(
+        os.fspath(run if isinstance(run, (str, os.PathLike)) else run.directory)
+    )
+    for live in live_runs():
+        if os.path.abspath(live.directory) in (directory, os.path.dirname(directory)):
+            live.flush()
+    return {ENV_RUN_DIR: directory}
 
 
 def get_context() -> Run:

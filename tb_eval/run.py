@@ -185,7 +185,10 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
         from tb_eval.reader import read_run
 
         parent_record = read_run(parent_dir).record
-        parent_id = parent_record.get("id") or parent_record.get("name")
+        # A parent whose record has not reached the disk yet is still known by its directory.
+        parent_id = (
+            parent_record.get("id") or parent_record.get("name") or os.path.basename(parent_dir)
+        )
         experiment = experiment or parent_record.get("experiment")
     return Run(
         directory,
@@ -761,6 +764,11 @@ class Run(RecordSurface):
         from tb_eval.kinds import predictions
 
         names.check_name(name)
+        if description is not None and not isinstance(description, str):
+            raise TypeError(
+                f"description: expected a str, got {type(description).__name__}; the third "
+                "argument is the description, as in Azure ML: pass class labels as labels="
+            )
         description = names.check_description(description)
         matrix, labels = azureml.confusion_arguments(value, labels)
         try:
@@ -995,6 +1003,11 @@ _previous_excepthook = sys.excepthook
 def _remember_uncaught(exc_type, exc, traceback) -> None:
     _uncaught.append(exc)
     _previous_excepthook(exc_type, exc, traceback)
+
+
+def live_runs() -> list[Run]:
+    """The runs of this process that are still open."""
+    return [run for run in list(_live_runs) if run.status == _STATUS_RUNNING]
 
 
 def _end_live_runs() -> None:

@@ -405,6 +405,8 @@ def test_confusion_matrix_takes_azures_json_schema(tmp_path):
         run.log_confusion_matrix("bad", {"schema_type": "accuracy_table", "data": {}})
     with pytest.raises(ValueError, match="value: not a JSON confusion matrix"):
         run.log_confusion_matrix("bad", "{nope")
+    with pytest.raises(TypeError, match="description: expected a str, got list; .*labels="):
+        run.log_confusion_matrix("bad", np.array(matrix), ["a", "b", "c"])
     with pytest.raises(ValueError, match="value: expected a non-empty square matrix"):
         run.log_confusion_matrix("bad", {**document, "data": {"matrix": [[1, 2]]}})
     run.flush()

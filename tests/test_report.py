@@ -41,7 +41,7 @@ def write_report_logdir(root: str | os.PathLike) -> None:
         os.fspath(root), run_name="hostile", params={"note": HOSTILE}
     ) as run:
         run.tag("owner", HOSTILE)
-        run.log_confusion_matrix("cm " + HOSTILE, [[3, 1], [2, 4]], [HOSTILE, XSS])
+        run.log_confusion_matrix("cm " + HOSTILE, [[3, 1], [2, 4]], labels=[HOSTILE, XSS])
         run.complete()
 
 
