@@ -20,8 +20,6 @@ _FLOAT = struct.Struct("<f")
 _CRC = struct.Struct("<I")
 _MASK_DELTA = 0xA282EAD8
 _STEP_SMALL = [bytes((0x10, step)) for step in range(0x80)]  # field 2 (step) for steps < 128
-# TensorProto{dtype: DT_FLOAT, tensor_shape: {}, float_val: [packed, 4 bytes]}, value appended.
-_SCALAR_TENSOR_PREFIX = b"\x08\x01\x12\x00\x2a\x04"
 
 
 def varint(value: int) -> bytes:
@@ -56,6 +54,13 @@ def encode_event(wall_time: float, step: int, values: list[summary_pb2.Summary.V
 class ScalarEncoder:
     """Encodes framed scalar events for one tag, reusing the bytes that never change.
 
+    A scalar is a ``Summary.Value`` with ``simple_value`` (a float32), the form every reader of
+    event files understands: TensorBoard's two loaders, ``EventAccumulator.Scalars``, tbparse,
+    ``summary_iterator`` scripts and trackers that import TensorBoard logs. The first record of
+    the tag in each file also carries its metadata (plugin ``scalars``, ``DATA_CLASS_SCALAR``,
+    the description, and the tag as display name, which is what the Python loader shows for
+    ``simple_value`` anyway, so both loaders agree).
+
     Per tag, only the wall time, the step and the value vary, so the summary bytes are built
     once (with and without metadata) and the record header is cached per record length.
     """
@@ -64,31 +69,26 @@ class ScalarEncoder:
 
     def __init__(self, tag: str, metadata: summary_pb2.SummaryMetadata) -> None:
         tag_field = _field(1, tag.encode("utf-8"))
-        # Tensor field (8) of 10 bytes: DT_FLOAT, empty shape, packed float_val of 4 bytes.
-        # Protobuf writes fields in number order, so the metadata (9) follows the value.
+        if not metadata.display_name:
+            metadata = summary_pb2.SummaryMetadata.FromString(metadata.SerializeToString())
+            metadata.display_name = tag
+        # Protobuf writes fields in number order: tag (1), simple_value (2, a fixed32 whose
+        # key byte is 0x15), then the metadata (9).
         self._metadata_field = _field(9, metadata.SerializeToString())
 
         def head(tail_length: int) -> bytes:
-            body_length = len(tag_field) + 2 + 10 + tail_length
+            body_length = len(tag_field) + 5 + tail_length
             summary_length = 1 + len(varint(body_length)) + body_length
-            return (
-                b"\x2a"
-                + varint(summary_length)
-                + b"\x0a"
-                + varint(body_length)
-                + tag_field
-                + b"\x42\x0a"
-                + _SCALAR_TENSOR_PREFIX
-            )
+            return b"\x2a" + varint(summary_length) + b"\x0a" + varint(body_length) + tag_field
 
-        self._head_plain = head(0)
-        self._head_with_metadata = head(len(self._metadata_field))
+        self._head_plain = head(0) + b"\x15"
+        self._head_with_metadata = head(len(self._metadata_field)) + b"\x15"
         self._headers: dict[int, bytes] = {}
         #: The writer generation (file) this tag's metadata was last written to; see run.log.
         self.generation = -1
 
     def encode(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
-        """One framed event: ``value`` as a rank-0 float32 tensor at ``step``."""
+        """One framed event: ``value`` as a float32 ``simple_value`` at ``step``."""
         try:
             packed = _FLOAT.pack(value)
         except OverflowError:  # beyond float32's range: store the infinity float32 rounds to
