@@ -124,8 +124,9 @@ def test_text_dashboard_shows_strings_escaped_and_small_tables(server):
     (table,) = server.get_json(
         "/data/plugin/text/text?" + _query(run="sweep/alpha-0.1", tag="small table")
     )
-    cells = re.findall(r"<td><p>(.*?)</p></td>", table["text"])
+    cells = re.findall(r"<t[hd]>(.*?)</t[hd]>", table["text"])
     assert cells == ["k", "v", "a", "1.5", "b", "2.5"]
+    assert re.findall(r"<th>(.*?)</th>", table["text"]) == ["k", "v"]
 
 
 def test_images_dashboard_serves_pixel_exact_images(server):
