@@ -155,7 +155,11 @@ def main() -> None:
             def accumulate() -> None:
                 accumulator = EventAccumulator(run.directory, size_guidance={"scalars": 0})
                 accumulator.Reload()
-                assert len(accumulator.Scalars("train/loss")) == read_count
+                read = accumulator.Tags()["scalars"]
+                if read != ["train/loss"] or len(accumulator.Scalars("train/loss")) != read_count:
+                    raise RuntimeError(
+                        f"EventAccumulator read scalars {read}, not all of train/loss"
+                    )
 
             read_times["EventAccumulator"].append(_timed(accumulate))
     report(

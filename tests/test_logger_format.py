@@ -24,7 +24,7 @@ def test_masked_crc_matches_tensorboards_reference_implementation():
         assert masked_crc(data) == masked_crc32c(data)
 
 
-@pytest.mark.parametrize("step", [0, 1, 127, 128, 16383, 16384, 2**31, 2**40])
+@pytest.mark.parametrize("step", [0, 1, 127, 128, 16383, 16384, 2**21 - 1, 2**21, 2**31, 2**40])
 @pytest.mark.parametrize("with_metadata", [True, False])
 @pytest.mark.parametrize("value", [0.1, -3.5e10, 0.0, float("inf"), 1e300])
 def test_hand_encoded_scalar_is_byte_identical_to_protobuf(step, with_metadata, value):

@@ -19,7 +19,9 @@ _WALL = struct.Struct("<Bd")  # field 1 (wall_time, fixed64) tag byte and the do
 _FLOAT = struct.Struct("<f")
 _CRC = struct.Struct("<I")
 _MASK_DELTA = 0xA282EAD8
-_STEP_SMALL = [bytes((0x10, step)) for step in range(0x80)]  # field 2 (step) for steps < 128
+_WALL_STEP1 = struct.Struct("<BdBB")  # ... then field 2 (step) as a 1-byte varint
+_WALL_STEP2 = struct.Struct("<BdBBB")  # a 2-byte varint: steps below 16384
+_WALL_STEP3 = struct.Struct("<BdBBBB")  # a 3-byte varint: steps below 2**21
 
 
 def varint(value: int) -> bytes:
@@ -97,10 +99,21 @@ class ScalarEncoder:
             packed = self._head_with_metadata + packed + self._metadata_field
         else:
             packed = self._head_plain + packed
+        # Wall time (field 1) and step (field 2, a varint) in one struct call for the usual
+        # steps; protobuf omits a step of 0.
         if step == 0:
             event = _WALL.pack(9, wall_time) + packed
         elif step < 0x80:
-            event = _WALL.pack(9, wall_time) + _STEP_SMALL[step] + packed
+            event = _WALL_STEP1.pack(9, wall_time, 0x10, step) + packed
+        elif step < 0x4000:
+            event = _WALL_STEP2.pack(9, wall_time, 0x10, step & 0x7F | 0x80, step >> 7) + packed
+        elif step < 0x200000:
+            event = (
+                _WALL_STEP3.pack(
+                    9, wall_time, 0x10, step & 0x7F | 0x80, (step >> 7) & 0x7F | 0x80, step >> 14
+                )
+                + packed
+            )
         else:
             event = _WALL.pack(9, wall_time) + b"\x10" + varint(step) + packed
         length = len(event)
