@@ -116,6 +116,22 @@ class TensorBoardServer:
             raise urllib.error.URLError(f"POST {path} -> {status}: {body[:300]!r}")
         return json.loads(body)
 
+    def session_groups(self) -> list[dict]:
+        """HParams' session groups, of every status (``/data/plugin/hparams/session_groups``)."""
+        request = {
+            "experimentName": "",
+            "allowedStatuses": [
+                "STATUS_UNKNOWN",
+                "STATUS_SUCCESS",
+                "STATUS_FAILURE",
+                "STATUS_RUNNING",
+            ],
+            "colParams": [],
+            "startIndex": 0,
+            "sliceSize": 1000,
+        }
+        return self.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
+
     def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2) -> Any:
         """Poll ``predicate()`` until it returns something truthy (TensorBoard loads lazily)."""
         deadline = time.monotonic() + timeout

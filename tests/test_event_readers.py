@@ -149,14 +149,7 @@ def test_both_loaders_show_old_and_new_scalars_alike(tmp_path, new_run, load_fas
                 for run in ("old", "new")
             }
             assert points["old"] == points["new"], tag
-        request = {
-            "experimentName": "",
-            "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE"],
-            "colParams": [],
-            "startIndex": 0,
-            "sliceSize": 100,
-        }
-        groups = server.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
+        groups = server.session_groups()
         metrics = {
             group["sessions"][0]["name"]: {
                 m["name"]["tag"]: (m["trainingStep"], m["value"]) for m in group["metricValues"]

@@ -227,14 +227,7 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
             assert ours == theirs, tag
         images = server.get_json("/data/plugin/images/tags")
         assert set(images["ours"]) == set(images["torch"])
-        request = {
-            "experimentName": "",
-            "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE"],
-            "colParams": [],
-            "startIndex": 0,
-            "sliceSize": 100,
-        }
-        groups = server.post_json("/data/plugin/hparams/session_groups", request)["sessionGroups"]
+        groups = server.session_groups()
         sessions = {group["sessions"][0]["name"]: group for group in groups}
         # Ours: the session is the writer's own run; torch's: a time-stamped sub-run.
         ours = sessions["ours_hparams"]
@@ -297,6 +290,10 @@ def test_add_hparams_goes_into_the_run_once(tmp_path):
         writer.add_hparams({"lr": 0.1}, {"acc": 0.75}, global_step=1)  # same hparams: fine
         with pytest.raises(ValueError, match="run_name"):
             writer.add_hparams({"lr": 0.2}, {"acc": 0.8}, global_step=2)
+        with pytest.raises(ValueError, match="run_name"):
+            writer.add_hparams({"lr": 0.1, "layers": 3}, {"acc": 0.8}, global_step=2)
+        with pytest.raises(ValueError, match="run_name"):
+            writer.add_hparams({"lr": 0.1}, {"acc": 0.8}, run_name="../elsewhere")
         writer.add_hparams({"lr": 0.2}, {"acc": 0.8}, run_name="second")
         with pytest.raises(TypeError, match="hparam_dict"):
             writer.add_hparams([("lr", 0.1)], {})
@@ -356,6 +353,8 @@ def test_bad_input_names_the_argument_and_writes_nothing(tmp_path):
         (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", [1.0], 0)),
         (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "b": "x"}, 0)),
         (ValueError, "step", lambda: writer.add_scalar("x", 1.0, -1)),
+        (ValueError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "/..": 2.0}, 0)),
+        (ValueError, "global_step", lambda: writer.add_scalars("m", {"a": 1.0}, -1)),
     ]
     writer.add_scalar("x", 1.0, 5)
     for error, argument, call in calls:

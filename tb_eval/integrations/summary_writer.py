@@ -57,6 +57,7 @@ def _tensorflow_edges() -> np.ndarray:
 _TENSORFLOW_EDGES = _tensorflow_edges()
 #: Columns of a batch grid, as torch's ``make_grid``.
 _GRID_COLUMNS = 8
+_MISSING = object()
 
 
 def _default_log_dir(comment: str) -> str:
@@ -210,7 +211,8 @@ class _FileWriter:
     Records added here bypass tb_eval's per-tag step check: they are written as given.
     """
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, summary_writer: SummaryWriter, run: Run) -> None:
+        self._summary_writer = summary_writer
         self._run = run
 
     def get_logdir(self) -> str:
@@ -241,7 +243,7 @@ class _FileWriter:
         self._run.flush()
 
     def close(self) -> None:
-        self._run.complete()
+        self._summary_writer.close()
 
     def reopen(self) -> None:
         """Nothing to do: the ``SummaryWriter`` reopens its run when it is used again."""
@@ -321,11 +323,11 @@ class SummaryWriter:
         return self._run
 
     def _child(self, name: str) -> Run:
-        """The sub-run ``<log_dir>/<name>`` (``add_scalars`` keys, ``add_hparams`` run names)."""
+        """The sub-run ``<log_dir>/<name>`` (``add_scalars`` keys, ``add_hparams`` run names);
+        ``name`` is checked by the caller."""
         self._get_run()
         child = self._children.get(name)
         if child is None:
-            names.check_path_component(name, "tag")
             child = self._children[name] = self._open(os.path.join(self.log_dir, name))
         return child
 
@@ -338,7 +340,7 @@ class SummaryWriter:
     def file_writer(self) -> _FileWriter | None:
         """torch's ``file_writer`` (``add_event``, ``add_summary``, ``get_logdir``, ``flush``);
         ``None`` after ``close()`` until the writer is used again, as in torch."""
-        return None if self._run is None else _FileWriter(self._run)
+        return None if self._run is None else _FileWriter(self, self._run)
 
     def __enter__(self) -> SummaryWriter:
         return self
@@ -386,10 +388,17 @@ class SummaryWriter:
             for key, value in tag_scalar_dict.items()
         }
         walltime = time.time() if walltime is None else names.check_wall_time(walltime)
-        for key, value in values.items():
+        children = {}
+        for key in values:
             if not isinstance(key, str):
                 raise TypeError(f"tag_scalar_dict: keys must be str, got {key!r}")
-            child = self._child(main_tag.replace("/", "_") + "_" + key)
+            children[key] = names.check_path_component(
+                main_tag.replace("/", "_") + "_" + key, "tag_scalar_dict"
+            )
+        if global_step is not None:
+            names.check_step(global_step, "global_step")
+        for key, value in values.items():
+            child = self._child(children[key])
             child.log(main_tag, value, step=global_step, wall_time=walltime)
 
     def add_text(
@@ -617,11 +626,13 @@ class SummaryWriter:
         metrics = {k: _one_number(v, f"metric_dict[{k!r}]") for k, v in metric_dict.items()}
         for key in metrics:
             names.check_name(key, "metric_dict")
-        target = self._get_run() if run_name is None else self._child(run_name)
         checked = names.check_params(params, "hparam_dict")
+        if run_name is not None:
+            names.check_path_component(run_name, "run_name")
+        target = self._get_run() if run_name is None else self._child(run_name)
         recorded = target.get_params()
         if target._session_started and any(
-            key in recorded and recorded[key] != value for key, value in checked.items()
+            recorded.get(key, _MISSING) != value for key, value in checked.items()
         ):
             raise ValueError(
                 f"hparam_dict: {target.directory!r} already records hparams {recorded} "
