@@ -19,9 +19,6 @@ _WALL = struct.Struct("<Bd")  # field 1 (wall_time, fixed64) tag byte and the do
 _FLOAT = struct.Struct("<f")
 _CRC = struct.Struct("<I")
 _MASK_DELTA = 0xA282EAD8
-_WALL_STEP1 = struct.Struct("<BdBB")  # ... then field 2 (step) as a 1-byte varint
-_WALL_STEP2 = struct.Struct("<BdBBB")  # a 2-byte varint: steps below 16384
-_WALL_STEP3 = struct.Struct("<BdBBBB")  # a 3-byte varint: steps below 2**21
 
 
 def varint(value: int) -> bytes:
@@ -67,7 +64,14 @@ class ScalarEncoder:
     once (with and without metadata) and the record header is cached per record length.
     """
 
-    __slots__ = ("_head_plain", "_head_with_metadata", "_metadata_field", "_headers", "generation")
+    __slots__ = (
+        "_head_plain",
+        "_head_with_metadata",
+        "_metadata_field",
+        "_headers",
+        "_plain",
+        "generation",
+    )
 
     def __init__(self, tag: str, metadata: summary_pb2.SummaryMetadata) -> None:
         tag_field = _field(1, tag.encode("utf-8"))
@@ -86,36 +90,65 @@ class ScalarEncoder:
         self._head_plain = head(0) + b"\x15"
         self._head_with_metadata = head(len(self._metadata_field)) + b"\x15"
         self._headers: dict[int, bytes] = {}
+        # The usual record (no metadata, a step below 2**21) is one struct call: wall time
+        # (field 1), the step's key and 0 to 3 varint bytes (field 2; protobuf omits step 0),
+        # the constant summary bytes and the float. Its length, so its header, is fixed too.
+        self._plain = []
+        for step_bytes in (0, 2, 3, 4):
+            layout = struct.Struct(f"<Bd{step_bytes}B{len(self._head_plain)}sf")
+            self._plain.append((layout, frame(bytes(layout.size))[:12]))
         #: The writer generation (file) this tag's metadata was last written to; see run.log.
         self.generation = -1
 
     def encode(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
         """One framed event: ``value`` as a float32 ``simple_value`` at ``step``."""
+        if not with_metadata:
+            head = self._head_plain
+            try:
+                if step == 0:
+                    layout, header = self._plain[0]
+                    event = layout.pack(9, wall_time, head, value)
+                elif step < 0x80:
+                    layout, header = self._plain[1]
+                    event = layout.pack(9, wall_time, 0x10, step, head, value)
+                elif step < 0x4000:
+                    layout, header = self._plain[2]
+                    event = layout.pack(
+                        9, wall_time, 0x10, step & 0x7F | 0x80, step >> 7, head, value
+                    )
+                elif step < 0x200000:
+                    layout, header = self._plain[3]
+                    event = layout.pack(
+                        9,
+                        wall_time,
+                        0x10,
+                        step & 0x7F | 0x80,
+                        (step >> 7) & 0x7F | 0x80,
+                        step >> 14,
+                        head,
+                        value,
+                    )
+                else:
+                    return self._encode_any(wall_time, step, value, False)
+            except OverflowError:  # beyond float32's range
+                return self._encode_any(wall_time, step, value, False)
+            crc = crc32c(event)
+            return (
+                header + event + _CRC.pack((((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF)
+            )
+        return self._encode_any(wall_time, step, value, with_metadata)
+
+    def _encode_any(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
+        """:meth:`encode` for every case: metadata, any step, floats beyond float32's range."""
         try:
             packed = _FLOAT.pack(value)
-        except OverflowError:  # beyond float32's range: store the infinity float32 rounds to
+        except OverflowError:  # store the infinity float32 rounds to
             packed = _FLOAT.pack(math.copysign(math.inf, value))
         if with_metadata:
             packed = self._head_with_metadata + packed + self._metadata_field
         else:
             packed = self._head_plain + packed
-        # Wall time (field 1) and step (field 2, a varint) in one struct call for the usual
-        # steps; protobuf omits a step of 0.
-        if step == 0:
-            event = _WALL.pack(9, wall_time) + packed
-        elif step < 0x80:
-            event = _WALL_STEP1.pack(9, wall_time, 0x10, step) + packed
-        elif step < 0x4000:
-            event = _WALL_STEP2.pack(9, wall_time, 0x10, step & 0x7F | 0x80, step >> 7) + packed
-        elif step < 0x200000:
-            event = (
-                _WALL_STEP3.pack(
-                    9, wall_time, 0x10, step & 0x7F | 0x80, (step >> 7) & 0x7F | 0x80, step >> 14
-                )
-                + packed
-            )
-        else:
-            event = _WALL.pack(9, wall_time) + b"\x10" + varint(step) + packed
+        event = _WALL.pack(9, wall_time) + (b"\x10" + varint(step) if step else b"") + packed
         length = len(event)
         header = self._headers.get(length)
         if header is None:
