@@ -15,6 +15,8 @@ Run: ``python benchmarks/bench_logging.py [--quick]`` (torch is an optional extr
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import statistics
 import tempfile
 import time
@@ -153,7 +155,8 @@ def main() -> None:
             )
 
             def accumulate() -> None:
-                accumulator = EventAccumulator(run.directory, size_guidance={"scalars": 0})
+                (path,) = glob.glob(os.path.join(run.directory, "*tfevents*"))
+                accumulator = EventAccumulator(path, size_guidance={"scalars": 0})
                 accumulator.Reload()
                 read = accumulator.Tags()["scalars"]
                 if read != ["train/loss"] or len(accumulator.Scalars("train/loss")) != read_count:
