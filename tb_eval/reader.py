@@ -24,7 +24,6 @@ from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
 from tb_eval.record import RecordSurface, append_record
 
-_FLOAT32 = np.dtype("<f4")
 _FLOAT_STRUCT = struct.Struct("<f")
 
 
@@ -35,16 +34,6 @@ def event_files(directory: str) -> list[str]:
         for path in glob.glob(os.path.join(glob.escape(directory), "*tfevents*"))
         if os.path.isfile(path)
     )
-
-
-def _tensor_float(tensor) -> float:
-    if tensor.float_val:
-        return tensor.float_val[0]
-    if tensor.tensor_content:
-        return float(np.frombuffer(tensor.tensor_content, dtype=_FLOAT32)[0])
-    if tensor.double_val:
-        return tensor.double_val[0]
-    return 0.0
 
 
 @dataclass
@@ -173,12 +162,10 @@ def read_run(directory: str) -> RunData:
                     last_steps[tag] = step
                 if plugin == scalar.PLUGIN_NAME:
                     scalar_steps[tag].append(step)
-                    if value.HasField("simple_value"):
-                        scalar_values[tag].append(value.simple_value)
-                    else:
-                        scalar_values[tag].append(_tensor_float(value.tensor))
-                        if len(event.summary.value) == 1 and not value.HasField("metadata"):
-                            _learn_scalar_head(scalar_heads, payload, tag, value)
+                    number = scalar.stored_value(value)
+                    scalar_values[tag].append(number)
+                    if len(event.summary.value) == 1 and not value.HasField("metadata"):
+                        _learn_scalar_head(scalar_heads, payload, tag, value, number)
                 elif plugin == text.PLUGIN_NAME:
                     if not value.tensor.tensor_shape.dim:
                         data.texts.setdefault(tag, []).append(
@@ -211,14 +198,20 @@ def _read_varint(buffer: bytes, position: int) -> tuple[int, int]:
         shift += 7
 
 
-def _learn_scalar_head(heads: dict[bytes, str], payload: bytes, tag: str, value) -> None:
-    """Remember the constant bytes of ``tag``'s scalar records if they end with the float."""
-    if len(value.tensor.float_val) != 1 or value.tensor.tensor_content:
+def _learn_scalar_head(
+    heads: dict[bytes, str], payload: bytes, tag: str, value, number: float
+) -> None:
+    """Remember the constant bytes of ``tag``'s scalar records if they end with the float32
+    (a ``simple_value``, or the ``float_val`` of a tensor scalar written before 0.2)."""
+    tensor = value.tensor
+    if not value.HasField("simple_value") and (
+        tensor.dtype != 1 or len(tensor.float_val) != 1 or tensor.tensor_content
+    ):
         return
     position = 9
     if payload[9] == 0x10:
         position, _ = _read_varint(payload, 10)
-    expected = _FLOAT_STRUCT.pack(value.tensor.float_val[0])
+    expected = _FLOAT_STRUCT.pack(number)
     if payload.endswith(expected):
         heads[payload[position:-4]] = tag
 

@@ -27,6 +27,7 @@ from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
+from tb_eval.kinds import pr_curve as pr_curve_kind
 from tb_eval.record import RecordSurface, append_record
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
@@ -37,6 +38,7 @@ _BUILTIN_KINDS = {
     text.PLUGIN_NAME: "text",
     image_kind.PLUGIN_NAME: "image",
     histogram.PLUGIN_NAME: "histogram",
+    pr_curve_kind.PLUGIN_NAME: "pr_curve",
 }
 _STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
 _STATUS_CANCELED = "canceled"

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tensorboard.compat.proto import event_pb2
+from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
-from tensorboard.util import tensor_util
 
 import tb_eval
 from tb_eval.io.events import ScalarEncoder, varint
@@ -25,7 +24,7 @@ def test_masked_crc_matches_tensorboards_reference_implementation():
         assert masked_crc(data) == masked_crc32c(data)
 
 
-@pytest.mark.parametrize("step", [0, 1, 127, 128, 16383, 16384, 2**31, 2**40])
+@pytest.mark.parametrize("step", [0, 1, 127, 128, 16383, 16384, 2**21 - 1, 2**21, 2**31, 2**40])
 @pytest.mark.parametrize("with_metadata", [True, False])
 @pytest.mark.parametrize("value", [0.1, -3.5e10, 0.0, float("inf"), 1e300])
 def test_hand_encoded_scalar_is_byte_identical_to_protobuf(step, with_metadata, value):
@@ -34,12 +33,28 @@ def test_hand_encoded_scalar_is_byte_identical_to_protobuf(step, with_metadata, 
         1795000000.25, step, value, with_metadata
     )
     event = event_pb2.Event(wall_time=1795000000.25, step=step)
-    summary_value = event.summary.value.add(tag=tag)
     with np.errstate(over="ignore"):  # 1e300 rounds to float32 infinity, as the encoder does
-        summary_value.tensor.CopyFrom(tensor_util.make_tensor_proto(np.float32(value)))
-    if with_metadata:
-        summary_value.metadata.CopyFrom(scalar.metadata("a description"))
+        number = float(np.float32(value))
+    # The protobuf equivalent: simple_value, and the tag as display name in the metadata.
+    metadata = summary_pb2.SummaryMetadata(
+        display_name=tag,
+        summary_description="a description",
+        data_class=summary_pb2.DATA_CLASS_SCALAR,
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"),
+    )
+    event.summary.value.add(
+        tag=tag, simple_value=number, metadata=metadata if with_metadata else None
+    )
     assert encoded == frame(event.SerializeToString())
+    assert encoded == frame(
+        event_pb2.Event(
+            wall_time=1795000000.25,
+            step=step,
+            summary=summary_pb2.Summary(
+                value=[scalar.value(tag, number, metadata if with_metadata else None)]
+            ),
+        ).SerializeToString()
+    )
 
 
 def test_varint_matches_protobuf():

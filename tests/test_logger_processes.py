@@ -64,14 +64,14 @@ def test_a_forked_child_never_writes_into_its_parents_file(tmp_path):
     by_pid = {path.rsplit(".", 2)[-2]: path for path in files}
     parent_file = by_pid[str(os.getpid())]
     (child_file,) = (path for key, path in by_pid.items() if key != str(os.getpid()))
-    parent = EventAccumulator(parent_file, size_guidance={"tensors": 0})
+    parent = EventAccumulator(parent_file, size_guidance={"scalars": 0})
     parent.Reload()
-    assert len(parent.Tensors("parent")) == 100
-    assert "child" not in parent.Tags()["tensors"]
-    child = EventAccumulator(child_file, size_guidance={"tensors": 0})
+    assert len(parent.Scalars("parent")) == 100
+    assert "child" not in parent.Tags()["scalars"]
+    child = EventAccumulator(child_file, size_guidance={"scalars": 0})
     child.Reload()
-    assert [e.step for e in child.Tensors("child")] == [0]
-    assert "parent" not in child.Tags()["tensors"]  # the inherited batch was dropped
+    assert [e.step for e in child.Scalars("child")] == [0]
+    assert "parent" not in child.Tags()["scalars"]  # the inherited batch was dropped
     # Metadata was written again in the child's own file, so TensorBoard classifies its tag.
     assert child.SummaryMetadata("child").plugin_data.plugin_name == "scalars"
 
@@ -110,9 +110,9 @@ def test_sigkill_leaves_every_flushed_record_readable(tmp_path):
     assert steps == list(range(len(steps)))
     assert values == [float(i) for i in range(len(steps))]
     assert data.rows["rows"] == [{"i": 1}]
-    accumulator = EventAccumulator(str(tmp_path / "killed"), size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(str(tmp_path / "killed"), size_guidance={"scalars": 0})
     accumulator.Reload()
-    assert len(accumulator.Tensors("loss")) == len(steps)
+    assert len(accumulator.Scalars("loss")) == len(steps)
 
 
 @pytest.mark.parametrize(

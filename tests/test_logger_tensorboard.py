@@ -56,18 +56,17 @@ def _float32(values):
 
 def test_event_accumulator_reads_everything_exactly(logdir):
     accumulator = EventAccumulator(
-        str(logdir / "sweep" / "alpha-0.3"), size_guidance={"tensors": 0, "images": 0}
+        str(logdir / "sweep" / "alpha-0.3"),
+        size_guidance={"tensors": 0, "images": 0, "scalars": 0},
     )
     accumulator.Reload()
-    loss = accumulator.Tensors("loss")
+    # Scalars are simple_value records: the accumulator's Scalars, as torch's writer's are.
+    loss = accumulator.Scalars("loss")
     assert [event.step for event in loss] == [step * 10 for step in range(len(LOSSES))]
-    assert [tensor_util.make_ndarray(e.tensor_proto).item() for e in loss] == _float32(
-        [value * 0.3 for value in LOSSES]
-    )
-    accuracy = accumulator.Tensors("accuracy")
-    assert [(e.step, tensor_util.make_ndarray(e.tensor_proto).item()) for e in accuracy] == list(
-        zip([0, 1, 2], _float32([0.5, 0.6, 0.7]))
-    )
+    assert [e.value for e in loss] == _float32([value * 0.3 for value in LOSSES])
+    accuracy = accumulator.Scalars("accuracy")
+    assert [(e.step, e.value) for e in accuracy] == list(zip([0, 1, 2], _float32([0.5, 0.6, 0.7])))
+    assert accumulator.SummaryMetadata("loss").plugin_data.plugin_name == "scalars"
     (text,) = accumulator.Tensors("status")
     assert text.tensor_proto.string_val == [b"converged <b>ok</b>"]
     images = accumulator.Tensors("sample")
@@ -125,8 +124,9 @@ def test_text_dashboard_shows_strings_escaped_and_small_tables(server):
     (table,) = server.get_json(
         "/data/plugin/text/text?" + _query(run="sweep/alpha-0.1", tag="small table")
     )
-    cells = re.findall(r"<td><p>(.*?)</p></td>", table["text"])
+    cells = re.findall(r"<t[hd]>(.*?)</t[hd]>", table["text"])
     assert cells == ["k", "v", "a", "1.5", "b", "2.5"]
+    assert re.findall(r"<th>(.*?)</th>", table["text"]) == ["k", "v"]
 
 
 def test_images_dashboard_serves_pixel_exact_images(server):

@@ -1,137 +1,402 @@
-"""The SummaryWriter drop-in: torch's method names, read back by TensorBoard's EventAccumulator."""
+"""The SummaryWriter drop-in against torch's own SummaryWriter: the same signatures, the same
+records (scalars, histograms, PR curves, pixels), and the same dashboards under both of
+TensorBoard's loaders."""
 
 from __future__ import annotations
 
+import glob
+import inspect
 import io
 import os
+import urllib.parse
 
 import matplotlib
 import numpy as np
 import pytest
 from PIL import Image
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from tensorboard.plugins.histogram import summary_v2 as histogram_summary
-from tensorboard.plugins.hparams import metadata as hparams_metadata
+from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
+from tensorboard.compat.proto import summary_pb2
 from tensorboard.util import tensor_util
 
 import tb_eval
 from tb_eval.integrations import SummaryWriter
+from tests.tbserver import TensorBoardServer
+
+torch = pytest.importorskip("torch")
+from torch.utils.tensorboard import SummaryWriter as TorchWriter  # noqa: E402
 
 matplotlib.use("Agg")
+from matplotlib import pyplot  # noqa: E402
+
+RNG = np.random.default_rng(11)
+VALUES = RNG.normal(size=2000)
+LABELS = RNG.integers(0, 2, 300)
+PREDICTIONS = RNG.random(300)
+WEIGHTS = RNG.random(300)
+BATCH = RNG.random((10, 3, 5, 4)).astype(np.float32)
+RAW_PR = {
+    "true_positive_counts": [75, 64, 21, 5, 0],
+    "false_positive_counts": [150, 105, 18, 0, 0],
+    "true_negative_counts": [0, 45, 132, 150, 150],
+    "false_negative_counts": [0, 11, 54, 70, 75],
+    "precision": [0.3333333, 0.3786982, 0.5384616, 1.0, 0.0],
+    "recall": [1.0, 0.8533334, 0.28, 0.0666667, 0.0],
+}
+SHIPPED = [
+    "__init__",
+    "add_scalar",
+    "add_scalars",
+    "add_text",
+    "add_image",
+    "add_images",
+    "add_figure",
+    "add_histogram",
+    "add_histogram_raw",
+    "add_pr_curve",
+    "add_pr_curve_raw",
+    "add_hparams",
+    "flush",
+    "close",
+    "get_logdir",
+]
+NOT_SHIPPED = [
+    "add_graph",
+    "add_onnx_graph",
+    "add_embedding",
+    "add_mesh",
+    "add_audio",
+    "add_video",
+    "add_image_with_boxes",
+    "add_tensor",
+    "add_custom_scalars",
+    "add_custom_scalars_multilinechart",
+    "add_custom_scalars_marginchart",
+]
 
 
-class FakeTensor:
-    """Duck-types a torch tensor."""
-
-    def __init__(self, array):
-        self.array = np.asarray(array)
-
-    def detach(self):
-        return self
-
-    def cpu(self):
-        return self
-
-    def numpy(self):
-        return self.array
+def _figures():
+    figures = []
+    for index in range(3):
+        figure = pyplot.figure(figsize=(2, 1), dpi=30)
+        pyplot.plot([0, index + 1])
+        figures.append(figure)
+    return figures
 
 
-def _accumulate(directory) -> EventAccumulator:
-    accumulator = EventAccumulator(str(directory), size_guidance={"tensors": 0})
-    accumulator.Reload()
-    return accumulator
+def _write_everything(writer) -> None:
+    """The same calls through either writer."""
+    writer.add_scalar("bf16", torch.tensor(1.5, dtype=torch.bfloat16), 0)
+    writer.add_scalar("half", torch.tensor([0.1], dtype=torch.float16), 0)
+    writer.add_scalar("flag", torch.tensor(True), 0)
+    writer.add_scalar("count", torch.tensor(7, dtype=torch.int64), 0)
+    writer.add_scalar("plain", 0.25, 0, walltime=1_700_000_000.0)
+    writer.add_scalars("lr/groups", {"head": 0.1, "body": np.float64(0.01)}, 0)
+    writer.add_histogram("weights", torch.tensor(VALUES), 0)
+    writer.add_histogram("ints", torch.tensor(np.round(VALUES * 10), dtype=torch.int32), 0)
+    writer.add_histogram("bf16 values", torch.tensor(VALUES).to(torch.bfloat16), 0)
+    writer.add_histogram("auto", VALUES, 0, bins="auto", max_bins=5)
+    writer.add_histogram("edges", VALUES, 0, bins=[-1.0, 0.0, 0.5, 3.0])
+    writer.add_histogram_raw(
+        "raw", -1.0, 2.0, 10, 4.0, 9.0, bucket_limits=[0.0, 1.0, 2.0], bucket_counts=[3, 5, 2]
+    )
+    writer.add_pr_curve("pr", torch.tensor(LABELS), torch.tensor(PREDICTIONS), 0)
+    writer.add_pr_curve("pr weighted", LABELS, PREDICTIONS, 0, num_thresholds=11, weights=WEIGHTS)
+    writer.add_pr_curve_raw("pr raw", *RAW_PR.values(), 0, num_thresholds=5)
+    writer.add_images("batch", torch.tensor(BATCH), 0)
+    writer.add_images(
+        "nhwc", (BATCH[:3] * 255).astype(np.uint8).transpose(0, 2, 3, 1), 0, None, "NHWC"
+    )
+    writer.add_image("gray", BATCH[0, :1], 0)
+    writer.add_image("hw", torch.tensor(BATCH[0, 0], dtype=torch.float16), 0, dataformats="HW")
+    writer.add_image("hwc", BATCH[1].transpose(1, 2, 0), 0, dataformats="HWC")
+    writer.add_image("too bright", BATCH[2] * 3, 0)
+    writer.add_figure("figures", _figures(), 0)
+    writer.add_figure("figure", _figures()[0], 0)
+    writer.add_text("notes", "**bold**", 0)
 
 
-def _values(accumulator, tag):
-    return [
-        (event.step, tensor_util.make_ndarray(event.tensor_proto))
-        for event in accumulator.Tensors(tag)
+@pytest.fixture(scope="module")
+def logdir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("writers")
+    for name, factory in (("torch", TorchWriter), ("ours", SummaryWriter)):
+        writer = factory(str(root / name))
+        _write_everything(writer)
+        writer.close()
+    hparams_writer = SummaryWriter(str(root / "ours_hparams"))
+    hparams_writer.add_scalar("loss", 0.5, 0)
+    hparams_writer.add_hparams({"lr": 0.1, "optimizer": "adam", "skip": None}, {"hp/acc": 0.9})
+    hparams_writer.close()
+    torch_hparams = TorchWriter(str(root / "torch_hparams"))
+    torch_hparams.add_hparams({"lr": 0.1, "optimizer": "adam"}, {"hp/acc": 0.9})
+    torch_hparams.close()
+    return root
+
+
+def _records(directory) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for path in sorted(glob.glob(os.path.join(str(directory), "*tfevents*"))):
+        for event in LegacyEventFileLoader(path).Load():
+            for value in event.summary.value:
+                out.setdefault(value.tag, []).append((event.step, event.wall_time, value))
+    return out
+
+
+def _png(value) -> np.ndarray:
+    if value.HasField("image"):  # torch writes legacy Summary.Image
+        return np.asarray(Image.open(io.BytesIO(value.image.encoded_image_string)))
+    return np.asarray(Image.open(io.BytesIO(value.tensor.string_val[2])))
+
+
+@pytest.mark.parametrize("method", SHIPPED)
+def test_every_shipped_method_has_torchs_signature(method):
+    ours = inspect.signature(getattr(SummaryWriter, method))
+    theirs = inspect.signature(getattr(TorchWriter, method))
+    assert [(p.name, p.default, p.kind) for p in ours.parameters.values()] == [
+        (p.name, p.default, p.kind) for p in theirs.parameters.values()
     ]
 
 
-def test_the_common_methods_write_what_torch_would(tmp_path):
-    rng = np.random.default_rng(0)
-    chw = rng.random((3, 8, 5)).astype(np.float32)
-    batch = rng.integers(0, 256, (3, 1, 4, 6), dtype=np.uint8)
-    weights = rng.normal(size=1000)
-    with SummaryWriter(tmp_path / "exp") as writer:
-        for step in range(5):
-            writer.add_scalar("loss", FakeTensor(1.0 / (step + 1)), step)
-        writer.add_scalars("lr", {"head": 0.1, "body": 0.01}, 0)
-        writer.add_text("notes", "**bold** start", 0)
-        writer.add_image("chw", FakeTensor(chw), 0)
-        writer.add_image("hwc", chw.transpose(1, 2, 0), 0, dataformats="HWC")
-        writer.add_images("batch", batch, 0)
-        writer.add_histogram("weights", FakeTensor(weights), 3)
-        from matplotlib import pyplot
+def test_records_equal_torchs(logdir):
+    torch_records, ours = _records(logdir / "torch"), _records(logdir / "ours")
+    for tag in ("bf16", "half", "flag", "count", "plain"):
+        ((step, wall, theirs),) = torch_records[tag]
+        ((our_step, our_wall, mine),) = ours[tag]
+        assert (our_step, mine.simple_value) == (step, theirs.simple_value), tag
+    assert ours["plain"][0][1] == 1_700_000_000.0
+    for tag in ("weights", "ints", "bf16 values", "auto", "edges", "raw"):
+        theirs, mine = torch_records[tag][0][2].histo, ours[tag][0][2].histo
+        assert mine == theirs, tag
+    for tag in ("pr", "pr weighted", "pr raw"):
+        theirs = tensor_util.make_ndarray(torch_records[tag][0][2].tensor)
+        mine = tensor_util.make_ndarray(ours[tag][0][2].tensor)
+        assert mine.dtype == np.float32 and mine.shape == theirs.shape
+        np.testing.assert_array_equal(mine, theirs)
+    for tag in ("batch", "nhwc", "gray", "hw", "hwc", "too bright", "figures", "figure"):
+        np.testing.assert_array_equal(_png(ours[tag][0][2]), _png(torch_records[tag][0][2]))
+    assert _png(ours["batch"][0][2]).shape == (10, 32, 3)  # 10 images, 8 to a row
+    assert _png(ours["figures"][0][2]).shape == (30, 180, 3)  # 3 figures side by side
+    # torch's Text tag gets a suffix; ours keeps the tag.
+    assert torch_records["notes/text_summary"][0][2].tensor.string_val == [b"**bold**"]
+    assert ours["notes"][0][2].tensor.string_val == [b"**bold**"]
+    for key, value in (("head", 0.1), ("body", 0.01)):
+        (theirs,) = _records(logdir / "torch" / f"lr_groups_{key}")["lr/groups"]
+        (mine,) = _records(logdir / "ours" / f"lr_groups_{key}")["lr/groups"]
+        assert mine[2].simple_value == theirs[2].simple_value == np.float32(value)
+        assert mine[1] == theirs[1] or mine[1] > 0  # one wall time for every key
 
-        figure = pyplot.figure(figsize=(1, 1), dpi=20)
-        writer.add_figure("figure", figure, 0)
-        writer.add_hparams({"lr": 0.1, "optimizer": "adam"}, {"hparam/accuracy": 0.9})
-        writer.run.log_predictions("val", [0, 1, 1], y_score=[0.2, 0.6, 0.7])
-    accumulator = _accumulate(tmp_path / "exp")
-    assert [(step, float(value)) for step, value in _values(accumulator, "loss")] == [
-        (step, float(np.float32(1.0 / (step + 1)))) for step in range(5)
+
+def _get(server, route, **params):
+    return server.get_json(route + "?" + urllib.parse.urlencode(params, doseq=True))
+
+
+@pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
+def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
+    with TensorBoardServer(logdir, load_fast=load_fast) as server:
+        server.wait_for(
+            lambda: (
+                {"ours", "torch", "ours/lr_groups_body"}
+                <= set(server.get_json("/data/plugin/scalars/tags"))
+            )
+        )
+        tags = server.get_json("/data/plugin/pr_curves/tags")
+        assert set(tags["ours"]) == set(tags["torch"]) == {"pr", "pr weighted", "pr raw"}
+        for tag in tags["ours"]:
+            curves = _get(
+                server, "/data/plugin/pr_curves/pr_curves", run=["ours", "torch"], tag=tag
+            )
+            for entry in curves["ours"] + curves["torch"]:
+                entry.pop("wall_time")
+            assert curves["ours"] == curves["torch"], tag
+            assert curves["ours"][0]["precision"], tag
+        histograms = server.get_json("/data/plugin/histograms/tags")
+        assert set(histograms["ours"]) == set(histograms["torch"])
+        for tag in histograms["ours"]:
+            ours, theirs = (
+                [
+                    row[1:]
+                    for row in _get(server, "/data/plugin/histograms/histograms", run=run, tag=tag)
+                ]
+                for run in ("ours", "torch")
+            )
+            assert ours == theirs, tag
+        for tag in ("bf16", "half", "flag", "count"):
+            ours, theirs = (
+                [row[1:] for row in _get(server, "/data/plugin/scalars/scalars", run=run, tag=tag)]
+                for run in ("ours", "torch")
+            )
+            assert ours == theirs, tag
+        images = server.get_json("/data/plugin/images/tags")
+        assert set(images["ours"]) == set(images["torch"])
+        groups = server.hparams_session_groups()
+        sessions = {group["sessions"][0]["name"]: group for group in groups}
+        # Ours: the session is the writer's own run; torch's: a time-stamped sub-run.
+        ours = sessions["ours_hparams"]
+        assert ours["hparams"] == {"lr": 0.1, "optimizer": "adam"}
+        metrics = {m["name"]["tag"]: m["value"] for m in ours["metricValues"]}
+        assert metrics["hp/acc"] == pytest.approx(0.9, rel=1e-7)
+        # (torch's sub-run holds an experiment config naming only hp/acc, which HParams then
+        # uses for every run; alone, ours shows every scalar of the run as a metric.)
+        (torch_session,) = [name for name in sessions if name.startswith("torch_hparams/")]
+        assert sessions[torch_session]["hparams"] == ours["hparams"]
+
+
+def test_a_list_of_figures_is_one_image_at_one_step(tmp_path):
+    figures = _figures()
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_figure("figs", figures, 3, close=False)
+        assert all(pyplot.fignum_exists(figure.number) for figure in figures)
+        writer.add_figure("figs", figures, 4)
+        assert not any(pyplot.fignum_exists(figure.number) for figure in figures)
+    assert [step for step, _, _ in _records(tmp_path)["figs"]] == [3, 4]
+
+
+def test_close_then_reuse_reopens_like_torch(tmp_path):
+    writer = SummaryWriter(tmp_path)
+    writer.add_scalar("x", 1.0)
+    writer.add_scalars("pair", {"a": 1.0}, 0)
+    assert writer.file_writer is not None
+    writer.close()
+    assert writer.file_writer is None
+    writer.close()  # twice is fine, as in torch
+    writer.add_scalar("x", 2.0)  # reopens, in a new event file, steps continuing
+    writer.add_scalars("pair", {"a": 2.0}, 1)
+    assert writer.file_writer.get_logdir() == writer.get_logdir() == writer.log_dir == str(tmp_path)
+    writer.close()
+    assert len(glob.glob(str(tmp_path / "*tfevents*"))) == 2
+    assert tb_eval.open_run(tmp_path).get_metrics()["x"] == [1.0, 2.0]
+    assert [s for s, _, _ in _records(tmp_path / "pair_a")["pair"]] == [0, 1]
+    assert tb_eval.open_run(tmp_path / "pair_a").get_metrics()["pair"] == [1.0, 2.0]
+
+
+def test_file_writer_writes_raw_summaries(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="raw", simple_value=3)])
+        writer.file_writer.add_summary(summary, 7, walltime=5.0)
+        with pytest.raises(TypeError, match="summary"):
+            writer.file_writer.add_summary("not a summary", 8)
+    ((step, wall, value),) = _records(tmp_path)["raw"]
+    assert (step, wall, value.simple_value) == (7, 5.0, 3.0)
+
+
+@pytest.mark.parametrize("method", NOT_SHIPPED)
+def test_what_is_not_shipped_says_so(tmp_path, method):
+    with SummaryWriter(tmp_path) as writer, pytest.raises(NotImplementedError, match="tb_eval"):
+        getattr(writer, method)("tag", np.zeros(3))
+
+
+def test_add_hparams_goes_into_the_run_once(tmp_path):
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_hparams({"lr": 0.1}, {"acc": 0.5}, global_step=0)
+        writer.add_hparams({"lr": 0.1}, {"acc": 0.75}, global_step=1)  # same hparams: fine
+        with pytest.raises(ValueError, match="run_name"):
+            writer.add_hparams({"lr": 0.2}, {"acc": 0.8}, global_step=2)
+        with pytest.raises(ValueError, match="run_name"):
+            writer.add_hparams({"lr": 0.1, "layers": 3}, {"acc": 0.8}, global_step=2)
+        with pytest.raises(ValueError, match="run_name"):
+            writer.add_hparams({"lr": 0.1}, {"acc": 0.8}, run_name="../elsewhere")
+        writer.add_hparams({"lr": 0.2}, {"acc": 0.8}, run_name="second")
+        with pytest.raises(TypeError, match="hparam_dict"):
+            writer.add_hparams([("lr", 0.1)], {})
+        with pytest.raises(ValueError, match="hparam_dict"):
+            writer.add_hparams({"lr": object()}, {})
+        with pytest.raises(TypeError, match="hparam_domain_discrete"):
+            writer.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"other": [1]})
+    assert os.listdir(tmp_path / "second")  # only the run that was asked for
+    assert {p.name for p in tmp_path.iterdir() if p.is_dir()} == {"second"}
+    run = tb_eval.open_run(tmp_path)
+    assert run.get_params() == {"lr": 0.1}
+    assert run.get_metrics()["acc"] == [0.5, 0.75]
+    assert tb_eval.open_run(tmp_path / "second").get_params() == {"lr": 0.2}
+
+
+def test_bad_input_names_the_argument_and_writes_nothing(tmp_path):
+    writer = SummaryWriter(tmp_path)
+    calls = [
+        (TypeError, "scalar_value", lambda: writer.add_scalar("s", [1.0, 2.0], 0)),
+        (TypeError, "scalar_value", lambda: writer.add_scalar("s", "1.0", 0)),
+        (
+            ValueError,
+            "dataformats",
+            lambda: writer.add_image("i", np.zeros((3, 4, 4)), 0, dataformats="XYZ"),
+        ),
+        (ValueError, "img_tensor", lambda: writer.add_image("i", np.zeros((4, 4)), 0)),
+        (ValueError, "img_tensor", lambda: writer.add_image("i", np.full((3, 2, 2), np.nan), 0)),
+        (
+            ValueError,
+            "dataformats",
+            lambda: writer.add_images("i", np.zeros((3, 4, 4)), 0, dataformats="CHW"),
+        ),
+        (TypeError, "text_string", lambda: writer.add_text("t", 3, 0)),
+        (ValueError, "values", lambda: writer.add_histogram("h", [1.0, float("nan")], 0)),
+        (ValueError, "values", lambda: writer.add_histogram("h", [], 0)),
+        (ValueError, "bins", lambda: writer.add_histogram("h", [1.0], 0, bins=0)),
+        (ValueError, "max_bins", lambda: writer.add_histogram("h", [1.0], 0, max_bins=0)),
+        (
+            ValueError,
+            "bucket_counts",
+            lambda: writer.add_histogram_raw("r", 0, 1, 2, 1, 1, [1, 2], [1], 0),
+        ),
+        (ValueError, "predictions", lambda: writer.add_pr_curve("p", [0, 1], [0.5, 1.5], 0)),
+        (ValueError, "labels", lambda: writer.add_pr_curve("p", [0, 1, 1], [0.5, 0.5], 0)),
+        (ValueError, "num_thresholds", lambda: writer.add_pr_curve("p", [0, 1], [0.5, 0.5], 0, 1)),
+        (
+            ValueError,
+            "weights",
+            lambda: writer.add_pr_curve("p", [0, 1], [0.5, 0.5], 0, weights=[-1, 1]),
+        ),
+        (
+            ValueError,
+            "precision",
+            lambda: writer.add_pr_curve_raw("p", [1], [1], [1], [1], [1, 2], [1], 0),
+        ),
+        (TypeError, "figure", lambda: writer.add_figure("f", np.zeros((3, 3)), 0)),
+        (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", [1.0], 0)),
+        (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "b": "x"}, 0)),
+        (ValueError, "step", lambda: writer.add_scalar("x", 1.0, -1)),
+        (ValueError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "/..": 2.0}, 0)),
+        (ValueError, "global_step", lambda: writer.add_scalars("m", {"a": 1.0}, -1)),
     ]
-    for child, value in (("lr_head", 0.1), ("lr_body", 0.01)):
-        ((step, stored),) = _values(_accumulate(tmp_path / "exp" / child), "lr")
-        assert (step, float(stored)) == (0, float(np.float32(value)))
-    assert _values(accumulator, "notes")[0][1].item() == b"**bold** start"
-    expected = np.round(chw.transpose(1, 2, 0) * 255).astype(np.uint8)
-    for tag in ("chw", "hwc"):
-        png = accumulator.Tensors(tag)[0].tensor_proto.string_val[2]
-        np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), expected)
-    grid = np.asarray(
-        Image.open(io.BytesIO(accumulator.Tensors("batch")[0].tensor_proto.string_val[2]))
-    )
-    assert grid.shape == (8, 12)  # 3 images of 4x6 tiled 2 by 2
-    np.testing.assert_array_equal(grid[4:8, 0:6], batch[2, 0])
-    ((step, rows),) = _values(accumulator, "weights")
-    reference = histogram_summary.histogram_pb("weights", weights).value[0].tensor
-    assert step == 3
-    np.testing.assert_allclose(rows, tensor_util.make_ndarray(reference), rtol=1e-12)
-    assert accumulator.SummaryMetadata("weights").plugin_data.plugin_name == "histograms"
-    assert len(accumulator.Tensors("figure")) == 1
-    start = hparams_metadata.parse_session_start_info_plugin_data(
-        accumulator.SummaryMetadata(hparams_metadata.SESSION_START_INFO_TAG).plugin_data.content
-    )
-    assert start.hparams["lr"].number_value == 0.1
-    assert start.hparams["optimizer"].string_value == "adam"
-    assert [float(v) for _, v in _values(accumulator, "hparam/accuracy")] == [np.float32(0.9)]
-    stored = tb_eval.open_run(tmp_path / "exp")
-    assert stored.status == "success"
-    assert stored.get_predictions("val").task == "binary"
-
-
-def test_without_add_hparams_there_is_no_hparams_session(tmp_path):
-    with SummaryWriter(tmp_path / "plain") as writer:
-        writer.add_scalar("x", 1.0, 0)
-    assert (
-        hparams_metadata.SESSION_START_INFO_TAG
-        not in _accumulate(tmp_path / "plain").Tags()["tensors"]
-    )
-
-
-def test_default_log_dir_and_errors(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    writer = SummaryWriter(comment="_lr0.1")
-    assert writer.get_logdir().startswith("runs" + os.sep) and writer.get_logdir().endswith(
-        "_lr0.1"
-    )
     writer.add_scalar("x", 1.0, 5)
+    for error, argument, call in calls:
+        with pytest.raises(error, match=argument):
+            call()
     with pytest.raises(ValueError, match="step"):
         writer.add_scalar("x", 2.0, 5)
-    with pytest.raises(TypeError, match="scalar_value"):
-        writer.add_scalar("x", [1.0, 2.0], 6)
-    with pytest.raises(ValueError, match="dataformats"):
-        writer.add_image("i", np.zeros((3, 4, 4)), 0, dataformats="XYZ")
-    with pytest.raises(ValueError, match="img_tensor"):
-        writer.add_image("i", np.zeros((4, 4)), 0, dataformats="CHW")
-    with pytest.raises(TypeError, match="text_string"):
-        writer.add_text("t", 3, 0)
-    with pytest.raises(ValueError, match="values"):
-        writer.add_histogram("h", [1.0, float("nan")], 0)
-    with pytest.raises(ValueError, match="bins"):
-        writer.add_histogram("h", [1.0], 0, bins=0)
     writer.close()
-    assert os.path.isdir(writer.get_logdir())
+    written = _records(tmp_path)
+    assert set(written) - {"tb_eval/run/record"} == {"x"}
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []
+
+
+def test_run_log_methods_take_tensors_of_every_dtype(tmp_path):
+    run = tb_eval.start_logging(tmp_path, run_name="dtypes")
+    run.log("bf16", torch.tensor(0.5, dtype=torch.bfloat16, requires_grad=True))
+    run.log("half", torch.tensor(0.25, dtype=torch.float16))
+    run.log("flag", torch.tensor(True))
+    run.log("int", torch.tensor(3, dtype=torch.int8))
+    run.log_list("list", torch.tensor([0.5, 1.5], dtype=torch.bfloat16))
+    run.log_histogram("hist", torch.tensor(VALUES).to(torch.bfloat16))
+    run.log_image("image", image=torch.tensor(BATCH[0], dtype=torch.float16))
+    run.log_predictions(
+        "val",
+        torch.tensor(LABELS, dtype=torch.bool),
+        y_score=torch.tensor(PREDICTIONS).to(torch.bfloat16),
+    )
+    run.log_feature_importance("imp", ["a", "b"], torch.tensor([0.5, 0.25], dtype=torch.bfloat16))
+    run.complete()
+    metrics = tb_eval.open_run(run.directory).get_metrics()
+    assert {k: metrics[k] for k in ("bf16", "half", "flag", "int", "list")} == {
+        "bf16": 0.5,
+        "half": 0.25,
+        "flag": 1.0,
+        "int": 3.0,
+        "list": [0.5, 1.5],
+    }
+    stored = tb_eval.open_run(run.directory).get_predictions("val")
+    assert stored.task == "binary"
+    np.testing.assert_array_equal(
+        stored.y_score.ravel()[-len(PREDICTIONS) :]
+        if stored.y_score.ndim == 1
+        else stored.y_score[:, -1],
+        torch.tensor(PREDICTIONS).to(torch.bfloat16).float().numpy(),
+    )

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from tb_eval.kinds.common import tensor_to_numpy
+
 __all__ = ["TASKS", "Prepared", "prepare"]
 
 TASKS = ("binary", "multiclass", "multilabel", "regression")
@@ -23,10 +25,10 @@ def _as_array(value: Any, name: str) -> np.ndarray:
     """Convert array-likes (numpy, lists, pandas, torch by duck typing) to a numpy array."""
     if isinstance(value, np.ndarray):
         return value
-    # torch tensors: .detach().cpu().numpy() avoids importing torch and handles GPU/grad tensors.
+    # torch tensors of any device and dtype, without importing torch.
     if hasattr(value, "detach") and hasattr(value, "cpu"):
         try:
-            return np.asarray(value.detach().cpu().numpy())
+            return np.asarray(tensor_to_numpy(value))
         except Exception as exc:  # pragma: no cover - exotic tensor types
             raise TypeError(f"{name}: could not convert tensor to numpy ({exc})") from exc
     # pandas Series/DataFrame: to_numpy() keeps extension dtypes sane.

@@ -4,19 +4,25 @@ Code that logs with torch's ``SummaryWriter`` switches by changing one import::
 
     from tb_eval.integrations import SummaryWriter   # was: from torch.utils.tensorboard import ...
 
-The common methods keep torch's names and arguments (``add_scalar``, ``add_scalars``,
-``add_text``, ``add_image``, ``add_images``, ``add_figure``, ``add_histogram``, ``add_hparams``,
-``flush``, ``close``) and write the same dashboards, about 20 times faster, without TensorFlow's
-pure-Python CRC. torch itself is not needed: tensors are converted through ``.detach().cpu()``.
-The underlying :class:`tb_eval.Run` is ``writer.run``, for everything tb_eval adds
-(``log_predictions``, ``log_table``, ...).
+Every method it ships keeps torch's name, argument names and defaults, and writes what torch's
+writer writes, for the same dashboards: ``add_scalar``, ``add_scalars``, ``add_text``,
+``add_image``, ``add_images``, ``add_figure``, ``add_histogram``, ``add_histogram_raw``,
+``add_pr_curve``, ``add_pr_curve_raw``, ``add_hparams``, ``flush``, ``close``, ``get_logdir``,
+``log_dir`` and ``file_writer``. Tensors of any dtype (``bfloat16`` included) and device are
+accepted; torch itself is never imported. The underlying :class:`tb_eval.Run` is
+``writer.run``, for everything tb_eval adds (``log_predictions``, ``log_table``, ...). What it
+does not ship (graphs, embeddings, meshes, audio, video, custom-scalar layouts, boxes, raw
+tensors) raises ``NotImplementedError`` saying so.
 
-Differences from torch, on purpose:
+Differences from torch, on purpose (see docs/migrate/summarywriter.md):
 
 - a ``global_step`` that repeats or goes back for the same tag raises ``ValueError`` (TensorBoard's
   Rust loader would silently drop data); an omitted step continues after the last one;
-- ``add_hparams`` records the params in the run itself (one HParams session per run, as tb_eval
-  does everywhere) rather than in a new time-stamped sub-directory.
+- ``add_hparams`` records the params in the writer's own run (one HParams session per run, as
+  tb_eval does everywhere) rather than in a new time-stamped sub-directory;
+- ``add_text`` keeps the tag as given (torch appends ``/text_summary``);
+- scalars are always float32 ``simple_value`` records (``new_style`` and ``double_precision``
+  are accepted; float64 scalars would vanish under TensorBoard's Rust loader).
 """
 
 from __future__ import annotations
@@ -28,10 +34,30 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from tensorboard.compat.proto import event_pb2, summary_pb2
 
 from tb_eval import names
+from tb_eval.io.records import frame
+from tb_eval.kinds import histogram, pr_curve
+from tb_eval.kinds import image as image_kind
 from tb_eval.kinds.common import tensor_to_numpy
 from tb_eval.run import Run
+
+
+def _tensorflow_edges() -> np.ndarray:
+    """torch's ``bins="tensorflow"``: TensorFlow's histogram bucket edges, each 10 % past the
+    last, from 1e-12 to below 1e20 on each side of zero."""
+    positive = [1e-12]
+    while positive[-1] * 1.1 < 1e20:
+        positive.append(positive[-1] * 1.1)
+    right = np.array(positive)
+    return np.concatenate([-right[::-1], [0.0], right])
+
+
+_TENSORFLOW_EDGES = _tensorflow_edges()
+#: Columns of a batch grid, as torch's ``make_grid``.
+_GRID_COLUMNS = 8
+_MISSING = object()
 
 
 def _default_log_dir(comment: str) -> str:
@@ -39,25 +65,205 @@ def _default_log_dir(comment: str) -> str:
     return os.path.join("runs", f"{stamp}_{socket.gethostname()}{comment}")
 
 
-def _to_numpy(value: Any) -> np.ndarray:
-    value = tensor_to_numpy(value)
-    return np.asarray(value)
+def _array(value: Any, argument: str) -> np.ndarray:
+    """A numpy array of numbers (a tensor of any dtype and device, a list, a number)."""
+    array = np.asarray(tensor_to_numpy(value))
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{argument}: expected numbers, got dtype {array.dtype}")
+    return array
 
 
-def _to_hwc(image: Any, dataformats: str) -> np.ndarray:
-    """An image in torch's ``dataformats`` (CHW, HWC, HW, ...) as HWC."""
-    array = _to_numpy(image)
+def _one_number(value: Any, argument: str) -> float:
+    array = _array(value, argument)
+    if array.size != 1:
+        raise TypeError(f"{argument}: expected one number, got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def _check_layout(dataformats: Any, ndim: int, argument: str = "img_tensor") -> str:
+    if not isinstance(dataformats, str):
+        raise TypeError(f"dataformats: expected a str such as 'CHW', got {dataformats!r}")
     layout = dataformats.upper()
-    if sorted(layout) not in (sorted("CHW"), sorted("HW")) or len(set(layout)) != len(layout):
-        raise ValueError(f"dataformats: {dataformats!r} is not a permutation of CHW or HW")
-    if array.ndim != len(layout):
-        raise ValueError(
-            f"img_tensor: shape {array.shape} does not match dataformats {dataformats!r}"
+    if (
+        len(set(layout)) != len(layout)
+        or not set(layout) <= set("NCHW")
+        or not {"H", "W"} <= set(layout)
+    ):
+        raise ValueError(f"dataformats: {dataformats!r} is not a layout of N, C, H and W")
+    if ndim != len(layout):
+        raise ValueError(f"{argument}: {ndim} dimensions do not match dataformats {dataformats!r}")
+    return layout
+
+
+def _to_uint8_hwc(img_tensor: Any, dataformats: str) -> np.ndarray:
+    """An image (or a batch, tiled 8 to a row) in torch's ``dataformats`` as uint8 HWC, scaled
+    as torch does: uint8 as is, anything else times 255, clipped to [0, 255]."""
+    array = _array(img_tensor, "img_tensor")
+    layout = _check_layout(dataformats, array.ndim)
+    if "C" not in layout:
+        array, layout = array[..., None], layout + "C"
+    if "N" not in layout:
+        array, layout = array[None], "N" + layout
+    nhwc = np.transpose(array, [layout.index(axis) for axis in "NHWC"])
+    count, height, width, channels = nhwc.shape
+    if channels == 1:
+        nhwc = np.repeat(nhwc, 3, axis=3)
+    elif channels not in (3, 4):
+        raise ValueError(f"img_tensor: {channels} channels; expected 1, 3 or 4")
+    if count == 0 or height == 0 or width == 0:
+        raise ValueError(f"img_tensor: shape {array.shape} has no pixels")
+    columns = min(count, _GRID_COLUMNS)
+    rows = -(-count // columns)
+    grid = np.zeros((rows * height, columns * width, nhwc.shape[3]), dtype=nhwc.dtype)
+    for index in range(count):
+        top, left = (index // columns) * height, (index % columns) * width
+        grid[top : top + height, left : left + width] = nhwc[index]
+    if grid.dtype == np.uint8:
+        return grid
+    scaled = grid.astype(np.float32) * 255
+    if not np.isfinite(scaled).all():
+        raise ValueError("img_tensor: contains NaN or infinity")
+    return np.clip(scaled, 0, 255).astype(np.uint8)
+
+
+def _figure_to_hwc(figure: Any) -> np.ndarray:
+    """A matplotlib figure drawn on an Agg canvas, as RGB HWC (what torch logs)."""
+    if not hasattr(figure, "canvas") or not hasattr(figure, "savefig"):
+        raise TypeError(
+            f"figure: expected a matplotlib figure or a list of them, got {type(figure).__name__}"
         )
-    if layout in ("HW", "WH"):
-        return array if layout == "HW" else array.T
-    hwc = np.transpose(array, [layout.index(axis) for axis in "HWC"])
-    return hwc[:, :, 0] if hwc.shape[2] == 1 else hwc
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    return np.array(rgba[:, :, :3])
+
+
+def _histogram_proto(values: Any, bins: Any, max_bins: Any) -> summary_pb2.HistogramProto:
+    """torch's histogram of ``values``: ``numpy.histogram`` with ``bins`` (``"tensorflow"``:
+    TensorFlow's exponential edges), merged down to ``max_bins``, trimmed to the buckets that
+    hold values plus an empty one on the left (TensorBoard shows right edges only)."""
+    data = _array(values, "values").astype(np.float64).ravel()
+    if data.size == 0:
+        raise ValueError("values: no values")
+    if not np.isfinite(data).all():
+        raise ValueError("values: contains NaN or infinity")
+    edges = _TENSORFLOW_EDGES if isinstance(bins, str) and bins == "tensorflow" else bins
+    if isinstance(edges, bool) or (isinstance(edges, (int, np.integer)) and edges < 1):
+        raise ValueError(f"bins: expected a positive int, a numpy bin rule or edges, got {bins!r}")
+    try:
+        counts, limits = np.histogram(data, bins=edges)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"bins: {bins!r} is not usable by numpy.histogram ({error})") from None
+    if max_bins is not None:
+        if isinstance(max_bins, bool) or not isinstance(max_bins, int) or max_bins < 1:
+            raise ValueError(f"max_bins: expected a positive int, got {max_bins!r}")
+        if counts.size > max_bins:
+            group = counts.size // max_bins
+            padded = -(-counts.size // group) * group
+            counts = np.pad(counts, (0, padded - counts.size)).reshape(-1, group).sum(axis=1)
+            limits = np.append(limits[:-1:group], limits[-1])
+    filled = np.flatnonzero(counts)
+    if filled.size == 0:
+        raise ValueError(f"values: no value falls inside the bins {bins!r}")
+    first, last = filled[0], filled[-1]
+    return summary_pb2.HistogramProto(
+        min=data.min(),
+        max=data.max(),
+        num=data.size,
+        sum=data.sum(),
+        sum_squares=data.dot(data),
+        bucket_limit=limits[first : last + 2].tolist(),
+        bucket=[0.0, *counts[first : last + 1].tolist()],
+    )
+
+
+def _histogram_value(tag: str, proto: summary_pb2.HistogramProto, with_metadata: bool):
+    """A legacy ``histo`` value, as torch writes (TensorBoard converts it to its tensor form);
+    its first record per file carries the histograms metadata, so readers know its kind."""
+    result = summary_pb2.Summary.Value(tag=tag, histo=proto)
+    if with_metadata:
+        result.metadata.CopyFrom(histogram.metadata())
+    return result
+
+
+def _hparam(key: str, value: Any) -> Any:
+    """One ``add_hparams`` value as torch takes it: bool, str, number, or a one-element tensor."""
+    if isinstance(value, (bool, str, int, float)):
+        return value
+    array = tensor_to_numpy(value)
+    if (
+        isinstance(array, (np.ndarray, np.generic))
+        and array.size >= 1
+        and array.dtype.kind in "biuf"
+    ):
+        return np.asarray(array).ravel()[0].item()
+    raise ValueError(
+        f"hparam_dict: {key!r} is a {type(value).__name__}; "
+        "values must be int, float, str, bool or a tensor"
+    )
+
+
+class _FileWriter:
+    """torch's ``SummaryWriter.file_writer``: raw events and summaries into the writer's run.
+
+    Records added here bypass tb_eval's per-tag step check: they are written as given.
+    """
+
+    def __init__(self, summary_writer: SummaryWriter, run: Run) -> None:
+        self._summary_writer = summary_writer
+        self._run = run
+
+    def get_logdir(self) -> str:
+        return self._run.directory
+
+    def add_event(self, event: event_pb2.Event, step: int | None = None, walltime=None) -> None:
+        """Write one ``Event`` proto (its ``wall_time`` is now unless ``walltime`` is given)."""
+        if not isinstance(event, event_pb2.Event):
+            raise TypeError(f"event: expected an Event proto, got {type(event).__name__}")
+        event.wall_time = time.time() if walltime is None else names.check_wall_time(walltime)
+        if step is not None:
+            event.step = names.check_step(step, "step")
+        with self._run._lock:
+            self._run._check_open()
+            self._run._writer.append_locked(frame(event.SerializeToString()))
+
+    def add_summary(
+        self, summary: summary_pb2.Summary, global_step: int | None = None, walltime=None
+    ) -> None:
+        """Write one ``Summary`` proto at ``global_step``."""
+        if not isinstance(summary, summary_pb2.Summary):
+            raise TypeError(f"summary: expected a Summary proto, got {type(summary).__name__}")
+        if global_step is not None:
+            names.check_step(global_step, "global_step")
+        self.add_event(event_pb2.Event(summary=summary), global_step, walltime)
+
+    def flush(self) -> None:
+        self._run.flush()
+
+    def close(self) -> None:
+        self._summary_writer.close()
+
+    def reopen(self) -> None:
+        """Nothing to do: the ``SummaryWriter`` reopens its run when it is used again."""
+
+    def add_graph(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("file_writer.add_graph: tb_eval does not write model graphs")
+
+    add_onnx_graph = add_graph
+
+
+def _not_shipped(method: str, what: str):
+    def refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(
+            f"SummaryWriter.{method}: tb_eval does not write {what}; use "
+            "torch.utils.tensorboard.SummaryWriter on another log_dir for it"
+        )
+
+    refuse.__name__ = method
+    refuse.__doc__ = f"Not shipped: raises ``NotImplementedError`` (tb_eval does not write {what})."
+    return refuse
 
 
 class SummaryWriter:
@@ -66,9 +272,13 @@ class SummaryWriter:
     Parameters
     ----------
     log_dir:
-        The run directory; ``runs/<date>_<host><comment>`` when omitted, as in torch.
+        The run directory; ``runs/<date>_<host><comment>`` when omitted, as in torch. A
+        directory that already holds a run is continued (its steps go on after the logged ones).
     comment:
         Suffix of the default ``log_dir``.
+    purge_step, max_queue, filename_suffix:
+        Accepted for compatibility and ignored (tb_eval's steps never go back; its writer
+        batches by size and time).
     flush_secs:
         Longest time a value waits in memory before it reaches the file.
     """
@@ -82,12 +292,16 @@ class SummaryWriter:
         flush_secs: float = 120,
         filename_suffix: str = "",
     ) -> None:
-        del purge_step, max_queue, filename_suffix  # accepted for compatibility; not needed
         directory = os.fspath(log_dir) if log_dir is not None else _default_log_dir(comment)
         self.log_dir = directory
+        self.purge_step = purge_step
+        self.max_queue = max_queue
+        self.flush_secs = flush_secs
+        self.filename_suffix = filename_suffix
         self._flush_secs = float(flush_secs)
-        self.run = self._open(directory)
+        self._run: Run | None = None
         self._children: dict[str, Run] = {}
+        self._get_run()  # like torch, the directory and its event file exist from the start
 
     def _open(self, directory: str) -> Run:
         # Like torch, no HParams session unless add_hparams is called.
@@ -102,6 +316,32 @@ class SummaryWriter:
             resume=True,  # like torch, a second writer on a log_dir adds to it
         )
 
+    def _get_run(self) -> Run:
+        """The writer's run, reopened (in a new event file) if the writer was closed."""
+        if self._run is None:
+            self._run = self._open(self.log_dir)
+        return self._run
+
+    def _child(self, name: str) -> Run:
+        """The sub-run ``<log_dir>/<name>`` (``add_scalars`` keys, ``add_hparams`` run names);
+        ``name`` is checked by the caller."""
+        self._get_run()
+        child = self._children.get(name)
+        if child is None:
+            child = self._children[name] = self._open(os.path.join(self.log_dir, name))
+        return child
+
+    @property
+    def run(self) -> Run:
+        """The tb_eval :class:`~tb_eval.Run` this writer logs to (reopened after ``close()``)."""
+        return self._get_run()
+
+    @property
+    def file_writer(self) -> _FileWriter | None:
+        """torch's ``file_writer`` (``add_event``, ``add_summary``, ``get_logdir``, ``flush``);
+        ``None`` after ``close()`` until the writer is used again, as in torch."""
+        return None if self._run is None else _FileWriter(self, self._run)
+
     def __enter__(self) -> SummaryWriter:
         return self
 
@@ -109,8 +349,10 @@ class SummaryWriter:
         self.close()
 
     def get_logdir(self) -> str:
+        """The directory the event files go to."""
         return self.log_dir
 
+    # ------------------------------------------------------------------ scalars and text
     def add_scalar(
         self,
         tag: str,
@@ -120,12 +362,10 @@ class SummaryWriter:
         new_style: bool = False,
         double_precision: bool = False,
     ) -> None:
-        """Log one number to the Scalars dashboard."""
-        del new_style, double_precision  # always the new style; TensorBoard needs float32
-        value = _to_numpy(scalar_value)
-        if value.size != 1 or value.dtype.kind not in "biuf":
-            raise TypeError(f"scalar_value: expected one number, got shape {value.shape}")
-        self.run.log(tag, float(value.reshape(())), step=global_step, wall_time=walltime)
+        """Log one number to the Scalars dashboard (stored as a float32 ``simple_value``)."""
+        del new_style, double_precision  # one format, read by every loader and tool
+        value = _one_number(scalar_value, "scalar_value")
+        self._get_run().log(tag, value, step=global_step, wall_time=walltime)
 
     def add_scalars(
         self,
@@ -134,29 +374,58 @@ class SummaryWriter:
         global_step: int | None = None,
         walltime: float | None = None,
     ) -> None:
-        """Several numbers on one chart: each key becomes a run ``<log_dir>/<main_tag>_<key>``
-        holding tag ``main_tag``, as in torch."""
+        """Several numbers on one chart: each key ``k`` becomes the run
+        ``<log_dir>/<main_tag>_<k>`` (``/`` in ``main_tag`` as ``_``) holding tag ``main_tag``,
+        as in torch."""
         names.check_name(main_tag, "main_tag")
-        if not isinstance(tag_scalar_dict, Mapping) or not tag_scalar_dict:
-            raise TypeError("tag_scalar_dict: expected a non-empty dict of name to number")
-        for key, scalar_value in tag_scalar_dict.items():
-            child_name = f"{main_tag}_{key}".replace("/", "_")
-            names.check_path_component(child_name, "tag_scalar_dict")
-            child = self._children.get(child_name)
-            if child is None:
-                child = self._children[child_name] = self._open(
-                    os.path.join(self.log_dir, child_name)
-                )
-            value = _to_numpy(scalar_value)
-            child.log(main_tag, float(value.reshape(())), step=global_step, wall_time=walltime)
+        if not isinstance(tag_scalar_dict, Mapping):
+            raise TypeError(
+                f"tag_scalar_dict: expected a dict of name to number, "
+                f"got {type(tag_scalar_dict).__name__}"
+            )
+        values = {
+            key: _one_number(value, f"tag_scalar_dict[{key!r}]")
+            for key, value in tag_scalar_dict.items()
+        }
+        walltime = time.time() if walltime is None else names.check_wall_time(walltime)
+        children = {}
+        for key in values:
+            if not isinstance(key, str):
+                raise TypeError(f"tag_scalar_dict: keys must be str, got {key!r}")
+            children[key] = names.check_path_component(
+                main_tag.replace("/", "_") + "_" + key, "tag_scalar_dict"
+            )
+        if global_step is not None:
+            names.check_step(global_step, "global_step")
+        for key, value in values.items():
+            child = self._child(children[key])
+            child.log(main_tag, value, step=global_step, wall_time=walltime)
 
     def add_text(
-        self, tag: str, text_string: str, global_step: int | None = None, walltime=None
+        self,
+        tag: str,
+        text_string: str,
+        global_step: int | None = None,
+        walltime: float | None = None,
     ) -> None:
         """Log a string (Markdown) to the Text dashboard."""
         if not isinstance(text_string, str):
             raise TypeError(f"text_string: expected a str, got {type(text_string).__name__}")
-        self.run.log(tag, text_string, step=global_step, wall_time=walltime)
+        self._get_run().log(tag, text_string, step=global_step, wall_time=walltime)
+
+    # ------------------------------------------------------------------ images
+    def _log_image(self, tag: str, hwc: np.ndarray, global_step, walltime) -> None:
+        names.check_name(tag, "tag")
+        if walltime is not None:
+            walltime = names.check_wall_time(walltime)
+        png, width, height = image_kind.to_png(image=hwc)
+        self._get_run()._log_builtin(
+            tag,
+            "image",
+            global_step,
+            lambda first: image_kind.value(tag, png, width, height, first),
+            walltime,
+        )
 
     def add_image(
         self,
@@ -166,9 +435,9 @@ class SummaryWriter:
         walltime: float | None = None,
         dataformats: str = "CHW",
     ) -> None:
-        """Log an image (uint8, or floats in [0, 1]) laid out as ``dataformats``."""
-        del walltime  # images take the time they are logged
-        self.run.log_image(tag, image=_to_hwc(img_tensor, dataformats), step=global_step)
+        """Log an image laid out as ``dataformats`` (``CHW``, ``HWC``, ``HW``, ...); uint8 as is,
+        other types scaled by 255 and clipped, as torch does."""
+        self._log_image(tag, _to_uint8_hwc(img_tensor, dataformats), global_step, walltime)
 
     def add_images(
         self,
@@ -178,24 +447,10 @@ class SummaryWriter:
         walltime: float | None = None,
         dataformats: str = "NCHW",
     ) -> None:
-        """Log a batch of images as one grid image (torch tiles them the same way)."""
-        del walltime
-        layout = dataformats.upper()
-        if not layout.startswith("N"):
-            raise ValueError(f"dataformats: {dataformats!r} must start with N")
-        batch = _to_numpy(img_tensor)
-        if batch.ndim != len(layout) or batch.shape[0] == 0:
-            raise ValueError(f"img_tensor: shape {batch.shape} does not match {dataformats!r}")
-        images = [_to_hwc(image, layout[1:]) for image in batch]
-        images = [image[:, :, None] if image.ndim == 2 else image for image in images]
-        columns = int(np.ceil(np.sqrt(len(images))))
-        rows = int(np.ceil(len(images) / columns))
-        height, width, channels = images[0].shape
-        grid = np.zeros((rows * height, columns * width, channels), dtype=images[0].dtype)
-        for index, image in enumerate(images):
-            top, left = (index // columns) * height, (index % columns) * width
-            grid[top : top + height, left : left + width] = image
-        self.run.log_image(tag, image=grid[:, :, 0] if channels == 1 else grid, step=global_step)
+        """Log a batch of images as one grid image, 8 to a row (torch's ``make_grid``)."""
+        if not isinstance(dataformats, str) or "N" not in dataformats.upper():
+            raise ValueError(f"dataformats: {dataformats!r} has no batch axis N")
+        self._log_image(tag, _to_uint8_hwc(img_tensor, dataformats), global_step, walltime)
 
     def add_figure(
         self,
@@ -205,16 +460,36 @@ class SummaryWriter:
         close: bool = True,
         walltime: float | None = None,
     ) -> None:
-        """Log a matplotlib figure (closed afterwards unless ``close=False``)."""
-        del walltime
+        """Log a matplotlib figure, or a list of figures as one grid image at ``global_step``
+        (as torch does); figures are closed afterwards unless ``close=False``."""
         figures = figure if isinstance(figure, list) else [figure]
-        for offset, single in enumerate(figures):
-            step = None if global_step is None else global_step + offset
-            self.run.log_image(tag, plot=single, step=step)
-            if close:
-                from matplotlib import pyplot
+        if not figures:
+            raise ValueError("figure: the list of figures is empty")
+        images = [_figure_to_hwc(single) for single in figures]
+        if len({image.shape for image in images}) != 1:
+            sizes = sorted({image.shape[:2] for image in images})
+            raise ValueError(f"figure: a list of figures must share one size, got {sizes}")
+        if close:
+            from matplotlib import pyplot
 
+            for single in figures:
                 pyplot.close(single)
+        batch = np.stack(images) if isinstance(figure, list) else images[0]
+        layout = "NHWC" if isinstance(figure, list) else "HWC"
+        self._log_image(tag, _to_uint8_hwc(batch, layout), global_step, walltime)
+
+    # ------------------------------------------------------------------ histograms, PR curves
+    def _log_histogram(self, tag: str, proto, global_step, walltime) -> None:
+        names.check_name(tag, "tag")
+        if walltime is not None:
+            walltime = names.check_wall_time(walltime)
+        self._get_run()._log_builtin(
+            tag,
+            "histogram",
+            global_step,
+            lambda first: _histogram_value(tag, proto, first),
+            walltime,
+        )
 
     def add_histogram(
         self,
@@ -225,32 +500,183 @@ class SummaryWriter:
         walltime: float | None = None,
         max_bins: int | None = None,
     ) -> None:
-        """Log the distribution of ``values`` (30 buckets, TensorBoard's default)."""
-        del walltime
-        count = max_bins or (bins if isinstance(bins, int) else 30)
-        self.run.log_histogram(tag, values, step=global_step, bins=count)
+        """Log the distribution of ``values`` to the Histograms and Distributions dashboards.
 
+        ``bins`` as torch: ``"tensorflow"`` (TensorFlow's exponential buckets), a count, edges,
+        or a numpy rule (``"auto"``, ``"fd"``, ``"doane"``, ...); ``max_bins`` merges buckets.
+        """
+        self._log_histogram(tag, _histogram_proto(values, bins, max_bins), global_step, walltime)
+
+    def add_histogram_raw(
+        self,
+        tag: str,
+        min: float,  # noqa: A002 - torch's argument names
+        max: float,  # noqa: A002
+        num: int,
+        sum: float,  # noqa: A002
+        sum_squares: float,
+        bucket_limits: Any,
+        bucket_counts: Any,
+        global_step: int | None = None,
+        walltime: float | None = None,
+    ) -> None:
+        """Log a histogram computed elsewhere: ``bucket_limits`` are the right edges."""
+        limits = _array(bucket_limits, "bucket_limits").astype(np.float64).ravel()
+        counts = _array(bucket_counts, "bucket_counts").astype(np.float64).ravel()
+        if limits.size != counts.size:
+            raise ValueError(
+                f"bucket_counts: {counts.size} counts for {limits.size} bucket_limits; "
+                "expected one count per limit"
+            )
+        proto = summary_pb2.HistogramProto(
+            min=_one_number(min, "min"),
+            max=_one_number(max, "max"),
+            num=_one_number(num, "num"),
+            sum=_one_number(sum, "sum"),
+            sum_squares=_one_number(sum_squares, "sum_squares"),
+            bucket_limit=limits.tolist(),
+            bucket=counts.tolist(),
+        )
+        self._log_histogram(tag, proto, global_step, walltime)
+
+    def _log_pr_curve(self, tag: str, data: np.ndarray, global_step, walltime) -> None:
+        names.check_name(tag, "tag")
+        if walltime is not None:
+            walltime = names.check_wall_time(walltime)
+        self._get_run()._log_builtin(
+            tag, "pr_curve", global_step, lambda first: pr_curve.value(tag, data, first), walltime
+        )
+
+    def add_pr_curve(
+        self,
+        tag: str,
+        labels: Any,
+        predictions: Any,
+        global_step: int | None = None,
+        num_thresholds: int = 127,
+        weights: Any = None,
+        walltime: float | None = None,
+    ) -> None:
+        """Log a precision-recall curve to TensorBoard's PR Curves dashboard: binary ``labels``
+        against ``predictions`` in [0, 1], at ``num_thresholds`` thresholds."""
+        data = pr_curve.counts(labels, predictions, num_thresholds, weights)
+        self._log_pr_curve(tag, data, global_step, walltime)
+
+    def add_pr_curve_raw(
+        self,
+        tag: str,
+        true_positive_counts: Any,
+        false_positive_counts: Any,
+        true_negative_counts: Any,
+        false_negative_counts: Any,
+        precision: Any,
+        recall: Any,
+        global_step: int | None = None,
+        num_thresholds: int = 127,
+        weights: Any = None,
+        walltime: float | None = None,
+    ) -> None:
+        """Log a PR curve computed elsewhere: six rows of one value per threshold. The
+        thresholds are evenly spaced over [0, 1], as many as the rows have values (torch stores
+        ``num_thresholds`` even when it differs, which misplaces the curve's thresholds)."""
+        del weights  # torch ignores them too
+        pr_curve.check_thresholds(num_thresholds)
+        data = pr_curve.raw_counts(
+            {
+                "true_positive_counts": true_positive_counts,
+                "false_positive_counts": false_positive_counts,
+                "true_negative_counts": true_negative_counts,
+                "false_negative_counts": false_negative_counts,
+                "precision": precision,
+                "recall": recall,
+            }
+        )
+        self._log_pr_curve(tag, data, global_step, walltime)
+
+    # ------------------------------------------------------------------ hparams
     def add_hparams(
         self,
-        hparam_dict: Mapping[str, Any],
-        metric_dict: Mapping[str, Any],
-        hparam_domain_discrete: Mapping[str, list] | None = None,
+        hparam_dict: dict[str, Any],
+        metric_dict: dict[str, Any],
+        hparam_domain_discrete: dict[str, list] | None = None,
         run_name: str | None = None,
         global_step: int | None = None,
     ) -> None:
-        """Record the run's hyper-parameters and final metrics for the HParams dashboard."""
-        del hparam_domain_discrete, run_name  # TensorBoard infers domains; one session per run
-        self.run.log_params(dict(hparam_dict))
-        self.run._start_session()
-        for name, value in dict(metric_dict).items():
-            self.add_scalar(name, value, global_step)
+        """Record hyper-parameters and their metrics for the HParams dashboard.
 
+        They go into the writer's own run (torch makes a time-stamped sub-run per call); with
+        ``run_name``, into the sub-run ``<log_dir>/<run_name>``, as torch. A run has one set
+        of hparams: a later call with other values needs its own ``run_name``. The metrics are
+        logged as scalars at ``global_step``; ``None`` values are left out, as torch does.
+        """
+        if not isinstance(hparam_dict, dict):
+            raise TypeError(f"hparam_dict: expected a dict, got {type(hparam_dict).__name__}")
+        if not isinstance(metric_dict, dict):
+            raise TypeError(f"metric_dict: expected a dict, got {type(metric_dict).__name__}")
+        if hparam_domain_discrete is not None:
+            if not isinstance(hparam_domain_discrete, dict):
+                raise TypeError("hparam_domain_discrete: expected a dict of name to list")
+            for key, domain in hparam_domain_discrete.items():
+                if key not in hparam_dict or not isinstance(domain, list):
+                    raise TypeError(
+                        f"hparam_domain_discrete: {key!r} must name a key of hparam_dict "
+                        "and map to a list of its values"
+                    )
+        params = {k: _hparam(k, v) for k, v in hparam_dict.items() if v is not None}
+        metrics = {k: _one_number(v, f"metric_dict[{k!r}]") for k, v in metric_dict.items()}
+        for key in metrics:
+            names.check_name(key, "metric_dict")
+        checked = names.check_params(params, "hparam_dict")
+        if run_name is not None:
+            names.check_path_component(run_name, "run_name")
+        target = self._get_run() if run_name is None else self._child(run_name)
+        recorded = target.get_params()
+        if target._session_started and any(
+            recorded.get(key, _MISSING) != value for key, value in checked.items()
+        ):
+            raise ValueError(
+                f"hparam_dict: {target.directory!r} already records hparams {recorded} "
+                "(HParams keeps one set per run); pass run_name= to record another set in a "
+                "sub-run"
+            )
+        target.log_params(checked)
+        target._start_session()
+        for key, value in metrics.items():
+            target.log(key, value, step=global_step)
+
+    # ------------------------------------------------------------------ lifecycle
     def flush(self) -> None:
-        self.run.flush()
+        """Write everything logged so far to disk."""
+        if self._run is None:
+            return
+        self._run.flush()
         for child in self._children.values():
             child.flush()
 
     def close(self) -> None:
+        """Write everything and close the files; using the writer again reopens it (in a new
+        event file), as torch's does."""
+        if self._run is None:
+            return
         for child in self._children.values():
             child.complete()
-        self.run.complete()
+        self._run.complete()
+        self._run = None
+        self._children = {}
+
+    # ------------------------------------------------------------------ not shipped
+    add_graph = _not_shipped("add_graph", "model graphs")
+    add_onnx_graph = _not_shipped("add_onnx_graph", "model graphs")
+    add_embedding = _not_shipped("add_embedding", "projector embeddings")
+    add_mesh = _not_shipped("add_mesh", "meshes")
+    add_audio = _not_shipped("add_audio", "audio")
+    add_video = _not_shipped("add_video", "video")
+    add_image_with_boxes = _not_shipped("add_image_with_boxes", "images with bounding boxes")
+    add_tensor = _not_shipped("add_tensor", "raw tensors")
+    add_custom_scalars = _not_shipped("add_custom_scalars", "custom-scalar layouts")
+    add_custom_scalars_multilinechart = _not_shipped(
+        "add_custom_scalars_multilinechart", "custom-scalar layouts"
+    )
+    add_custom_scalars_marginchart = _not_shipped(
+        "add_custom_scalars_marginchart", "custom-scalar layouts"
+    )

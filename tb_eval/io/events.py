@@ -19,9 +19,6 @@ _WALL = struct.Struct("<Bd")  # field 1 (wall_time, fixed64) tag byte and the do
 _FLOAT = struct.Struct("<f")
 _CRC = struct.Struct("<I")
 _MASK_DELTA = 0xA282EAD8
-_STEP_SMALL = [bytes((0x10, step)) for step in range(0x80)]  # field 2 (step) for steps < 128
-# TensorProto{dtype: DT_FLOAT, tensor_shape: {}, float_val: [packed, 4 bytes]}, value appended.
-_SCALAR_TENSOR_PREFIX = b"\x08\x01\x12\x00\x2a\x04"
 
 
 def varint(value: int) -> bytes:
@@ -56,53 +53,102 @@ def encode_event(wall_time: float, step: int, values: list[summary_pb2.Summary.V
 class ScalarEncoder:
     """Encodes framed scalar events for one tag, reusing the bytes that never change.
 
+    A scalar is a ``Summary.Value`` with ``simple_value`` (a float32), the form every reader of
+    event files understands: TensorBoard's two loaders, ``EventAccumulator.Scalars``, tbparse,
+    ``summary_iterator`` scripts and trackers that import TensorBoard logs. The first record of
+    the tag in each file also carries its metadata (plugin ``scalars``, ``DATA_CLASS_SCALAR``,
+    the description, and the tag as display name, which is what the Python loader shows for
+    ``simple_value`` anyway, so both loaders agree).
+
     Per tag, only the wall time, the step and the value vary, so the summary bytes are built
     once (with and without metadata) and the record header is cached per record length.
     """
 
-    __slots__ = ("_head_plain", "_head_with_metadata", "_metadata_field", "_headers", "generation")
+    __slots__ = (
+        "_head_plain",
+        "_head_with_metadata",
+        "_metadata_field",
+        "_headers",
+        "_plain",
+        "generation",
+    )
 
     def __init__(self, tag: str, metadata: summary_pb2.SummaryMetadata) -> None:
         tag_field = _field(1, tag.encode("utf-8"))
-        # Tensor field (8) of 10 bytes: DT_FLOAT, empty shape, packed float_val of 4 bytes.
-        # Protobuf writes fields in number order, so the metadata (9) follows the value.
+        if not metadata.display_name:
+            metadata = summary_pb2.SummaryMetadata.FromString(metadata.SerializeToString())
+            metadata.display_name = tag
+        # Protobuf writes fields in number order: tag (1), simple_value (2, a fixed32 whose
+        # key byte is 0x15), then the metadata (9).
         self._metadata_field = _field(9, metadata.SerializeToString())
 
         def head(tail_length: int) -> bytes:
-            body_length = len(tag_field) + 2 + 10 + tail_length
+            body_length = len(tag_field) + 5 + tail_length
             summary_length = 1 + len(varint(body_length)) + body_length
-            return (
-                b"\x2a"
-                + varint(summary_length)
-                + b"\x0a"
-                + varint(body_length)
-                + tag_field
-                + b"\x42\x0a"
-                + _SCALAR_TENSOR_PREFIX
-            )
+            return b"\x2a" + varint(summary_length) + b"\x0a" + varint(body_length) + tag_field
 
-        self._head_plain = head(0)
-        self._head_with_metadata = head(len(self._metadata_field))
+        self._head_plain = head(0) + b"\x15"
+        self._head_with_metadata = head(len(self._metadata_field)) + b"\x15"
         self._headers: dict[int, bytes] = {}
+        # The usual record (no metadata, a step below 2**21) is one struct call: wall time
+        # (field 1), the step's key and 0 to 3 varint bytes (field 2; protobuf omits step 0),
+        # the constant summary bytes and the float. Its length, so its header, is fixed too.
+        self._plain = []
+        for step_bytes in (0, 2, 3, 4):
+            layout = struct.Struct(f"<Bd{step_bytes}B{len(self._head_plain)}sf")
+            self._plain.append((layout, frame(bytes(layout.size))[:12]))
         #: The writer generation (file) this tag's metadata was last written to; see run.log.
         self.generation = -1
 
     def encode(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
-        """One framed event: ``value`` as a rank-0 float32 tensor at ``step``."""
+        """One framed event: ``value`` as a float32 ``simple_value`` at ``step``."""
+        if not with_metadata:
+            head = self._head_plain
+            try:
+                if step == 0:
+                    layout, header = self._plain[0]
+                    event = layout.pack(9, wall_time, head, value)
+                elif step < 0x80:
+                    layout, header = self._plain[1]
+                    event = layout.pack(9, wall_time, 0x10, step, head, value)
+                elif step < 0x4000:
+                    layout, header = self._plain[2]
+                    event = layout.pack(
+                        9, wall_time, 0x10, step & 0x7F | 0x80, step >> 7, head, value
+                    )
+                elif step < 0x200000:
+                    layout, header = self._plain[3]
+                    event = layout.pack(
+                        9,
+                        wall_time,
+                        0x10,
+                        step & 0x7F | 0x80,
+                        (step >> 7) & 0x7F | 0x80,
+                        step >> 14,
+                        head,
+                        value,
+                    )
+                else:
+                    return self._encode_any(wall_time, step, value, False)
+            except OverflowError:  # beyond float32's range
+                return self._encode_any(wall_time, step, value, False)
+            crc = crc32c(event)
+            return (
+                header + event + _CRC.pack((((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF)
+            )
+        return self._encode_any(wall_time, step, value, with_metadata)
+
+    def _encode_any(self, wall_time: float, step: int, value: float, with_metadata: bool) -> bytes:
+        """:meth:`encode` for every case: metadata, any step, floats beyond float32's range."""
         try:
             packed = _FLOAT.pack(value)
-        except OverflowError:  # beyond float32's range: store the infinity float32 rounds to
+        except OverflowError:  # store the infinity float32 rounds to
             packed = _FLOAT.pack(math.copysign(math.inf, value))
         if with_metadata:
             packed = self._head_with_metadata + packed + self._metadata_field
         else:
             packed = self._head_plain + packed
-        if step == 0:
-            event = _WALL.pack(9, wall_time) + packed
-        elif step < 0x80:
-            event = _WALL.pack(9, wall_time) + _STEP_SMALL[step] + packed
-        else:
-            event = _WALL.pack(9, wall_time) + b"\x10" + varint(step) + packed
+        event = _WALL.pack(9, wall_time) + (b"\x10" + varint(step) if step else b"") + packed
         length = len(event)
         header = self._headers.get(length)
         if header is None:

@@ -22,8 +22,20 @@ DATA_CLASS_BLOB_SEQUENCE = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
 
 def tensor_to_numpy(value: Any) -> Any:
     """A torch (or torch-like) tensor as a numpy array, without importing torch; anything else
-    unchanged."""
-    return value.detach().cpu().numpy() if hasattr(value, "detach") else value
+    unchanged.
+
+    Any device (``.cpu()`` first) and any dtype: those numpy has no type for (``bfloat16``, the
+    float8 types) are widened to float32, which holds every value they can take exactly.
+    """
+    if not hasattr(value, "detach"):
+        return value
+    value = value.detach()
+    if hasattr(value, "cpu"):
+        value = value.cpu()
+    try:
+        return value.numpy()
+    except TypeError:  # "Got unsupported ScalarType BFloat16" and the like
+        return value.float().numpy()
 
 
 def our_tag(kind: str, name: str) -> str:

@@ -1,14 +1,19 @@
-"""Scalars for TensorBoard's Scalars dashboard: rank-0 float32 tensors, plugin ``scalars``.
+"""Scalars for TensorBoard's Scalars dashboard: float32 ``simple_value``, plugin ``scalars``.
 
-The Rust loader (``--load_fast=true``) accepts only float32 scalars, so values are stored as
-float32. Reading back, :func:`shortest_float32` turns each float32 into the shortest decimal that
+``simple_value`` is the scalar form every reader understands: TensorBoard's two loaders, the
+``EventAccumulator``'s ``Scalars``, tbparse, ``summary_iterator`` scripts and trackers that import
+TensorBoard logs (torch's and tensorboardX's writers use it too). The first record of a tag in
+each file carries :func:`metadata`, so the Scalars dashboard shows the description. Runs written
+by tb_eval before version 0.2 hold rank-0 float32 tensors instead; :func:`stored_value` reads
+both. The Rust loader (``--load_fast=true``) accepts only float32 scalars, so values are stored
+as float32. Reading back, :func:`shortest_float32` turns each float32 into the shortest decimal that
 rounds to it, so ``3424.3`` logged reads back as ``3424.3`` rather than ``3424.300048828125``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from tensorboard.compat.proto import summary_pb2
+from tensorboard.compat.proto import summary_pb2, types_pb2
 from tensorboard.plugins.scalar import plugin_data_pb2
 
 from tb_eval.kinds.common import builtin_metadata
@@ -16,10 +21,50 @@ from tb_eval.kinds.common import builtin_metadata
 PLUGIN_NAME = "scalars"
 
 
-def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
-    """Scalar metadata with an explicit data class."""
+def metadata(description: str = "", display_name: str = "") -> summary_pb2.SummaryMetadata:
+    """Scalar metadata with an explicit data class (the Rust loader then keeps the description)."""
     content = plugin_data_pb2.ScalarPluginData().SerializeToString()
-    return builtin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_SCALAR, description)
+    result = builtin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_SCALAR, description)
+    result.display_name = display_name
+    return result
+
+
+def value(
+    tag: str, number: float, metadata: summary_pb2.SummaryMetadata | None = None
+) -> summary_pb2.Summary.Value:
+    """The protobuf ``Summary.Value`` of one scalar (the hand-encoded path writes these bytes)."""
+    result = summary_pb2.Summary.Value(tag=tag, simple_value=number)
+    if metadata is not None:
+        result.metadata.CopyFrom(metadata)
+    return result
+
+
+def stored_value(summary_value: summary_pb2.Summary.Value) -> float:
+    """The number a scalar ``Summary.Value`` holds: ``simple_value``, or a rank-0 numeric tensor
+    (what tb_eval wrote before 0.2, and TensorBoard's own ``summary_v2.scalar_pb``)."""
+    if summary_value.HasField("simple_value"):
+        return summary_value.simple_value
+    tensor = summary_value.tensor
+    if tensor.float_val:
+        return tensor.float_val[0]
+    if tensor.double_val:
+        return tensor.double_val[0]
+    if tensor.tensor_content:
+        dtype = _CONTENT_DTYPES.get(tensor.dtype)
+        if dtype is not None:
+            return float(np.frombuffer(tensor.tensor_content, dtype=dtype)[0])
+    for field in (tensor.int_val, tensor.int64_val):
+        if field:
+            return float(field[0])
+    return 0.0
+
+
+_CONTENT_DTYPES = {
+    types_pb2.DT_FLOAT: np.dtype("<f4"),
+    types_pb2.DT_DOUBLE: np.dtype("<f8"),
+    types_pb2.DT_INT32: np.dtype("<i4"),
+    types_pb2.DT_INT64: np.dtype("<i8"),
+}
 
 
 def shortest_float32(values: np.ndarray) -> list[float]:

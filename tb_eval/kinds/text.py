@@ -1,14 +1,15 @@
 """Strings and small tables for TensorBoard's Text dashboard (plugin ``text``).
 
-The Text dashboard renders a rank-0 string as Markdown and a rank-2 string array as an HTML
-table whose cells are Markdown too. Cells from tables are escaped so they show literally.
+The Text dashboard renders a rank-0 string as Markdown, pipe tables included. Small tables are
+written that way (a rank-0 Markdown table, not a rank-2 string array): every reader of text
+summaries expects one string per step (tbparse's ``.text`` fails on a rank-2 array). Cells are
+escaped so they show literally.
 """
 
 from __future__ import annotations
 
 import re
 
-import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.text import plugin_data_pb2
 
@@ -34,9 +35,20 @@ def value(tag: str, text: str, with_metadata: bool, description: str = ""):
     return summary_value(tag, string_tensor(text), metadata(description) if with_metadata else None)
 
 
+def markdown_table(cells: list[list[str]]) -> str:
+    """A Markdown pipe table of ``cells`` (``cells[0]`` is the header row), every cell escaped."""
+
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(escape_markdown(" ".join(c.splitlines())) for c in row) + " |"
+
+    rule = "|" + "---|" * len(cells[0])
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
 def grid_value(tag: str, cells: list[list[str]], with_metadata: bool, description: str = ""):
-    """A rank-2 string value; ``cells[0]`` is the header row."""
-    escaped = np.array([[escape_markdown(c) for c in row] for row in cells], dtype=object)
+    """A rank-0 string value holding ``cells`` as a Markdown table; ``cells[0]`` is the header."""
     return summary_value(
-        tag, string_tensor(escaped), metadata(description) if with_metadata else None
+        tag,
+        string_tensor(markdown_table(cells)),
+        metadata(description) if with_metadata else None,
     )
