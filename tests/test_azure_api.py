@@ -167,7 +167,7 @@ def test_log_takes_description_then_step_positionally(tmp_path):
         run.log("acc", 0.8, 9)
     run.complete()
     assert read_run(run.directory).scalars["acc"] == ([3, 7], [0.5, 0.75])
-    scalars = SummaryReader(run.directory, extra_columns={"dir_name"}).tensors
+    scalars = SummaryReader(run.directory, extra_columns={"dir_name"}).scalars
     assert scalars[scalars.tag == "acc"].step.tolist() == [3, 7]
 
 

@@ -16,7 +16,6 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from tensorboard.util import tensor_util
 
 import tb_eval
 from tb_eval.reader import event_files, read_run
@@ -72,12 +71,12 @@ def _steps(directory, tag):
 
 def _assert_history_logged(directory, history):
     """Every History value is the logged scalar (float32), read back by TensorBoard itself."""
-    accumulator = EventAccumulator(directory, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(directory, size_guidance={"scalars": 0})
     accumulator.Reload()
     for name, values in history.history.items():
-        events = accumulator.Tensors(name)
+        events = accumulator.Scalars(name)
         assert [event.step for event in events] == list(range(len(values))), name
-        logged = [float(tensor_util.make_ndarray(event.tensor_proto)) for event in events]
+        logged = [event.value for event in events]
         assert logged == np.float32(values).tolist(), name
 
 

@@ -12,7 +12,6 @@ from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from tensorboard.backend.event_processing.plugin_event_multiplexer import EventMultiplexer
-from tensorboard.util import tensor_util
 
 import tb_eval
 from tb_eval.reader import read_run
@@ -129,12 +128,12 @@ def test_beside_csvlogger_with_checkpoints_in_the_run_directory(tmp_path, loader
 
     expected = _csv_metrics(os.path.join(theirs.log_dir, "metrics.csv"))
     assert {"train_loss_step", "train_loss_epoch", "val_loss", "epoch"} <= set(expected)
-    accumulator = EventAccumulator(run_dir, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(run_dir, size_guidance={"scalars": 0})
     accumulator.Reload()
     for name in ("train_loss_step", "train_loss_epoch", "val_loss"):
-        events = accumulator.Tensors(name)
+        events = accumulator.Scalars(name)
         assert [event.step for event in events] == expected[name][0], name
-        values = [float(tensor_util.make_ndarray(event.tensor_proto)) for event in events]
+        values = [event.value for event in events]
         assert values == np.float32(expected[name][1]).tolist(), name
     data = read_run(run_dir)
     with open(os.path.join(theirs.log_dir, "hparams.yaml")) as handle:
