@@ -244,6 +244,9 @@ class Run(RecordSurface):
         self._start_time = time.time()
         self._end_time: float | None = None
         self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        #: The process that started the run: only it ends the run at interpreter exit (a
+        #: forked child that inherited it flushes what it logged and leaves it open).
+        self._owner_pid = os.getpid()
         self._lock = self._writer.lock  # one lock guards the run's steps and the writer's batch
         self._last_step: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
@@ -1011,9 +1014,11 @@ def live_runs() -> list[Run]:
 
 
 def _end_live_runs() -> None:
-    """At interpreter exit, runs still open complete, or fail if an exception escaped."""
+    """At interpreter exit, runs this process started and left open complete, or fail if an
+    exception escaped. A run a forked child inherited is not ended by the child's exit: the
+    writers' own exit handler writes what the child logged to it, and nothing else."""
     for run in list(_live_runs):
-        if run.status != _STATUS_RUNNING:
+        if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
             continue
         if _uncaught:
             run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
