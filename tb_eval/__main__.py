@@ -29,6 +29,12 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _add_logdir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "logdir", metavar="LOGDIR", help="a directory of runs (as for tensorboard --logdir)"
+    )
+
+
 def _add_report(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "report",
@@ -38,9 +44,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
         "Regression, Feature importance, Compare runs and Runs dashboards of LOGDIR, at each "
         "evaluation's newest step or at --step.",
     )
-    parser.add_argument(
-        "logdir", metavar="LOGDIR", help="a directory of runs (as for tensorboard --logdir)"
-    )
+    _add_logdir(parser)
     parser.add_argument(
         "-o", "--output", default="report.html", metavar="FILE",
         help="the HTML file to write (default: report.html)",
@@ -98,9 +102,7 @@ def _add_doctor(commands: argparse._SubParsersAction) -> None:
         "file. Damage TensorBoard reads past (a cut-off last record, a bad checksum) is a note. "
         "Exit status: 0 when nothing stops TensorBoard, 1 when something does.",
     )
-    parser.add_argument(
-        "logdir", metavar="LOGDIR", help="a directory of runs (as for tensorboard --logdir)"
-    )
+    _add_logdir(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=_run_doctor, name="doctor")
 

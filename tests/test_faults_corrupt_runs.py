@@ -41,7 +41,8 @@ def original(tmp_path_factory) -> str:
     run.log_feature_importance("imp", ["f1", "f2"], [0.3, 0.7])
     run.log_confusion_matrix("cm", [[3, 1], [0, 4]], labels=["a", "b"])
     run.complete()
-    run.tag("after", "done")
+    with pytest.warns(UserWarning, match="HParams dashboard keeps"):
+        run.tag("after", "done")  # a finished-run write: a second event file
     return run.directory
 
 
@@ -226,12 +227,19 @@ def test_a_truncated_or_bad_tail_keeps_everything_before_it(original, tmp_path):
     assert stored.status == "success"
 
 
-def test_a_record_that_is_not_an_object_is_skipped_naming_the_file(original, tmp_path):
+def _copy_with_file(original: str, tmp_path, payload: bytes) -> str:
+    """A copy of the run with one more event file (sorting last) holding ``payload``."""
     directory = str(tmp_path / "r")
     shutil.copytree(original, directory)
     path = os.path.join(directory, "events.out.tfevents.9999999999.x.1.0")
     with open(path, "wb") as handle:
-        handle.write(frame(_event_with("tb_eval/run/record", "tb_eval", [b"[1, 2]"])))
+        handle.write(frame(payload))
+    return directory
+
+
+def test_a_record_that_is_not_an_object_is_skipped_naming_the_file(original, tmp_path):
+    payload = _event_with("tb_eval/run/record", "tb_eval", [b"[1, 2]"])
+    directory = _copy_with_file(original, tmp_path, payload)
     with pytest.warns(UserWarning, match="9999999999"):
         stored = tb_eval.open_run(directory)
     assert stored.status == "success"  # the last good record wins
@@ -239,11 +247,8 @@ def test_a_record_that_is_not_an_object_is_skipped_naming_the_file(original, tmp
 
 
 def test_an_undecodable_table_raises_the_documented_error_naming_the_file(original, tmp_path):
-    directory = str(tmp_path / "r")
-    shutil.copytree(original, directory)
-    path = os.path.join(directory, "events.out.tfevents.9999999999.x.1.0")
-    with open(path, "wb") as handle:
-        handle.write(frame(_event_with("tb_eval/table/table", "tb_eval", [b"garbage"])))
+    payload = _event_with("tb_eval/table/table", "tb_eval", [b"garbage"])
+    directory = _copy_with_file(original, tmp_path, payload)
     stored = tb_eval.open_run(directory)
     with pytest.raises(CorruptRunError, match="9999999999.*table 'table'"):
         stored.get_metrics()

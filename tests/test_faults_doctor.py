@@ -17,10 +17,11 @@ import urllib.error
 import pytest
 from tensorboard.backend.event_processing import plugin_event_multiplexer
 from tensorboard.compat.proto import event_pb2
-from tensorboard.summary.writer.record_writer import RecordWriter, masked_crc32c
+from tensorboard.summary.writer.record_writer import RecordWriter
 
 import tb_eval
 from tb_eval.reader import event_files
+from tests import test_plugin_hostile as hostile
 from tests.tbserver import TensorBoardServer
 
 BAD = "events.out.tfevents.1.host.1.0"
@@ -34,25 +35,17 @@ def _good_run(root) -> None:
     run.complete()
 
 
-def _first_event(path) -> None:
-    writer = RecordWriter(open(path, "wb"))  # noqa: SIM115 - the writer closes it
-    writer.write(event_pb2.Event(file_version="brain.Event:2").SerializeToString())
-    writer.close()
-
-
 def _huge_frame(root) -> None:
-    path = root / "bad" / BAD
-    _first_event(path)
-    with open(path, "ab") as handle:
-        length = struct.pack("<Q", 2**40)
-        handle.write(length + struct.pack("<I", masked_crc32c(length)))
+    hostile._huge_frame(root / "bad" / BAD)
 
 
 def _not_protobuf(root) -> None:
-    path = root / "bad" / BAD
-    _first_event(path)
-    writer = RecordWriter(open(path, "ab"))  # noqa: SIM115
-    writer.write(b"\xff" * 64)
+    hostile._not_protobuf(root / "bad" / BAD)
+
+
+def _first_event(path) -> None:
+    writer = RecordWriter(open(path, "wb"))  # noqa: SIM115 - the writer closes it
+    writer.write(event_pb2.Event(file_version="brain.Event:2").SerializeToString())
     writer.close()
 
 
