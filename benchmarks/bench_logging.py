@@ -103,6 +103,55 @@ def report(title: str, unit: str, count: int, times: dict[str, list[float]], bas
         print(f"  ratio {name} / {base}: {statistics.median(ratios):.1f}x (paired median)")
 
 
+def threaded_scalars(writers: dict[str, Callable[[str], object]], repeats: int, count: int) -> None:
+    """``run.log`` calls/s from one thread and from 8 threads sharing one run (the same total
+    count), beside the same for the other writers; every value is checked to be on disk."""
+    import threading
+
+    threads = 8
+
+    def one_writer(logger: Callable[[str, float, int], None], per_thread: int, n: int) -> None:
+        def work(index: int) -> None:
+            for i in range(per_thread):
+                logger(f"t{index}", float(i), i)
+
+        workers = [threading.Thread(target=work, args=(index,)) for index in range(n)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+
+    times: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as root:
+            for n in (1, threads):
+                per_thread = count // n
+                run = tb_eval.start_logging(root, run_name=f"tb_eval-{n}")
+                times.setdefault(f"tb_eval {n} thread(s)", []).append(
+                    _timed(
+                        lambda r=run, p=per_thread, k=n: one_writer(
+                            lambda tag, value, step: r.log(tag, value), p, k
+                        )
+                    )
+                )
+                run.complete()
+                metrics = tb_eval.open_run(run.directory).get_metrics()
+                assert sum(len(metrics[f"t{i}"]) for i in range(n)) == per_thread * n
+                for name, factory in writers.items():
+                    writer = factory(f"{root}/{name}-{n}")
+                    times.setdefault(f"{name} {n} thread(s)", []).append(
+                        _timed(lambda w=writer, p=per_thread, k=n: one_writer(w.add_scalar, p, k))
+                    )
+                    writer.close()
+    report(
+        f"Scalars from 1 and {threads} threads ({count:,} calls)",
+        "calls",
+        count,
+        times,
+        f"tb_eval {threads} thread(s)",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller workloads")
@@ -172,6 +221,7 @@ def main() -> None:
         read_times,
         "tb_eval get_metrics",
     )
+    threaded_scalars(writers, repeats, scalar_count)
     print("\nTargets: scalars >= 25x SummaryWriter (aim 40x); images >= 3x; get_metrics >= 5x")
 
 

@@ -8,11 +8,13 @@
 
 from tb_eval.context import get_context
 from tb_eval.evaluation import BinnedSummary, Prepared, Report, evaluate, prepare
-from tb_eval.reader import StoredRun, open_run
+from tb_eval.reader import CorruptRecordWarning, CorruptRunError, StoredRun, open_run
 from tb_eval.run import Run, start_logging
 
 __all__ = [
     "BinnedSummary",
+    "CorruptRecordWarning",
+    "CorruptRunError",
     "Prepared",
     "Report",
     "Run",

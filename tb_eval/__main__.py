@@ -4,6 +4,8 @@ Commands:
 
 - ``report LOGDIR [-o report.html]``: one self-contained HTML file with the evaluation
   dashboards (see ``docs/report.md``).
+- ``doctor LOGDIR [--json]``: find the files that stop TensorBoard, with the fix for each
+  (exit status 1 when there are some; see ``docs/http_api.md``, Troubleshooting).
 
 Only the standard library is imported until a command runs.
 """
@@ -27,6 +29,12 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _add_logdir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "logdir", metavar="LOGDIR", help="a directory of runs (as for tensorboard --logdir)"
+    )
+
+
 def _add_report(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "report",
@@ -36,9 +44,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
         "Regression, Feature importance, Compare runs and Runs dashboards of LOGDIR, at each "
         "evaluation's newest step or at --step.",
     )
-    parser.add_argument(
-        "logdir", metavar="LOGDIR", help="a directory of runs (as for tensorboard --logdir)"
-    )
+    _add_logdir(parser)
     parser.add_argument(
         "-o", "--output", default="report.html", metavar="FILE",
         help="the HTML file to write (default: report.html)",
@@ -86,11 +92,35 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_doctor(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "doctor",
+        help="find the files in a logdir that stop TensorBoard, with the fix for each",
+        description="Check every event file under LOGDIR for what stops TensorBoard: a frame "
+        "header claiming an absurd length (the data server aborts), a valid frame that is not "
+        "an Event protobuf (the Python loader stops reloading), a directory named like an event "
+        "file. Damage TensorBoard reads past (a cut-off last record, a bad checksum) is a note. "
+        "Exit status: 0 when nothing stops TensorBoard, 1 when something does.",
+    )
+    _add_logdir(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(handler=_run_doctor, name="doctor")
+
+
+def _run_doctor(args: argparse.Namespace) -> int:
+    from tb_eval.doctor import PROBLEM, check_logdir, print_report
+
+    findings = check_logdir(args.logdir)
+    print_report(findings, args.logdir, sys.stdout, as_json=args.json)
+    return 1 if any(finding.severity == PROBLEM for finding in findings) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser of ``python -m tb_eval``."""
     top = argparse.ArgumentParser(prog=PROG, description="Command-line tools of tb-eval.")
     commands = top.add_subparsers(title="commands", dest="command", required=True)
     _add_report(commands)
+    _add_doctor(commands)
     return top
 
 

@@ -19,6 +19,8 @@ _RUN_NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\\]|(^|/)\.\.?(/|$)")
 _BLOB_KEY_FORBIDDEN = re.compile(r'["\\\x00-\x1f]')
 #: Steps are int64 in the event file.
 MAX_STEP = 2**63 - 1
+#: 10000-01-01T00:00:00Z: a later wall time is a mistake (milliseconds, say), not a date.
+MAX_WALL_TIME = 253402300800.0
 
 
 def check_name(name: Any, argument: str = "name") -> str:
@@ -68,9 +70,15 @@ def check_wall_time(wall_time: Any) -> float:
         raise TypeError(
             f"wall_time: expected seconds since the epoch, got {type(wall_time).__name__}"
         )
-    value = float(wall_time)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"wall_time: must be finite and >= 0, got {wall_time!r}")
+    try:
+        value = float(wall_time)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value) or not 0 <= value < MAX_WALL_TIME:
+        raise ValueError(
+            f"wall_time: must be seconds since the epoch, from 0 to {MAX_WALL_TIME:.0f} "
+            f"(year 10000), got {wall_time!r:.40}"
+        )
     return value
 
 
@@ -159,8 +167,8 @@ def finite_vector(values: Any, argument: str, length: int) -> list[float]:
     values = tensor_to_numpy(values)
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{argument}: expected numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{argument}: expected numbers (within a float64's range)") from None
     if array.ndim != 1 or array.size != length:
         raise ValueError(
             f"{argument}: expected {length} values (one per feature), got shape {array.shape}"

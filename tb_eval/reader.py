@@ -7,22 +7,67 @@ keeps every record, unlike TensorBoard's loaders, which sample.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import struct
 import warnings
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from google.protobuf.message import DecodeError
 from tensorboard.compat.proto import event_pb2
 
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
 from tb_eval.record import RecordSurface, append_record
+
+
+class CorruptRunError(ValueError):
+    """Data of a run that cannot be decoded (a table or prediction blob, or a row history);
+    the message names the event file and the tag. Damage that only loses records (a cut or
+    garbled tail, a record that does not parse) is skipped with a :class:`CorruptRecordWarning`
+    naming the file, and the rest of the run is read."""
+
+
+class CorruptRecordWarning(UserWarning):
+    """Records of an event file were skipped as unreadable; the message names the file."""
+
+
+#: The record fields other code relies on, and the types they must have.
+_RECORD_FIELDS = {
+    "name": str,
+    "id": str,
+    "display_name": str,
+    "experiment": str,
+    "parent": str,
+    "status": str,
+    "error": str,
+    "params": dict,
+    "tags": dict,
+    "properties": dict,
+    "files": list,
+    "start_time": (int, float),
+    "end_time": (int, float),
+}
+
+
+def _checked_record(record: Any) -> dict[str, Any]:
+    """A run record with every known field of the right type (``ValueError`` otherwise)."""
+    if not isinstance(record, dict):
+        raise ValueError(f"the run record is a {type(record).__name__}, not an object")
+    for key, kind in _RECORD_FIELDS.items():
+        value = record.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise ValueError(f"the run record's {key!r} is a {type(value).__name__}")
+    files = record.get("files") or []
+    if not all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in files):
+        raise ValueError("the run record's 'files' are not objects with a name")
+    return record
+
 
 _FLOAT_STRUCT = struct.Struct("<f")
 
@@ -54,6 +99,8 @@ class RunData:
     plugins: dict[str, str] = field(default_factory=dict)
     last_steps: dict[str, int] = field(default_factory=dict)
     contents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The event file each of our tags was last read from (named by decoding errors).
+    sources: dict[str, str] = field(default_factory=dict)
 
     def metrics(self, name: str | None = None) -> dict[str, Any]:
         """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns."""
@@ -70,9 +117,11 @@ class RunData:
             if tag not in table_names:
                 out[tag] = strings[0] if len(strings) == 1 else strings
         for tag, rows in self.rows.items():
-            out[tag] = table.rows_to_table(rows).to_dict()
+            with self._decoding("rows", table.ROW_KIND, tag):
+                out[tag] = table.rows_to_table(rows).to_dict()
         for tag, payloads in self.tables.items():
-            tables = [table.decode_table(payload).to_dict() for _, payload in payloads]
+            with self._decoding("table", table.TABLE_KIND, tag):
+                tables = [table.decode_table(payload).to_dict() for _, payload in payloads]
             out[tag] = tables[0] if len(tables) == 1 else tables
         if name is not None:
             if name not in out:
@@ -88,12 +137,27 @@ class RunData:
         if not logged:
             raise KeyError(f"name: no predictions {name!r} in run {self.directory!r}")
         if step is None:
-            return predictions.decode(logged[-1][1])
+            with self._decoding("predictions", predictions.KIND, name):
+                return predictions.decode(logged[-1][1])
         for logged_step, payload in logged:
             if logged_step == step:
-                return predictions.decode(payload)
+                with self._decoding("predictions", predictions.KIND, name):
+                    return predictions.decode(payload)
         steps = [logged_step for logged_step, _ in logged]
         raise KeyError(f"step: no predictions {name!r} at step {step}; logged steps: {steps}")
+
+    @contextlib.contextmanager
+    def _decoding(self, what: str, kind: str, name: str) -> Iterator[None]:
+        """Turn a decoding failure of ``name``'s data into a :class:`CorruptRunError` naming
+        the event file it came from."""
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - whatever a damaged blob raises
+            path = self.sources.get(common.our_tag(kind, name), self.directory)
+            raise CorruptRunError(
+                f"{path}: {what} {name!r} cannot be read ({type(error).__name__}: "
+                f"{error!s:.200}); move the file out of the run, or log it again"
+            ) from error
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
         """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
@@ -101,24 +165,72 @@ class RunData:
 
 
 def read_run(directory: str) -> RunData:
-    """Read every event file of the run at ``directory``."""
+    """Read every event file of the run at ``directory``.
+
+    Damaged files are read as far as they can be: a record that does not parse or does not
+    hold what its tag promises is skipped, a corrupt record header ends its file (past it,
+    record boundaries cannot be trusted), and each file with skipped records gives one
+    :class:`CorruptRecordWarning` naming it.
+    """
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r}")
     data = RunData(directory)
-    plugin_of = data.plugins
-    last_steps = data.last_steps
-    kind_of: dict[str, tuple[str, str]] = {}
-    scalar_steps: dict[str, list[int]] = defaultdict(list)
-    scalar_values: dict[str, list[float]] = defaultdict(list)
-    parse = event_pb2.Event.FromString
-    # Scalar records without metadata repeat the same bytes after the step: learn them from the
-    # first fully parsed record of each tag and read the rest by slicing (4x faster than protobuf).
-    scalar_heads: dict[bytes, str] = {}
-    unpack_float = _FLOAT_STRUCT.unpack_from
+    reader = _RecordReader(data)
     for path in event_files(directory):
         with open(path, "rb") as handle:
             buffer = handle.read()
-        for payload in iter_records(buffer, check_data_crc=False):
+        records = iter_records(buffer, check_data_crc=False)
+        skipped: list[str] = []
+        while True:  # a record that raises is skipped; the generator goes on after it
+            try:
+                reader.read(path, records)
+            except Exception as error:  # noqa: BLE001 - any damage in one record
+                skipped.append(f"{type(error).__name__}: {error!s:.200}")
+                continue
+            break
+        if skipped:
+            warnings.warn(
+                f"{path}: skipped {len(skipped)} unreadable record(s) (first: {skipped[0]})",
+                CorruptRecordWarning,
+                stacklevel=3,
+            )
+    last_steps = data.last_steps
+    for tag, steps in reader.scalar_steps.items():
+        values = reader.scalar_values[tag]
+        if not steps:
+            continue
+        if any(b < a for a, b in zip(steps, steps[1:])):  # several writers: order by step
+            order = np.argsort(np.asarray(steps), kind="stable")
+            steps = [steps[i] for i in order]
+            values = [values[i] for i in order]
+        data.scalars[tag] = (steps, values)
+        last_steps[tag] = max(last_steps.get(tag, -1), steps[-1])
+    return data
+
+
+class _RecordReader:
+    """Gathers records into a :class:`RunData`; each record is taken whole or not at all."""
+
+    def __init__(self, data: RunData) -> None:
+        self.data = data
+        self.kind_of: dict[str, tuple[str, str]] = {}
+        self.scalar_steps: dict[str, list[int]] = defaultdict(list)
+        self.scalar_values: dict[str, list[float]] = defaultdict(list)
+        # Scalar records without metadata repeat the same bytes after the step: learn them
+        # from the first fully parsed record of each tag and read the rest by slicing (4x
+        # faster than protobuf).
+        self.scalar_heads: dict[bytes, str] = {}
+
+    def read(self, path: str, records) -> None:
+        data = self.data
+        plugin_of = data.plugins
+        last_steps = data.last_steps
+        kind_of = self.kind_of
+        scalar_steps, scalar_values = self.scalar_steps, self.scalar_values
+        scalar_heads = self.scalar_heads
+        parse = event_pb2.Event.FromString
+        unpack_float = _FLOAT_STRUCT.unpack_from
+        for payload in records:
             if payload[:1] == b"\x09" and len(payload) > 16:
                 position = 9
                 step = 0
@@ -134,11 +246,7 @@ def read_run(directory: str) -> RunData:
                     scalar_steps[tag].append(step)
                     scalar_values[tag].append(unpack_float(payload, len(payload) - 4)[0])
                     continue
-            try:
-                event = parse(payload)
-            except DecodeError:
-                warnings.warn(f"{path}: skipped a corrupt record", stacklevel=2)
-                continue
+            event = parse(payload)  # DecodeError: skipped by the caller
             if not event.HasField("summary"):
                 continue
             step = event.step
@@ -152,14 +260,11 @@ def read_run(directory: str) -> RunData:
                         plugin = scalar.PLUGIN_NAME
                     else:
                         continue
-                    plugin_of[tag] = plugin
                     if plugin == common.PLUGIN_NAME:
+                        content = common.parse_content(value.metadata.plugin_data.content)
                         kind_of[tag] = split_tag(tag)
-                        data.contents[tag] = common.parse_content(
-                            value.metadata.plugin_data.content
-                        )
-                if step > last_steps.get(tag, -1):
-                    last_steps[tag] = step
+                        data.contents[tag] = content
+                    plugin_of[tag] = plugin
                 if plugin == scalar.PLUGIN_NAME:
                     scalar_steps[tag].append(step)
                     number = scalar.stored_value(value)
@@ -175,15 +280,9 @@ def read_run(directory: str) -> RunData:
                     data.images[tag] = data.images.get(tag, 0) + 1
                 elif plugin == common.PLUGIN_NAME:
                     _read_ours(data, kind_of[tag], step, value.tensor)
-    for tag, steps in scalar_steps.items():
-        values = scalar_values[tag]
-        if any(b < a for a, b in zip(steps, steps[1:])):  # several writers: order by step
-            order = np.argsort(np.asarray(steps), kind="stable")
-            steps = [steps[i] for i in order]
-            values = [values[i] for i in order]
-        data.scalars[tag] = (steps, values)
-        last_steps[tag] = max(last_steps.get(tag, -1), steps[-1])
-    return data
+                    data.sources[tag] = path
+                if step > last_steps.get(tag, -1):
+                    last_steps[tag] = step
 
 
 def _read_varint(buffer: bytes, position: int) -> tuple[int, int]:
@@ -225,11 +324,15 @@ def _read_ours(data: RunData, kind_name: tuple[str, str], step: int, tensor) -> 
     if kind == series.KIND:
         data.lists.setdefault(name, []).append(np.frombuffer(tensor.tensor_content, dtype="<f8"))
     elif kind == table.ROW_KIND:
-        data.rows.setdefault(name, []).append(json.loads(tensor.string_val[0]))
+        row = json.loads(tensor.string_val[0])
+        if not isinstance(row, dict):
+            raise ValueError(f"a row of {name!r} is a {type(row).__name__}, not an object")
+        table.normalize_row(row, f"a row of {name!r}")  # cells of the right types
+        data.rows.setdefault(name, []).append(row)
     elif kind == table.TABLE_KIND:
         data.tables.setdefault(name, []).append((step, tensor.string_val[0]))
     elif kind == run_record.KIND:
-        data.record = json.loads(tensor.string_val[0])
+        data.record = _checked_record(json.loads(tensor.string_val[0]))
     elif tensor.dtype == 7 and not tensor.tensor_shape.dim:  # a JSON document kind
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, json.loads(tensor.string_val[0]))

@@ -31,6 +31,7 @@ from tb_eval.kinds import pr_curve as pr_curve_kind
 from tb_eval.record import RecordSurface, append_record
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
+_FLOAT32_MAX = common.FLOAT32_MAX
 #: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
 #: their tag is the name itself (our own kinds use ``tb_eval/<kind>/<name>``).
 _BUILTIN_KINDS = {
@@ -246,6 +247,9 @@ class Run(RecordSurface):
         self._start_time = time.time()
         self._end_time: float | None = None
         self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        #: The process that started the run: only it ends the run at interpreter exit (a
+        #: forked child that inherited it flushes what it logged and leaves it open).
+        self._owner_pid = os.getpid()
         self._lock = self._writer.lock  # one lock guards the run's steps and the writer's batch
         self._last_step: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
@@ -481,25 +485,41 @@ class Run(RecordSurface):
         becomes the tag's description in TensorBoard. The argument order is Azure ML's:
         ``log(name, value, description='', step=None)``.
         """
-        if (type(value) is float or type(value) is int) and wall_time is None and not description:
-            # The hot path: a plain number for a name already holding scalars, step omitted
-            # or increasing. Anything else takes the checked path below.
+        if (
+            (type(value) is float or type(value) is int)
+            and type(name) is str
+            and wall_time is None
+            and type(description) is str
+            and not description
+        ):
+            # The hot path: a plain number in float32's range for a name already holding
+            # scalars, step omitted or increasing. Anything else takes the checked path below.
             with self._lock:
                 encoder = self._scalar_encoders.get(name)
                 if encoder is not None and self._status is _STATUS_RUNNING:
                     last = self._last_step[name]
                     if step is None:
                         step = last + 1
-                    if type(step) is int and last < step <= names.MAX_STEP:
+                    if (
+                        type(step) is int
+                        and last < step <= names.MAX_STEP
+                        and -_FLOAT32_MAX <= value <= _FLOAT32_MAX
+                    ):
                         writer = self._writer
                         first = encoder.generation != writer.generation
                         encoder.generation = writer.generation
                         writer.append_locked(encoder.encode(time.time(), step, value, first))
                         self._last_step[name] = step
                         return
-            number = value
-        else:
+        try:
             number = names.as_number(value)
+        except OverflowError:  # an int beyond a double's range
+            raise ValueError(
+                f"value: {value!r:.60} for {name!r} is outside the float32 range TensorBoard "
+                "stores scalars in"
+            ) from None
+        if number is not None:
+            common.check_scalar_range(number, "value")
         if isinstance(description, numbers.Number):
             raise TypeError(
                 f"description: expected a str, got {description!r}; log's third argument is "
@@ -545,6 +565,7 @@ class Run(RecordSurface):
         the first time, continuing after the name's last step after that."""
         names.check_name(name)
         numbers_ = names.number_series(value)
+        common.check_scalar_range(numbers_, "value")
         description = names.check_description(description)
         with self._lock:
             self._check_open()
@@ -567,7 +588,7 @@ class Run(RecordSurface):
             name,
             table.ROW_KIND,
             None,
-            common.json_tensor(row),
+            table.row_tensor(row),
             _described(table.row_metadata, description),
         )
 
@@ -726,9 +747,17 @@ class Run(RecordSurface):
         names.check_name(name)
         if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
             raise TypeError("feature_names: expected a list of str")
+        if any(
+            isinstance(feature, (list, tuple, set, Mapping, np.ndarray))
+            for feature in feature_names
+        ):
+            raise TypeError("feature_names: expected a flat list of str, got nested values")
         features = [str(feature) for feature in feature_names]
         if not features:
             raise ValueError("feature_names: no features")
+        if len(set(features)) != len(features):
+            repeated = next(f for f in features if features.count(f) > 1)
+            raise ValueError(f"feature_names: {repeated!r} appears more than once")
         values = names.finite_vector(importances, "importances", len(features))
         classes = {}
         if per_class is not None:
@@ -1013,9 +1042,11 @@ def live_runs() -> list[Run]:
 
 
 def _end_live_runs() -> None:
-    """At interpreter exit, runs still open complete, or fail if an exception escaped."""
+    """At interpreter exit, runs this process started and left open complete, or fail if an
+    exception escaped. A run a forked child inherited is not ended by the child's exit: the
+    writers' own exit handler writes what the child logged to it, and nothing else."""
     for run in list(_live_runs):
-        if run.status != _STATUS_RUNNING:
+        if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
             continue
         if _uncaught:
             run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")

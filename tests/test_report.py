@@ -382,7 +382,7 @@ def test_cli_errors_exit_2_with_the_argument(logdir, tmp_path):
     done = cli("report", str(logdir), "--max-classes", "x")
     assert done.returncode == 2 and "--max-classes" in done.stderr
     done = cli()
-    assert done.returncode == 2 and "{report}" in done.stderr and "command" in done.stderr
+    assert done.returncode == 2 and "{report,doctor}" in done.stderr and "command" in done.stderr
     assert not (tmp_path / "r.html").exists()
 
 

@@ -178,7 +178,9 @@ class EventFileWriter:
         # order; the main lock is released during the write, so logging goes on meanwhile.
         with self._lock:
             hook = self.before_write
-            if hook is not None:
+            # No file yet means nothing was logged (a forked child that never logs): the hook
+            # would open one just for the session record.
+            if hook is not None and self._fd is not None:
                 hook()
             self._io_lock.acquire()
             batch, self._pending, self._pending_bytes = self._pending, [], 0

@@ -20,6 +20,24 @@ DATA_CLASS_TENSOR = summary_pb2.DATA_CLASS_TENSOR
 DATA_CLASS_BLOB_SEQUENCE = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
 
 
+#: The largest finite float32: TensorBoard stores scalars as float32.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_scalar_range(values: Any, argument: str) -> None:
+    """``ValueError`` naming ``argument`` if a finite value would overflow float32 to infinity
+    (NaN and infinities themselves are kept; see the NaN policy in docs/logger.md)."""
+    array = np.asarray(values, dtype=np.float64)
+    overflow = np.isfinite(array) & (np.abs(array) > FLOAT32_MAX)
+    if overflow.any():
+        shown = array[overflow].flat[0]
+        raise ValueError(
+            f"{argument}: {shown!r} is outside the float32 range TensorBoard stores scalars in "
+            f"(|value| <= {FLOAT32_MAX:.4g}); it would be shown as infinity. Log a scaled value "
+            "or its logarithm"
+        )
+
+
 def tensor_to_numpy(value: Any) -> Any:
     """A torch (or torch-like) tensor as a numpy array, without importing torch; anything else
     unchanged.

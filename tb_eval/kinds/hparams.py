@@ -32,7 +32,10 @@ def to_proto_value(value: str | bool | int | float) -> struct_pb2.Value:
     if isinstance(value, bool):
         return struct_pb2.Value(bool_value=value)
     if isinstance(value, (int, float)):
-        return struct_pb2.Value(number_value=float(value))
+        try:
+            return struct_pb2.Value(number_value=float(value))
+        except OverflowError:  # an int beyond a double's range: shown as its digits
+            return struct_pb2.Value(string_value=str(value))
     return struct_pb2.Value(string_value=value)
 
 

@@ -83,7 +83,7 @@ def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
     matrix = tensor_to_numpy(matrix)
     try:
         array = np.asarray(matrix, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError("matrix: expected a square array of counts") from None
     if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
         raise ValueError(f"matrix: expected a non-empty square matrix, got shape {array.shape}")

@@ -11,6 +11,7 @@ with missing values become ``string``.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from tb_eval.kinds.common import (
     DATA_CLASS_BLOB_SEQUENCE,
     DATA_CLASS_TENSOR,
     our_metadata,
+    string_tensor,
     tensor_to_numpy,
 )
 
@@ -34,6 +36,7 @@ TEXT_MAX_ROWS = 100
 TEXT_MAX_CELLS = 2000
 
 Cell = str | int | float | bool | None
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ def _scalar_cell(value: Any, where: str) -> Cell:
         if isinstance(value, (bool, str)):
             return value
     if isinstance(value, numbers.Integral):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise ValueError(
+                f"{where}: {value!r:.40} does not fit an int64 column; pass float(value) or "
+                "str(value)"
+            )
         return int(value)
     if isinstance(value, numbers.Real):
         number = float(value)
@@ -169,8 +177,15 @@ def normalize_table(data: Any, argument: str = "value") -> Table:
     lengths = {}
     for name, values in columns.items():
         _check_name(name, argument)
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-            raise TypeError(f"{argument}: column {name!r} must be a sequence of values")
+        if (
+            isinstance(values, (str, bytes, Mapping, set, frozenset))
+            or not hasattr(values, "__len__")
+            or not hasattr(values, "__getitem__")
+        ):
+            raise TypeError(
+                f"{argument}: column {name!r} must be a sequence of values, got "
+                f"{type(values).__name__}"
+            )
         values = tensor_to_numpy(values)
         if hasattr(values, "to_numpy"):
             values = values.to_numpy()
@@ -190,6 +205,13 @@ def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str,
         _check_name(name, argument): _scalar_cell(value, f"{argument}: column {name!r}")
         for name, value in values.items()
     }
+
+
+def row_tensor(row: Mapping[str, Cell]):
+    """One row as a JSON string tensor. NaN is already a missing value (``null``); an infinity
+    is kept as the ``Infinity``/``-Infinity`` token Python's ``json`` writes and reads, as a
+    table's number column keeps it."""
+    return string_tensor(json.dumps(dict(row), ensure_ascii=False))
 
 
 def encode_table(table: Table) -> bytes:
