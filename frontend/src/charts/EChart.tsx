@@ -58,6 +58,7 @@ export function EChart({ option, dark, label, height = 320, exportName, csv, mar
     c.on('click', (e: unknown) => handlers.current.onClick?.(e as never))
     c.on('datazoom', () => place.current())
     const observer = new ResizeObserver(() => {
+      if (c.isDisposed()) return // a resize queued before the unmount
       c.resize()
       place.current()
     })
@@ -70,7 +71,9 @@ export function EChart({ option, dark, label, height = 320, exportName, csv, mar
   }, [])
 
   useEffect(() => {
-    chart.current?.setOption(option as never, { notMerge: true })
+    const c = chart.current
+    if (!c || c.isDisposed()) return
+    c.setOption(option as never, { notMerge: true })
     place.current()
   }, [option])
 
