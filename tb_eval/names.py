@@ -23,6 +23,22 @@ MAX_STEP = 2**63 - 1
 MAX_WALL_TIME = 253402300800.0
 
 
+class ExperimentName(str):
+    """A run's experiment: its name, a ``str``; ``.name`` also gives it, so Azure ML code that
+    reads ``run.experiment.name`` keeps working."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+def experiment_name(value: str | None) -> ExperimentName | None:
+    """``value`` as an :class:`ExperimentName` (``None`` stays ``None``)."""
+    return None if value is None else ExperimentName(value)
+
+
 def check_name(name: Any, argument: str = "name") -> str:
     """A metric, table or image name: a non-empty str, not one of TensorBoard's or ours."""
     if not isinstance(name, str):

@@ -231,7 +231,7 @@ class Run(RecordSurface):
         parent_id: str | None = None,
     ) -> None:
         self.directory = directory
-        self.experiment = experiment
+        self.experiment = names.experiment_name(experiment)
         self.name = name
         self._id = run_id or name
         self._display_name = display_name or name

@@ -462,3 +462,14 @@ def test_new_event_files_sort_after_every_existing_file(tmp_path, monkeypatch):
     name = writer.event_file_name(directory=str(tmp_path))
     assert name > "events.out.tfevents.1999999999.zzz-host.99999.7"
     assert name.startswith("events.out.tfevents.2000000000.")
+
+
+def test_experiment_is_its_name_and_has_azures_name_attribute(tmp_path):
+    run = tb_eval.start_logging(tmp_path, experiment="exp", run_name="r")
+    assert run.experiment == "exp" and run.experiment.name == "exp"
+    run.complete()
+    stored = tb_eval.open_run(run.directory)
+    assert stored.experiment == "exp" and stored.experiment.name == "exp"
+    alone = tb_eval.start_logging(tmp_path, run_name="alone")
+    assert alone.experiment is None
+    alone.complete()
