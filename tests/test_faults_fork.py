@@ -68,9 +68,9 @@ def test_a_child_that_never_logs_leaves_the_parents_run_running(tmp_path, flush)
     stored = tb_eval.open_run(directory)
     assert stored.status == "success"
     assert stored.get_metrics()["loss"] == [1.0, 0.5]
-    accumulator = EventAccumulator(directory, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(directory, size_guidance={"scalars": 0})
     accumulator.Reload()
-    assert [event.step for event in accumulator.Tensors("loss")] == [0, 1]
+    assert [event.step for event in accumulator.Scalars("loss")] == [0, 1]
 
 
 def test_a_child_that_logs_keeps_its_values_but_does_not_end_the_run(tmp_path):

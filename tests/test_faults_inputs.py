@@ -26,7 +26,7 @@ def run(tmp_path):
 
 
 def _accumulator(directory: str) -> EventAccumulator:
-    accumulator = EventAccumulator(directory, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(directory, size_guidance={"tensors": 0, "scalars": 0})
     accumulator.Reload()
     return accumulator
 
@@ -37,10 +37,7 @@ def test_scalars_keep_nan_and_infinities(run):
         run.log("loss", value)
     run.log_list("series", [1.0, NAN, INF])
     run.complete()
-    values = [
-        float(tensor_util.make_ndarray(event.tensor_proto))
-        for event in _accumulator(run.directory).Tensors("loss")
-    ]
+    values = [event.value for event in _accumulator(run.directory).Scalars("loss")]
     assert math.isnan(values[0]) and values[1:3] == [INF, -INF] and math.isnan(values[3])
     assert values[4] == -INF
     series = tb_eval.open_run(run.directory).get_metrics()["series"]
@@ -128,9 +125,8 @@ def test_bad_input_raises_naming_the_argument_and_writes_nothing(run, call, patt
     run.complete()
     stored = tb_eval.open_run(run.directory)
     assert set(stored.get_metrics()) == {"anchor"}
-    tags = {
-        t for t in _accumulator(run.directory).Tags()["tensors"] if not t.startswith("_hparams_")
-    }
+    listed = _accumulator(run.directory).Tags()
+    tags = {t for t in listed["tensors"] + listed["scalars"] if not t.startswith("_hparams_")}
     assert tags == {"anchor", "tb_eval/run/record"}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from tensorboard.util import tensor_util
 
 import tb_eval
 
@@ -41,18 +40,16 @@ def test_eight_threads_lose_no_value(tmp_path):
     done.set()
     meddler.join()
     run.complete()
-    accumulator = EventAccumulator(run.directory, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(run.directory, size_guidance={"scalars": 0})
     accumulator.Reload()
     for index in range(THREADS):
-        events = accumulator.Tensors(f"thread{index}")
+        events = accumulator.Scalars(f"thread{index}")
         assert [event.step for event in events] == list(range(PER_THREAD))
-        assert [float(tensor_util.make_ndarray(e.tensor_proto)) for e in events] == [
-            float(i) for i in range(PER_THREAD)
-        ]
-    shared = accumulator.Tensors("shared")
+        assert [e.value for e in events] == [float(i) for i in range(PER_THREAD)]
+    shared = accumulator.Scalars("shared")
     assert sorted(event.step for event in shared) == list(range(THREADS * PER_THREAD))
     counts = [0] * THREADS
     for event in shared:
-        counts[int(tensor_util.make_ndarray(event.tensor_proto))] += 1
+        counts[int(event.value)] += 1
     assert counts == [PER_THREAD] * THREADS
     assert tb_eval.open_run(run.directory).status == "success"

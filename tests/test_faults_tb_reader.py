@@ -126,12 +126,13 @@ def test_every_event_file_passes_tensorboards_reader(logdir):
 
 def test_tensorboards_accumulator_reads_every_run(logdir):
     run_dir = os.path.join(logdir, "e", "r")
-    accumulator = EventAccumulator(run_dir, size_guidance={"tensors": 0})
+    accumulator = EventAccumulator(run_dir, size_guidance={"tensors": 0, "scalars": 0})
     accumulator.Reload()
     tags = accumulator.Tags()
-    assert {"loss", "nan", "inf", "note", "weights", "tb_eval/table/table"} <= set(tags["tensors"])
+    assert {"loss", "nan", "inf"} <= set(tags["scalars"])
+    assert {"note", "weights", "tb_eval/table/table"} <= set(tags["tensors"])
     assert "image" in tags["tensors"] or "image" in tags["images"]
-    assert [event.step for event in accumulator.Tensors("loss")] == list(range(51))
-    sw = EventAccumulator(os.path.join(logdir, "sw"), size_guidance={"tensors": 0})
+    assert [event.step for event in accumulator.Scalars("loss")] == list(range(51))
+    sw = EventAccumulator(os.path.join(logdir, "sw"), size_guidance={"scalars": 0})
     sw.Reload()
-    assert len(sw.Tensors("a/b")) == 5
+    assert len(sw.Scalars("a/b")) == 5

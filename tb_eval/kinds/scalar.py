@@ -51,8 +51,8 @@ def stored_value(summary_value: summary_pb2.Summary.Value) -> float:
         return tensor.double_val[0]
     if tensor.tensor_content:
         dtype = _CONTENT_DTYPES.get(tensor.dtype)
-        if dtype is not None:
-            return float(np.frombuffer(tensor.tensor_content, dtype=dtype)[0])
+        if dtype is not None and len(tensor.tensor_content) >= dtype.itemsize:
+            return float(np.frombuffer(tensor.tensor_content[: dtype.itemsize], dtype=dtype)[0])
     for field in (tensor.int_val, tensor.int64_val):
         if field:
             return float(field[0])
