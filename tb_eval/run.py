@@ -31,6 +31,7 @@ from tb_eval.kinds import pr_curve as pr_curve_kind
 from tb_eval.record import RecordSurface, append_record
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
+_MAX_STEP = names.MAX_STEP
 _FLOAT32_MAX = common.FLOAT32_MAX
 #: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
 #: their tag is the name itself (our own kinds use ``tb_eval/<kind>/<name>``).
@@ -487,6 +488,7 @@ class Run(RecordSurface):
         """
         if (
             (type(value) is float or type(value) is int)
+            and -_FLOAT32_MAX <= value <= _FLOAT32_MAX
             and type(name) is str
             and wall_time is None
             and type(description) is str
@@ -500,11 +502,7 @@ class Run(RecordSurface):
                     last = self._last_step[name]
                     if step is None:
                         step = last + 1
-                    if (
-                        type(step) is int
-                        and last < step <= names.MAX_STEP
-                        and -_FLOAT32_MAX <= value <= _FLOAT32_MAX
-                    ):
+                    if type(step) is int and last < step <= _MAX_STEP:
                         writer = self._writer
                         first = encoder.generation != writer.generation
                         encoder.generation = writer.generation
