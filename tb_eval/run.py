@@ -25,7 +25,17 @@ import numpy as np
 from tb_eval import artifacts, azureml, names
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
-from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
+from tb_eval.kinds import (
+    common,
+    eval_summary,
+    histogram,
+    hparams,
+    run_record,
+    scalar,
+    series,
+    table,
+    text,
+)
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds import pr_curve as pr_curve_kind
 from tb_eval.record import RecordSurface, append_record
@@ -278,8 +288,10 @@ class Run(RecordSurface):
                 self._kinds.setdefault(tag, _BUILTIN_KINDS[plugin])
             elif plugin == common.PLUGIN_NAME:
                 kind, name = common.split_our_tag(tag) or ("", "")
-                if kind not in (series.KIND, run_record.KIND):
-                    self._kinds[name] = kind  # a table's Text tag shares the name: table wins
+                if kind not in (series.KIND, run_record.KIND, eval_summary.KIND):
+                    # a table's Text tag shares the name: table wins; the summary of predictions
+                    # shares theirs
+                    self._kinds[name] = kind
                 task = data.contents.get(tag, {}).get("task")
                 if task:
                     self._prediction_tasks[name] = task
@@ -701,7 +713,7 @@ class Run(RecordSurface):
         step:
             The evaluation's step (e.g. the epoch); steps increase strictly per name.
         """
-        from tb_eval.evaluation import prepare
+        from tb_eval.evaluation import evaluate_prepared, prepare
         from tb_eval.kinds import predictions
 
         names.check_blob_key_safe(names.check_name(name))
@@ -709,6 +721,14 @@ class Run(RecordSurface):
             y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
         )
         payload = predictions.encode(prepared)
+        summary = None
+        if prepared.n <= eval_summary.MAX_ROWS:
+            # The headline metrics for Compare runs, so the plugin's table needs no raw reads
+            # (if the engine cannot evaluate these, the plugin says why when asked).
+            try:
+                summary = eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
+            except (ValueError, TypeError, ArithmeticError):
+                summary = None
         with self._lock:
             self._check_open()
             self._claim(name, "predictions")
@@ -728,6 +748,13 @@ class Run(RecordSurface):
                 common.string_tensor(np.array([payload], dtype=object)),
                 lambda: predictions.predictions_metadata(prepared.task),
             )
+            if summary is not None:
+                self._emit_own(
+                    common.our_tag(eval_summary.KIND, name),
+                    step,
+                    common.json_tensor(summary),
+                    eval_summary.metadata,
+                )
 
     def log_feature_importance(
         self,
