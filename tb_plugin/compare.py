@@ -25,8 +25,10 @@ Curves come from ``/evaluation/compare/curves`` for the runs drawn only (at most
 
 from __future__ import annotations
 
+import gzip
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tensorboard import errors
@@ -35,7 +37,7 @@ from tensorboard.data import provider
 from tb_eval.evaluation import evaluate_prepared
 from tb_eval.kinds import common, eval_summary, predictions, run_record
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
-from tb_plugin.evaluation_store import EvaluationStore, summary_curves, to_json_bytes
+from tb_plugin.evaluation_store import EvaluationStore, Series, summary_curves, to_json_bytes
 from tb_plugin.routes.runs import describe_run
 
 #: Tag of a sweep's record (written at the experiment's root run).
@@ -44,6 +46,46 @@ SWEEP_TAG = common.our_tag(SWEEP_KIND, "record")
 #: Most runs whose curves one ``/evaluation/compare/curves`` request returns.
 MAX_CURVE_RUNS = 50
 SWEEP_MODES = ("max", "min")
+#: Independent provider calls of one request run side by side: through the Rust data server
+#: each gRPC call costs ~45 ms here whatever its size, so two in a row would double the floor.
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tb_eval-compare")
+
+
+def _together(*calls: Callable[[], Any]) -> list[Any]:
+    """The results of ``calls``, run concurrently (exceptions re-raised in order)."""
+    futures = [_POOL.submit(call) for call in calls]
+    return [future.result() for future in futures]
+
+
+#: Reads and evaluates the predictions of runs without a logged summary, a few at a time.
+_READERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tb_eval-summaries")
+
+
+def _logged(data: list[Any], step: int) -> dict[str, Any] | None:
+    """The logged summary at ``step`` when there is a readable one."""
+    datum = datum_at(sorted(data, key=lambda d: d.step), step)
+    if datum is None:
+        return None
+    try:
+        return eval_summary.check(tensor_json(datum.numpy, "evaluation summary"))
+    except DataError:
+        return None
+
+
+def _record(data: list[Any] | None) -> dict[str, Any] | Exception | None:
+    """The newest run record in ``data``, the error that makes it unreadable, or ``None``."""
+    if not data:
+        return None
+    try:
+        record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
+    except DataError as error:
+        return error
+    return record if isinstance(record, dict) else DataError("run record: not a JSON object")
+
+
+def _gzipped(body: bytes) -> tuple[bytes, bytes]:
+    """``body`` and its gzip encoding (what TensorBoard's ``Respond`` would make per request)."""
+    return body, gzip.compress(body, compresslevel=3, mtime=0)
 
 
 def _summary_nbytes(summary: dict[str, Any]) -> int:
@@ -92,22 +134,25 @@ class CompareTable:
         self._cache = cache
 
     # ------------------------------------------------------------------ the table
-    def table(self, ctx: Any, eid: str, name: str, step: int | None) -> bytes:
-        """The ``/evaluation/compare/table`` document of every run with evaluation ``name``."""
+    def table(self, ctx: Any, eid: str, name: str, step: int | None) -> tuple[bytes, bytes]:
+        """The ``/evaluation/compare/table`` document of every run with evaluation ``name``, as
+        JSON bytes and gzipped."""
         pred_tag = common.our_tag(predictions.KIND, name)
         summary_tag = common.our_tag(eval_summary.KIND, name)
         kwargs = {"experiment_id": eid, "plugin_name": common.PLUGIN_NAME}
-        blobs = self._provider.list_blob_sequences(
-            ctx, run_tag_filter=provider.RunTagFilter(tags=[pred_tag]), **kwargs
+        blobs, tensors = _together(
+            lambda: self._provider.list_blob_sequences(
+                ctx, run_tag_filter=provider.RunTagFilter(tags=[pred_tag]), **kwargs
+            ),
+            lambda: self._provider.list_tensors(
+                ctx,
+                run_tag_filter=provider.RunTagFilter(tags=[summary_tag, run_record.TAG, SWEEP_TAG]),
+                **kwargs,
+            ),
         )
         runs = sorted(run for run, by_tag in blobs.items() if pred_tag in by_tag)
         if not runs:
             raise errors.NotFoundError(f"no run has an evaluation {name!r}")
-        tensors = self._provider.list_tensors(
-            ctx,
-            run_tag_filter=provider.RunTagFilter(tags=[summary_tag, run_record.TAG, SWEEP_TAG]),
-            **kwargs,
-        )
         fingerprint = tuple(
             (run, tag, series.max_step, series.max_wall_time)
             for listing, tags in ((blobs, (pred_tag,)), (tensors, None))
@@ -119,8 +164,10 @@ class CompareTable:
         newest = {run: int(blobs[run][pred_tag].max_step or 0) for run in runs}
         return self._cache.get_or_compute(
             key,
-            lambda: to_json_bytes(self._build(ctx, eid, name, step, runs, newest, tensors)),
-            lambda body: len(body) + 4096,
+            lambda: _gzipped(
+                to_json_bytes(self._build(ctx, eid, name, step, runs, newest, tensors))
+            ),
+            lambda bodies: len(bodies[0]) + len(bodies[1]) + 4096,
         )
 
     def _build(
@@ -134,49 +181,47 @@ class CompareTable:
         tensors: dict[str, dict[str, Any]],
     ) -> dict[str, Any]:
         summary_tag = common.our_tag(eval_summary.KIND, name)
-        with_summary = sorted(run for run in runs if summary_tag in tensors.get(run, {}))
-        summaries: dict[str, dict[str, list[Any]]] = {}
-        if with_summary:
-            summaries, _ = self._data.read_each(ctx, eid, with_summary, [summary_tag])
-        record_runs = sorted(run for run in runs if run_record.TAG in tensors.get(run, {}))
-        records: dict[str, dict[str, list[Any]]] = {}
-        if record_runs:
-            records, _ = self._data.read_each(ctx, eid, record_runs, [run_record.TAG])
-        sweeps = self._sweeps(ctx, eid, tensors)
+
+        def read(tag: str) -> dict[str, dict[str, list[Any]]]:
+            having = sorted(run for run in runs if tag in tensors.get(run, {}))
+            return self._data.read_each(ctx, eid, having, [tag])[0] if having else {}
+
+        summaries, records, sweeps = _together(
+            lambda: read(summary_tag),
+            lambda: read(run_record.TAG),
+            lambda: self._sweeps(ctx, eid, tensors),
+        )
+
+        targets = {run: newest[run] if step is None else step for run in runs}
+        found: dict[str, dict[str, Any] | Exception] = {}
+        for run in runs:
+            logged = _logged(summaries.get(run, {}).get(summary_tag) or [], targets[run])
+            if logged is not None:
+                found[run] = logged
+        missing = [run for run in runs if run not in found]
+        if missing:
+            found.update(self._computed(ctx, eid, name, missing, targets))
 
         rows: list[dict[str, Any]] = []
         failed: list[dict[str, str]] = []
         for run in runs:
-            target = newest[run] if step is None else step
-            try:
-                found = self._summary(
-                    ctx, eid, run, name, target, summaries.get(run, {}).get(summary_tag) or []
-                )
-            except errors.NotFoundError:
+            summary = found[run]
+            if isinstance(summary, errors.NotFoundError):
                 continue  # the run did not log this evaluation at ``step``
-            except (DataError, errors.PublicError) as error:
-                failed.append({"run": run, "error": f"cannot read tb_eval data: {error}"})
+            if isinstance(summary, Exception):
+                failed.append({"run": run, "error": f"cannot read tb_eval data: {summary}"})
                 continue
-            record_data = records.get(run, {}).get(run_record.TAG) or []
-            record: dict[str, Any] | Exception | None = None
-            if record_data:
-                try:
-                    record = tensor_json(max(record_data, key=lambda d: d.step).numpy, "run record")
-                    if not isinstance(record, dict):
-                        record = DataError("run record: not a JSON object")
-                except DataError as error:
-                    record = error
-            described = describe_run(run, record)
+            described = describe_run(run, _record(records.get(run, {}).get(run_record.TAG)))
             rows.append(
                 {
                     "run": run,
-                    "step": target,
-                    "task": found["task"],
-                    "n_samples": found["n_samples"],
+                    "step": targets[run],
+                    "task": summary["task"],
+                    "n_samples": summary["n_samples"],
                     "status": described["status"],
                     "params": described["params"],
                     "tags": described["tags"],
-                    "metrics": found["metrics"],
+                    "metrics": summary["metrics"],
                 }
             )
         if not rows and not failed:
@@ -199,34 +244,48 @@ class CompareTable:
             "errors": failed,
         }
 
-    def _summary(
-        self, ctx: Any, eid: str, run: str, name: str, step: int, data: list[Any]
-    ) -> dict[str, Any]:
-        """The run's summary of ``name`` at ``step``: the logged one, else computed once from
-        the predictions (``NotFoundError`` when the run has none at that step)."""
-        datum = datum_at(sorted(data, key=lambda d: d.step), step)
-        if datum is not None:
-            try:
-                logged = eval_summary.check(tensor_json(datum.numpy, "evaluation summary"))
-            except DataError:
-                logged = None
-            if logged is not None:
-                return logged
-        series = self._store.series(ctx, eid, run, name)
-        blob = series.at(step)
-        blob_key = blob.values[0].blob_key if blob.values else None
-        key = ("compare-summary", eid, run, series.tag, blob.step, blob.wall_time, blob_key)
+    def _computed(
+        self, ctx: Any, eid: str, name: str, runs: list[str], targets: dict[str, int]
+    ) -> dict[str, dict[str, Any] | Exception]:
+        """Summaries computed from the predictions (once: cached), for runs without a logged
+        one at their target step: one provider call lists every run's blobs, the blobs are
+        read and evaluated side by side. A run without that step gets a ``NotFoundError``."""
+        tag = common.our_tag(predictions.KIND, name)
+        by_run, problems = self._data.read_each(ctx, eid, runs, [tag], blob=True)
+        out: dict[str, dict[str, Any] | Exception] = {}
+        todo = []
+        for run in runs:
+            if (run, tag) in problems:
+                out[run] = DataError(problems[(run, tag)])
+                continue
+            data = sorted(by_run.get(run, {}).get(tag) or [], key=lambda d: d.step)
+            datum = datum_at(data, targets[run])
+            if datum is None:
+                out[run] = errors.NotFoundError(f"run {run!r} has no step {targets[run]}")
+            else:
+                todo.append((run, Series(run, name, tag, data), datum))
 
-        def compute() -> dict[str, Any]:
-            prepared = self._store.prepared(ctx, eid, series, blob, keep=False)
-            what = f"run {run!r}: evaluation {name!r} step {blob.step}"
-            try:
-                report = evaluate_prepared(prepared, max_points=16)
-            except DECODE_ERRORS as error:
-                raise DataError(f"{what}: cannot evaluate ({error})") from None
-            return eval_summary.summarise(report)
+        def one(series: Series, datum: Any) -> dict[str, Any] | Exception:
+            blob_key = datum.values[0].blob_key if datum.values else None
+            key = ("compare-summary", eid, series.run, tag, datum.step, datum.wall_time, blob_key)
 
-        return self._cache.get_or_compute(key, compute, _summary_nbytes)
+            def compute() -> dict[str, Any]:
+                prepared = self._store.prepared(ctx, eid, series, datum, keep=False)
+                what = f"run {series.run!r}: evaluation {name!r} step {datum.step}"
+                try:
+                    report = evaluate_prepared(prepared, max_points=16)
+                except DECODE_ERRORS as error:
+                    raise DataError(f"{what}: cannot evaluate ({error})") from None
+                return eval_summary.summarise(report)
+
+            try:
+                return self._cache.get_or_compute(key, compute, _summary_nbytes)
+            except (DataError, errors.PublicError) as error:
+                return error
+
+        futures = {run: _READERS.submit(one, series, datum) for run, series, datum in todo}
+        out.update({run: future.result() for run, future in futures.items()})
+        return out
 
     def _sweeps(self, ctx: Any, eid: str, tensors: dict[str, dict[str, Any]]) -> dict[str, dict]:
         """The newest readable sweep record of each run that has one, by run."""
@@ -303,11 +362,18 @@ class CompareTable:
         max_points: int | None,
     ) -> bytes:
         """The compare curves of ``runs`` (the ones drawn), each from its cached report."""
+        tag = common.our_tag(predictions.KIND, name)
+        by_run, problems = self._data.read_each(ctx, eid, runs, [tag], blob=True)
         entries: list[dict[str, Any]] = []
         failed: list[dict[str, str]] = []
         for run in runs:
             try:
-                series = self._store.series(ctx, eid, run, name)
+                if (run, tag) in problems:
+                    raise DataError(problems[(run, tag)])
+                data = sorted(by_run.get(run, {}).get(tag) or [], key=lambda d: d.step)
+                if not data:
+                    continue
+                series = Series(run, name, tag, data)
                 datum = series.at(step)
                 report, _ = self._store.report(ctx, eid, series, datum, max_points)
             except errors.NotFoundError:

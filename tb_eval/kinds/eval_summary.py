@@ -1,8 +1,9 @@
 """The evaluation summary: the headline metrics of one logged prediction set, for Compare runs.
 
 ``log_predictions(name, ...)`` appends, at the same step as the predictions, a small JSON record
-at tag ``tb_eval/eval_summary/<name>``: ``{"task", "labels", "n_samples", "metrics"}`` as the
-evaluation engine computes them (the same values ``/evaluation`` reports). The plugin's compare
+at tag ``tb_eval/eval_summary/<name>``: ``{"task", "labels", "n_samples", "metrics"}``, the
+whole-problem metrics as the evaluation engine computes them (the same values ``/evaluation``
+reports; per-class metrics are left out). The plugin's compare
 table reads these records of every run in one data-provider call instead of every run's raw
 predictions. Runs written before this record existed (or with more than :data:`MAX_ROWS`
 predictions, where evaluating at log time would be slow) get theirs computed by the plugin.
@@ -25,6 +26,12 @@ def metadata():
     return our_metadata(KIND, DATA_CLASS_TENSOR)
 
 
+def headline(name: str) -> bool:
+    """Whether metric ``name`` is kept in the summary: the whole-problem metrics, not the
+    per-class ones (``precision/<label>``, ...), whose number grows with the classes."""
+    return "/" not in name
+
+
 def summarise(report: Any) -> dict[str, Any]:
     """The record for an engine ``Report`` (JSON-ready: finite floats, plain types)."""
     document = report.to_dict()
@@ -32,7 +39,7 @@ def summarise(report: Any) -> dict[str, Any]:
         "task": document["task"],
         "labels": document["labels"][:MAX_LABELS],
         "n_samples": document["n_samples"],
-        "metrics": document["metrics"],
+        "metrics": {k: v for k, v in document["metrics"].items() if headline(k)},
     }
 
 

@@ -37,7 +37,10 @@ class CompareRoutes:
         ctx, eid = request_context(request)
         name = single(request.args, "name", required=True)
         step = integer(request.args, "step", None)
-        return http_util.Respond(request, self.compare.table(ctx, eid, name, step), JSON)
+        body, gzipped = self.compare.table(ctx, eid, name, step)
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            return http_util.Respond(request, gzipped, JSON, content_encoding="gzip")
+        return http_util.Respond(request, body, JSON)
 
     @route
     def _curves(self, request: wrappers.Request) -> wrappers.Response:
