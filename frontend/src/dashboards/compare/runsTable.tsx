@@ -1,75 +1,100 @@
-// Compare runs: the sortable table of the compared runs (params and metrics), best run marked.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import type { CompareResponse } from '../../api/evalTypes'
+// Compare runs: the table of every compared run (params and headline metrics), drawn as virtual
+// rows so 1,000 runs stay fast. A checkbox per row picks the runs whose curves are drawn (at
+// most MAX_DRAWN). With a sweep, its metric is a column, sorted best first, and the sweep's best
+// run is marked; otherwise sorting by a metric marks that metric's best run.
+import { useCallback, useMemo, useState } from 'preact/hooks'
+import type { SweepInfo } from '../../api/evalTypes'
 import type { Cell, ColumnInfo } from '../../api/types'
 import { downloadText, fileStem } from '../../charts/export'
 import { bestIndex, higherIsBetter } from '../../model/bestRun'
+import { compareTable, TABLE_METRICS } from '../../model/eval/compare'
+import { csvRows } from '../../model/eval/csv'
 import { formatNumber } from '../../model/format'
 import type { SortOrder } from '../../model/query'
-import { TABLE_METRICS } from '../../model/eval/compare'
-import { csvRows } from '../../model/eval/csv'
-import { DataTable } from '../../table/DataTable'
 import { sortRows } from '../shared/sortRows'
 import { Card } from '../shared/widgets'
-/** The runs table, sorted on the client (header buttons: click or Enter/Space, asc → desc →
- * none); sorted by a metric, its best run is marked (★ on the row number, and named above). */
-export function RunsTable({ table, data, name }: { table: { columns: ColumnInfo[]; rows: Cell[][] }; data: CompareResponse; name: string }) {
-  const [sort, setSort] = useState<{ sort: string | null; order: SortOrder }>({ sort: null, order: 'asc' })
+import { MAX_DRAWN, type TableRun } from './state'
+import { VirtualRows } from './virtualRows'
+
+/** The table's columns and rows: compareTable's, with the sweep metric after `status`. */
+export function runsTableData(runs: TableRun[], sweep: SweepInfo | null): { columns: ColumnInfo[]; rows: Cell[][]; sweepColumn: string | null } {
+  const base = compareTable(runs)
+  if (!sweep) return { ...base, sweepColumn: null }
+  const column = `★ ${sweep.metric} (${sweep.mode})`
+  const at = base.columns.findIndex((c) => c.name === 'status') + 1
+  const columns = [...base.columns.slice(0, at), { name: column, type: 'number' as const }, ...base.columns.slice(at)]
+  const rows = base.rows.map((row, i) => {
+    const v = runs[i].sweep_value
+    return [...row.slice(0, at), typeof v === 'number' ? v : null, ...row.slice(at)]
+  })
+  return { columns, rows, sweepColumn: column }
+}
+
+export interface RunsTableProps {
+  runs: TableRun[]
+  sweep: SweepInfo | null
+  name: string
+  drawn: string[]
+  onToggle(run: string): void
+  onDraw(runs: string[] | null): void
+  /** Everything compared, for the JSON download. */
+  download: () => unknown
+}
+
+export function RunsTable({ runs, sweep, name, drawn, onToggle, onDraw, download }: RunsTableProps) {
+  const table = useMemo(() => runsTableData(runs, sweep), [runs, sweep])
+  const initial = table.sweepColumn ? { sort: table.sweepColumn, order: (sweep?.mode === 'min' ? 'asc' : 'desc') as SortOrder } : { sort: null, order: 'asc' as SortOrder }
+  const [chosen, setSort] = useState<{ sort: string | null; order: SortOrder } | null>(null)
+  const sort = chosen ?? initial
   const onSort = useCallback((s: string | null, order: SortOrder) => setSort({ sort: s, order }), [])
   const index = sort.sort === null ? -1 : table.columns.findIndex((c) => c.name === sort.sort)
   const sorted = useMemo(() => (index < 0 ? table.rows : sortRows(table.rows, index, sort.order)), [table, index, sort.order])
-  const metric = index >= 0 && TABLE_METRICS.includes(table.columns[index].name) ? table.columns[index].name : null
-  const best = metric ? bestIndex(sorted.map((r) => r[index]), metric) : -1
-  const wrap = useRef<HTMLDivElement>(null)
-  // The marker is DOM decoration of the shared grid (which draws cells as text only): cleared
-  // and placed again after every render.
-  useEffect(() => {
-    const root = wrap.current
-    if (!root) return
-    root.querySelectorAll('[data-best-marker]').forEach((n) => n.remove())
-    root.querySelectorAll<HTMLElement>('tr[data-best]').forEach((tr) => {
-      tr.removeAttribute('data-best')
-      tr.style.removeProperty('box-shadow')
-      tr.style.removeProperty('background')
-    })
-    const tr = best >= 0 ? root.querySelectorAll<HTMLElement>('tbody tr')[best] : undefined
-    if (!tr || !metric) return
-    tr.dataset.best = metric
-    tr.style.boxShadow = 'inset 3px 0 0 #f57c00'
-    tr.style.background = 'var(--accent-soft)'
-    const star = document.createElement('span')
-    star.dataset.bestMarker = ''
-    star.textContent = ' ★'
-    star.title = `best ${metric}`
-    star.setAttribute('aria-label', `best ${metric}`)
-    star.style.color = '#f57c00'
-    tr.querySelector('td')?.appendChild(star)
-    // and on the sorted metric's cell (visible however the wide table is scrolled)
-    const cell = tr.querySelectorAll<HTMLElement>('td')[index + 1]
-    if (cell) {
-      const mark = star.cloneNode(true) as HTMLElement
-      mark.textContent = '★ '
-      cell.prepend(mark)
-    }
-  })
+  const isSweep = index >= 0 && table.columns[index].name === table.sweepColumn
+  const metric = index >= 0 && (isSweep || TABLE_METRICS.includes(table.columns[index].name)) ? table.columns[index].name : null
+  const best = useMemo(() => {
+    if (isSweep && sweep) return sweep.best === null ? -1 : sorted.findIndex((r) => r[0] === sweep.best)
+    return metric ? bestIndex(sorted.map((r) => r[index]), metric) : -1
+  }, [sorted, index, metric, isSweep, sweep])
+  const drawnSet = useMemo(() => new Set(drawn), [drawn])
+  const full = drawn.length >= MAX_DRAWN
+  const bestText =
+    metric && best >= 0
+      ? `★ best ${isSweep && sweep ? `${sweep.metric} (the sweep's ${sweep.mode === 'max' ? 'higher' : 'lower'} is better)` : `${metric} (${higherIsBetter(metric) ? 'higher' : 'lower'} is better)`}: ${String(sorted[best][0])} = ${formatNumber(sorted[best][index] as number)}`
+      : 'Sort by a metric column (click its header) to mark the best run.'
   return (
-    <Card title="Runs" wide testId="compare-table">
+    <Card title="Runs" wide testId="compare-table" subtitle={` · ${runs.length} runs; curves drawn for ${drawn.length} (at most ${MAX_DRAWN})`}>
       <div class="tbe-export">
         <span class="tbe-note" data-testid="compare-best" style={{ marginRight: 'auto' }}>
-          {metric && best >= 0
-            ? `★ best ${metric} (${higherIsBetter(metric) ? 'higher' : 'lower'} is better): ${String(sorted[best][0])} = ${formatNumber(sorted[best][index] as number)}`
-            : 'Sort by a metric column (click its header, or Enter) to mark the best run.'}
+          {bestText}
         </span>
-        <button type="button" class="tbe-button tbe-small" title="Download the table as CSV" onClick={() => downloadText(csvRows(table.columns.map((c) => c.name), table.rows), `${fileStem(name, 'runs')}.csv`, 'text/csv')}>
+        <button type="button" class="tbe-button tbe-small" title={`Draw the curves of the first ${MAX_DRAWN} runs in this order`} onClick={() => onDraw(sorted.slice(0, MAX_DRAWN).map((r) => String(r[0])))}>
+          {`Draw top ${MAX_DRAWN}`}
+        </button>
+        <button type="button" class="tbe-button tbe-small" title="Download the table as CSV" onClick={() => downloadText(csvRows(table.columns.map((c) => c.name), sorted), `${fileStem(name, 'runs')}.csv`, 'text/csv')}>
           CSV
         </button>
-        <button type="button" class="tbe-button tbe-small" title="Download the whole compare response (every run's metrics and curves) as JSON" onClick={() => downloadText(`${JSON.stringify(data, null, 1)}\n`, `${fileStem(name, 'compare')}.json`, 'application/json')}>
+        <button type="button" class="tbe-button tbe-small" title="Download everything compared (the table and the drawn runs' curves) as JSON" onClick={() => downloadText(`${JSON.stringify(download(), null, 1)}\n`, `${fileStem(name, 'compare')}.json`, 'application/json')}>
           JSON
         </button>
       </div>
-      <div ref={wrap}>
-        <DataTable columns={table.columns} rows={sorted} offset={0} rowCount={sorted.length} pageIndex={0} pageSize={Math.max(1, sorted.length)} sort={sort.sort} order={sort.order} summaries={{}} filters={{}} onSort={onSort} onFilter={() => {}} compact label="Compared runs" />
-      </div>
+      <VirtualRows
+        columns={table.columns}
+        rows={sorted}
+        label="Compared runs"
+        sort={sort.sort}
+        order={sort.order}
+        onSort={onSort}
+        lead={{
+          title: 'draw',
+          cell: (i) => {
+            const run = String(sorted[i][0])
+            const on = drawnSet.has(run)
+            return <input type="checkbox" checked={on} disabled={!on && full} aria-label={`draw ${run}`} title={!on && full ? `At most ${MAX_DRAWN} runs are drawn at once: clear one first` : `draw the curves of ${run}`} onChange={() => onToggle(run)} />
+          },
+        }}
+        rowProps={(i) => (i === best && metric ? { 'data-best': metric, style: 'box-shadow: inset 3px 0 0 #f57c00; background: var(--accent-soft)' } : {})}
+        mark={(i, j) => (i === best && (j === 0 || j === index) ? '★ ' : '')}
+      />
     </Card>
   )
 }

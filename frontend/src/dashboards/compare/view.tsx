@@ -4,7 +4,6 @@ import { useMemo } from 'preact/hooks'
 import type { Shell } from '../../app/store'
 import { runColor } from '../../model/palette'
 import { colorRuns, paramNames } from '../../model/paramColor'
-import { compareTable } from '../../model/eval/compare'
 import type { CompareState } from './state'
 import { ColorKey, Overlay } from './overlays'
 import { RunsTable } from './runsTable'
@@ -39,13 +38,16 @@ export function CompareSidebar({ state }: { state: CompareState }) {
 export function CompareView({ state, shell }: { state: CompareState; shell: Shell }) {
   const d = state.data.value
   const name = state.name.value
-  const shown = state.split.value.shown
-  const table = useMemo(() => (d ? compareTable(shown) : null), [d, shown])
-  const params = useMemo(() => paramNames(shown), [shown])
+  /** Every compared run (the table); the overlays draw state.drawn of them. */
+  const rows = state.rows.value.shown
+  const loaded = state.table.value !== null || state.legacy.value !== null
+  const params = useMemo(() => paramNames(rows), [rows])
   const colorParam = state.view.value.color
   const colorBy = colorParam !== null && params.includes(colorParam) ? colorParam : null
   const runNames = shell.runNames.value
-  const coloring = useMemo(() => colorRuns(shown, colorBy, (run) => runColor(run, runNames)), [shown, colorBy, runNames])
+  // coloured over every compared run, so a run keeps its colour when others are drawn
+  const coloring = useMemo(() => colorRuns(rows, colorBy, (run) => runColor(run, runNames)), [rows, colorBy, runNames])
+  const shown = rows
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose the runs to compare in the run list.</div>
   if (!name) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No evaluations in the chosen runs.'}</div>
   const v = state.view.value
@@ -59,7 +61,7 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
         <span class="tbe-subtitle">{`${state.runs.value.length} runs`}</span>
       </div>
       <TaskNotice state={state} name={name} />
-      <UnreadRuns errors={d?.errors} />
+      <UnreadRuns errors={d?.errors ?? state.table.value?.errors} />
       <div class="tbe-controls">
         <label class="tbe-subtitle">
           {'Step '}
@@ -117,11 +119,15 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
           </span>
         </span>
       </div>
-      {!d ? (
+      {!loaded ? (
         <div class="tbe-empty">Loading…</div>
       ) : (
         <div class="tbe-grid2">
-          {task === 'regression' ? (
+          {!d ? (
+            <div class="tbe-empty" data-testid="compare-curves-loading">
+              Loading the curves…
+            </div>
+          ) : task === 'regression' ? (
             <Overlay state={state} shell={shell} kind="predicted_vs_true" coloring={coloring} />
           ) : (
             <>
@@ -130,7 +136,15 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
               <Overlay state={state} shell={shell} kind="calibration" coloring={coloring} />
             </>
           )}
-          {table ? <RunsTable table={table} data={d} name={name} /> : null}
+          <RunsTable
+            runs={rows}
+            sweep={state.table.value?.sweep ?? null}
+            name={name}
+            drawn={state.drawn.value}
+            onToggle={state.toggleDrawn}
+            onDraw={state.setDrawn}
+            download={() => ({ table: state.table.value ?? state.legacy.value, drawn: d })}
+          />
           {task !== 'regression' ? <DiffCard state={state} shell={shell} /> : null}
         </div>
       )}
