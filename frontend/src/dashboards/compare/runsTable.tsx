@@ -37,8 +37,8 @@ export interface RunsTableProps {
   drawn: string[]
   onToggle(run: string): void
   onDraw(runs: string[] | null): void
-  /** Everything compared, for the JSON download. */
-  download: () => unknown
+  /** What the JSON download holds (evaluation/compare of the drawn runs). */
+  download: () => Promise<unknown>
 }
 
 export function RunsTable({ runs, sweep, name, drawn, onToggle, onDraw, download }: RunsTableProps) {
@@ -73,7 +73,7 @@ export function RunsTable({ runs, sweep, name, drawn, onToggle, onDraw, download
         <button type="button" class="tbe-button tbe-small" title="Download the table as CSV" onClick={() => downloadText(csvRows(table.columns.map((c) => c.name), sorted), `${fileStem(name, 'runs')}.csv`, 'text/csv')}>
           CSV
         </button>
-        <button type="button" class="tbe-button tbe-small" title="Download everything compared (the table and the drawn runs' curves) as JSON" onClick={() => downloadText(`${JSON.stringify(download(), null, 1)}\n`, `${fileStem(name, 'compare')}.json`, 'application/json')}>
+        <button type="button" class="tbe-button tbe-small" title="Download the drawn runs' evaluation/compare response (their metrics and curves) as JSON" onClick={() => void download().then((d) => d !== null && downloadText(`${JSON.stringify(d, null, 1)}\n`, `${fileStem(name, 'compare')}.json`, 'application/json'))}>
           JSON
         </button>
       </div>
@@ -89,11 +89,11 @@ export function RunsTable({ runs, sweep, name, drawn, onToggle, onDraw, download
           cell: (i) => {
             const run = String(sorted[i][0])
             const on = drawnSet.has(run)
-            return <input type="checkbox" checked={on} disabled={!on && full} aria-label={`draw ${run}`} title={!on && full ? `At most ${MAX_DRAWN} runs are drawn at once: clear one first` : `draw the curves of ${run}`} onChange={() => onToggle(run)} />
+            return <input type="checkbox" style={{ margin: '0 6px 0 0', verticalAlign: 'middle' }} checked={on} disabled={!on && full} aria-label={`draw ${run}`} title={!on && full ? `At most ${MAX_DRAWN} runs are drawn at once: clear one first` : `draw the curves of ${run}`} onChange={() => onToggle(run)} />
           },
         }}
         rowProps={(i) => (i === best && metric ? { 'data-best': metric, style: 'box-shadow: inset 3px 0 0 #f57c00; background: var(--accent-soft)' } : {})}
-        mark={(i, j) => (i === best && (j === 0 || j === index) ? '★ ' : '')}
+        mark={(i, j) => (i === best && metric && (j === -1 || j === index) ? '★ ' : '')}
       />
     </Card>
   )

@@ -236,6 +236,18 @@ export function createCompareState(api: Api, shell: Shell) {
     sides,
     update,
     toggleDrawn,
+    /** evaluation/compare of the drawn runs (the JSON download); errors go to the banner. */
+    async exportDrawn(): Promise<CompareResponse | null> {
+      const n = name.value
+      if (!n) return null
+      if (legacy.value) return data.value
+      try {
+        return await api.compare(drawn.value, n, view.value.step)
+      } catch (e) {
+        shell.reportError('Could not download the comparison', e)
+        return null
+      }
+    },
     /** Draw exactly these runs (the first MAX_DRAWN of them); null: the default. */
     setDrawn(list: string[] | null) {
       picked.value = list === null ? null : list.slice(0, MAX_DRAWN)

@@ -143,7 +143,7 @@ export function CompareView({ state, shell }: { state: CompareState; shell: Shel
             drawn={state.drawn.value}
             onToggle={state.toggleDrawn}
             onDraw={state.setDrawn}
-            download={() => ({ table: state.table.value ?? state.legacy.value, drawn: d })}
+            download={state.exportDrawn}
           />
           {task !== 'regression' ? <DiffCard state={state} shell={shell} /> : null}
         </div>

@@ -30,11 +30,11 @@ export interface VirtualRowsProps {
   onSort(sort: string | null, order: SortOrder): void
   /** Height of the scrolling viewport, px. */
   height?: number
-  /** A leading cell per row (e.g. a "draw" checkbox), given the row's index in `rows`. */
+  /** A control before each row's number (e.g. a "draw" checkbox), given its index in `rows`. */
   lead?: { title: string; cell(index: number): ComponentChildren }
   /** Extra attributes of a row (`data-best`, a highlight). */
   rowProps?(index: number): Record<string, string | undefined>
-  /** Prefix of a cell's text (the ★ of the best run). */
+  /** Prefix of a cell's text (the ★ of the best run); column -1 is the row number. */
   mark?(index: number, column: number): string
 }
 
@@ -60,7 +60,7 @@ export function VirtualRows(props: VirtualRowsProps) {
     frame.current = requestAnimationFrame(() => setScrollTop(top))
   }
   const next = (name: string): [string | null, SortOrder] => (sort !== name ? [name, 'asc'] : order === 'asc' ? [name, 'desc'] : [null, 'asc'])
-  const span = columns.length + 1 + (props.lead ? 1 : 0)
+  const span = columns.length + 1
   const cellStyle = { height: `${ROW_HEIGHT}px`, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '320px', paddingTop: 0, paddingBottom: 0, verticalAlign: 'middle' }
   return (
     <div ref={box} class="tbe-grid-wrap" style={{ maxHeight: `${height}px`, height: `${Math.min(height, 40 + rows.length * ROW_HEIGHT)}px` }} onScroll={onScroll} data-testid="virtual-rows" data-rows={String(rows.length)}>
@@ -68,9 +68,8 @@ export function VirtualRows(props: VirtualRowsProps) {
         <thead>
           <tr class="tbe-head-names">
             <th class="tbe-rownum" scope="col">
-              #
+              {props.lead ? `${props.lead.title} #` : '#'}
             </th>
-            {props.lead ? <th scope="col">{props.lead.title}</th> : null}
             {columns.map((c) => {
               const [s, o] = next(c.name)
               const arrow = sort === c.name ? (order === 'asc' ? '▲' : '▼') : ''
@@ -98,9 +97,10 @@ export function VirtualRows(props: VirtualRowsProps) {
             return (
               <tr key={String(row[0])} data-row={String(row[0])} aria-rowindex={i + 2} {...(props.rowProps?.(i) ?? {})}>
                 <td class="tbe-rownum" style={cellStyle}>
+                  {props.lead ? props.lead.cell(i) : null}
                   {String(i + 1)}
+                  {props.mark?.(i, -1) ? <span data-best-marker="">{` ${props.mark(i, -1).trim()}`}</span> : null}
                 </td>
-                {props.lead ? <td style={cellStyle}>{props.lead.cell(i)}</td> : null}
                 {columns.map((c, j) => {
                   const text = formatCell(row[j], c.type)
                   const prefix = props.mark?.(i, j) ?? ''
