@@ -129,8 +129,12 @@ def _server(logdir: str):
         yield tb, started
 
 
-def _timed(tb: TensorBoardServer, path: str, data: bytes | None = None) -> tuple[float, int]:
+def _timed(
+    tb: TensorBoardServer, path: str, data: bytes | None = None, gzip: bool = False
+) -> tuple[float, int]:
     headers = {"Content-Type": "application/json"} if data is not None else {}
+    if gzip:
+        headers["Accept-Encoding"] = "gzip"
     started = time.perf_counter()
     status, _, body = tb.request(path, data, headers)
     took = time.perf_counter() - started
@@ -139,10 +143,16 @@ def _timed(tb: TensorBoardServer, path: str, data: bytes | None = None) -> tuple
     return took, len(body)
 
 
-def _median(tb: TensorBoardServer, path: str, data: bytes | None = None, repeat: int = 7):
+def _median(
+    tb: TensorBoardServer,
+    path: str,
+    data: bytes | None = None,
+    repeat: int = 7,
+    gzip: bool = False,
+):
     times, size = [], 0
     for _ in range(repeat):
-        took, size = _timed(tb, path, data)
+        took, size = _timed(tb, path, data, gzip)
         times.append(took)
     return statistics.median(times), min(times), max(times), size
 
@@ -208,6 +218,13 @@ def bench_compare_table() -> None:
             f"{_ms(table[2])}), {table[3] / 2**20:.2f} MiB; HParams {_ms(hparams[0])} "
             f"({_ms(hparams[1])}-{_ms(hparams[2])}), {hparams[3] / 2**20:.2f} MiB; ratio "
             f"{table[0] / hparams[0]:.2f} (targets: < 100 ms, < 1 MB)"
+        )
+        zipped = _median(tb, _url("/evaluation/compare/table", name=NAME), gzip=True)
+        hp_zipped = _median(tb, "/data/plugin/hparams/session_groups", hp_data, gzip=True)
+        print(
+            f"cached with Accept-Encoding: gzip (as a browser asks): table {_ms(zipped[0])}, "
+            f"{zipped[3] / 1024:.0f} KiB sent; HParams {_ms(hp_zipped[0])}, "
+            f"{hp_zipped[3] / 1024:.0f} KiB sent"
         )
         print(f"sweep: {document['sweep']}")
 
