@@ -58,5 +58,5 @@ def check(document: Any) -> dict[str, Any] | None:
         "task": document["task"],
         "labels": labels if isinstance(labels, list) else [],
         "n_samples": n if isinstance(n, int) and not isinstance(n, bool) else None,
-        "metrics": metrics,
+        "metrics": {k: v for k, v in metrics.items() if headline(k)},
     }

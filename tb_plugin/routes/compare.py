@@ -15,7 +15,7 @@ from werkzeug import wrappers
 from tb_plugin.compare import MAX_CURVE_RUNS, CompareTable
 from tb_plugin.evaluation_store import MAX_POINTS, MIN_POINTS, EvaluationStore
 from tb_plugin.http import JSON, route
-from tb_plugin.query import integer, single
+from tb_plugin.query import integer, run_names, single
 from tb_plugin.services import Services, request_context
 
 
@@ -45,9 +45,7 @@ class CompareRoutes:
     @route
     def _curves(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
-        runs = list(dict.fromkeys(request.args.getlist("run")))
-        if not runs or any(run == "" for run in runs):
-            raise errors.InvalidArgumentError("missing parameter 'run'")
+        runs = run_names(request.args)
         if len(runs) > MAX_CURVE_RUNS:
             raise errors.InvalidArgumentError(
                 f"parameter 'run': {len(runs)} runs, at most {MAX_CURVE_RUNS} per request"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.test_dashboards import chart_option, route, wait_charts
+from tests.e2e.test_dashboards import chart_option, route, view, wait_charts  # noqa: F401 - fixture
 from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
 from tests.sweep_logdir import NAME, write_sweep_logdir
 from tests.tbserver import TensorBoardServer
@@ -27,25 +27,15 @@ def served(tmp_path_factory) -> Iterator[TensorBoardServer]:
             lambda: len(route(tb, "evaluation/compare/table", name=NAME)["runs"]) == RUNS,
             timeout=120,
         )
-        yield tb
+        yield tb  # the imported ``view`` fixture opens a browser on this server
 
 
-@pytest.fixture
-def view(served, browser) -> Iterator[View]:  # noqa: F811 - the imported fixture
-    opened = View(browser, served)
-    yield opened
-    try:
-        opened.check_clean()
-    finally:
-        opened.context.close()
-
-
-def drawn_runs(view: View, testid: str) -> list[str]:
-    option = chart_option(view, testid)
+def drawn_runs(opened: View, testid: str) -> list[str]:
+    option = chart_option(opened, testid)
     return [s["name"] for s in option["series"] if s["name"] not in ("chance", "ideal")]
 
 
-def test_300_runs_render_visible_rows_only_and_draw_the_best_ten(view: View) -> None:
+def test_300_runs_render_visible_rows_only_and_draw_the_best_ten(view: View) -> None:  # noqa: F811
     tb = view.tb
     table = route(tb, "evaluation/compare/table", name=NAME)
     view.open(hash_for(dash="compare"))
