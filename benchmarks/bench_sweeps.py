@@ -177,6 +177,61 @@ def _logdir(n: int) -> str:
     return logdir
 
 
+_SCROLL_JS = """
+async (steps) => {
+  const box = document.querySelector('[data-testid="virtual-rows"]')
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+  const times = []
+  for (let i = 1; i <= steps; i++) {
+    const t = performance.now()
+    box.scrollTop = (box.scrollHeight * i) / steps
+    box.dispatchEvent(new Event('scroll'))
+    await frame()
+    times.push(performance.now() - t)
+  }
+  return { times, rows: box.querySelectorAll('tr[data-row]').length }
+}
+"""
+
+
+def _browser(tb: TensorBoardServer, n: int) -> None:
+    """The Compare runs dashboard on every run in Chromium: until the table and the ROC overlay
+    show, the longest main-thread task meanwhile, and frame times while scrolling the table."""
+    chromium = "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("(browser part skipped: PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 pip install playwright)")
+        return
+    if not os.path.exists(chromium):
+        print("(browser part skipped: no /usr/bin/chromium)")
+        return
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            started = time.perf_counter()
+            page.goto(f"{tb.url}/#tb_eval&p.tb_eval.dash=compare")
+            ui = page.frame_locator("iframe")
+            ui.locator(f'[data-testid="virtual-rows"][data-rows="{n}"]').wait_for(timeout=120_000)
+            table_at = time.perf_counter() - started
+            ui.locator('[data-testid="compare-roc"] canvas').first.wait_for(timeout=120_000)
+            curves_at = time.perf_counter() - started
+            frame = next(f for f in page.frames if "plugin_entry.html" in f.url)
+            rows = frame.evaluate("document.querySelectorAll('tr[data-row]').length")
+            scroll = frame.evaluate(_SCROLL_JS, 40)
+        finally:
+            browser.close()
+    times = sorted(scroll["times"])
+    print(
+        f"browser (Chromium, page load to): table of {n} runs {table_at:.2f} s, ROC overlay "
+        f"{curves_at:.2f} s; {rows} table rows in the DOM; scrolling the table: median frame "
+        f"{statistics.median(times):.1f} ms, max {times[-1]:.1f} ms over {len(times)} scrolls, "
+        f"{scroll['rows']} rows in the DOM"
+    )
+
+
 def bench_compare_table() -> None:
     """Compare runs' table vs TensorBoard's HParams session groups, cold and cached."""
     n = OPTIONS.runs
@@ -252,6 +307,7 @@ def bench_compare_table() -> None:
             f"listings the dashboard also loads, cached: /evaluations {_ms(listing[0])} "
             f"({listing[3] / 2**20:.2f} MiB), /runs {_ms(runs[0])} ({runs[3] / 2**20:.2f} MiB)"
         )
+        _browser(tb, n)
         rss = _rss_mib(tb._process.pid)
         print(f"TensorBoard resident memory (with its data server): {rss:.0f} MiB")
 
