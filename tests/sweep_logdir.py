@@ -4,7 +4,8 @@ and tests use.
 Each run has ``steps`` scalar steps of ``loss`` and ``accuracy``, 5 params (``lr``, ``depth``,
 ``optimizer``, ``dropout``, ``seed``) and one binary prediction set ``val`` of ``rows`` rows whose
 quality depends on ``lr``. With ``sweep_metric`` the experiment's root run gets a sweep record
-(``tb_eval/sweep/record``: the metric the sweep optimises and its direction).
+(``tb_eval/sweep/record``: the metric the sweep optimises and its direction, in the sweep
+kind's format; written by hand here until that kind is on main).
 """
 
 from __future__ import annotations
@@ -79,7 +80,12 @@ def write_sweep_logdir(
         names.append(f"{experiment}/{run_name(i)}")
     if sweep_metric is not None:
         metric, mode = sweep_metric
-        record = {"experiment": experiment, "metric": metric, "mode": mode, "metrics": [metric]}
+        record = {
+            "experiment": experiment,
+            "metric": metric,
+            "mode": mode,
+            "metrics": [{"name": metric, "mode": mode}],
+        }
         write_sweep_record(os.path.join(logdir, experiment), {**record, "source": "test"})
     return names
 
