@@ -15,6 +15,7 @@ __all__ = [
     "BinaryCounts",
     "binary_counts",
     "counts_from_keys",
+    "diff0",
     "key_scores",
     "sorted_keys",
 ]
@@ -207,7 +208,7 @@ def _dot(a: np.ndarray, b: np.ndarray, dtype=None):
     return np.einsum("i,i->", a, b, dtype=dtype)
 
 
-def _diff0(a: np.ndarray) -> np.ndarray:
+def diff0(a: np.ndarray) -> np.ndarray:
     """``np.diff(a, prepend=0)`` without the concatenated temporary."""
     out = np.empty_like(a)
     if a.size:
@@ -230,9 +231,9 @@ def roc_auc(c: BinaryCounts) -> float:
     if p <= 0 or n <= 0:
         return float("nan")
     if c.exact:
-        dfps = _diff0(c.fps)
+        dfps = diff0(c.fps)
         twice = 2 * int(_dot(dfps, c.tps, np.int64))
-        dtps = _diff0(c.tps)
+        dtps = diff0(c.tps)
         twice -= int(_dot(dfps, dtps, np.int64))
         return float(twice / (2.0 * p * n))
     dfps = np.diff(c.fps, prepend=0.0)
@@ -257,7 +258,7 @@ def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> f
         return float("nan")
     if precision is None:
         precision = precision_at(c)
-    dtps = _diff0(c.tps)
+    dtps = diff0(c.tps)
     return float(max(0.0, _dot(dtps, precision, np.float64) / p))
 
 

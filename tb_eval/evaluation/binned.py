@@ -21,7 +21,7 @@ import numpy as np
 
 from . import binary as B
 from .curves import binary_curve_set
-from .inputs import Prepared, _prepare
+from .inputs import Prepared, prepare
 
 __all__ = ["BinnedSummary", "bin_edges", "bin_index"]
 
@@ -130,7 +130,7 @@ class BinnedSummary:
         if isinstance(y_true, Prepared):
             p = y_true
         else:
-            p = _prepare(
+            p = prepare(
                 y_true,
                 y_score,
                 labels=labels,

@@ -19,7 +19,7 @@ from .calibration import (
     top_label_ece,
 )
 from .curves import binary_curve_set
-from .inputs import Prepared, _prepare
+from .inputs import Prepared, prepare
 from .regression import CONSTANT_TARGET, UNDEFINED_REASONS, regression_curves, regression_metrics
 from .stream import StreamSummary, summarise_sorted_keys
 
@@ -143,7 +143,7 @@ def evaluate(
     >>> r.metrics["roc_auc"]
     1.0
     """
-    prepared = _prepare(
+    prepared = prepare(
         y_true,
         y_score,
         y_pred,

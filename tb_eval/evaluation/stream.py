@@ -29,7 +29,7 @@ import dataclasses
 import numpy as np
 
 from .binary import key_scores
-from .calibration import N_BINS, _lerp, _percentile_q, _summarise
+from .calibration import N_BINS, lerp, percentile_q, reliability_bins
 from .curves import KeptPoints, reduced_curve_set
 from .reduce import arc_length_indices
 
@@ -116,12 +116,12 @@ def summarise_sorted_keys(
 
     # Calibration: bin boundaries as item positions, from binary searches and indexing.
     uni_edges = np.linspace(0.0, 1.0, N_BINS + 1)
-    virtual = (total_items - 1) * _percentile_q(N_BINS)
+    virtual = (total_items - 1) * percentile_q(N_BINS)
     prev = np.floor(virtual)
     nxt = np.minimum(prev + 1, total_items - 1)
     a_ = key_scores(keys[(total_items - 1 - prev).astype(np.int64)]).astype(np.float64)
     b_ = key_scores(keys[(total_items - 1 - nxt).astype(np.int64)]).astype(np.float64)
-    q_edges = _lerp(a_, b_, virtual - prev)
+    q_edges = lerp(a_, b_, virtual - prev)
     uni_bounds = _item_bounds(keys, total_items, uni_edges)
     q_bounds = _item_bounds(keys, total_items, q_edges)
     cuts = np.unique(np.array(uni_bounds[1:-1] + q_bounds[1:-1], dtype=np.int64))
@@ -277,7 +277,7 @@ def summarise_sorted_keys(
         bin_neg = (neg_at[hi_i] - neg_at[lo_i]).astype(np.float64)
         bin_true = bin_total - bin_neg
         bin_sum = np.array([range_sum[i:j].sum() for i, j in zip(lo_i, hi_i)])
-        calib[name] = _summarise(edges, bin_total, bin_true, bin_sum)
+        calib[name] = reliability_bins(edges, bin_total, bin_true, bin_sum)
         if name == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total_items)
     return StreamSummary(
