@@ -22,7 +22,13 @@ from tensorboard import errors
 from tensorboard.backend import json_util
 from tensorboard.data import provider
 
-from tb_eval.evaluation import Prepared, evaluate_prepared, feature_importance
+from tb_eval.evaluation import (
+    Prepared,
+    evaluate_prepared,
+    feature_importance,
+    round_curves,
+    round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
+)
 from tb_eval.evaluation import binary as B
 from tb_eval.evaluation.curves import select_thresholds
 from tb_eval.kinds import common, predictions
@@ -90,45 +96,6 @@ def default_max_points(task: str, n_labels: int) -> int:
     if task in ("multiclass", "multilabel"):
         return max(MIN_DEFAULT_POINTS, min(DEFAULT_MAX_POINTS, POINT_BUDGET // (n_labels + 2)))
     return DEFAULT_MAX_POINTS
-
-
-def round_significant(values: np.ndarray, digits: int = CURVE_DIGITS) -> np.ndarray:
-    """``values`` rounded to ``digits`` significant digits (integers and non-finite kept).
-
-    The result is the double nearest to the rounded decimal, so it prints short in JSON.
-    """
-    out = np.array(values, dtype=np.float64, copy=True)
-    with np.errstate(invalid="ignore"):
-        # Below 1e-300 the power of ten that scales a value to its digits overflows; such values
-        # (subnormal probabilities, say) print short already.
-        todo = np.isfinite(out) & (out != np.round(out)) & (np.abs(out) >= 1e-300)
-    if not todo.any():
-        return out
-    v = out[todo]
-    shift = digits - 1 - np.floor(np.log10(np.abs(v))).astype(np.int64)
-    up = shift >= 0
-    rounded = np.empty_like(v)
-    scale = 10.0 ** shift[up]  # exact powers of ten, so the division rounds correctly
-    rounded[up] = np.round(v[up] * scale) / scale
-    scale = 10.0 ** (-shift[~up])
-    rounded[~up] = np.round(v[~up] / scale) * scale
-    out[todo] = rounded
-    return out
-
-
-def _round_curves(curves: dict[str, Any]) -> None:
-    """Round the float columns of the point curves in place (display only)."""
-
-    def walk(node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(value)
-            elif isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.ndim == 1:
-                node[key] = round_significant(value)
-
-    for kind, by_key in curves.items():
-        if kind in ROUNDED_KINDS and isinstance(by_key, dict):
-            walk(by_key)
 
 
 def to_json_bytes(document: Any) -> bytes:
@@ -299,7 +266,7 @@ class EvaluationStore:
             except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot evaluate ({error})") from None
             report.curves.pop(THRESHOLD_KIND, None)
-            _round_curves(report.curves)
+            round_curves(report.curves, CURVE_DIGITS, ROUNDED_KINDS)
             document = {
                 "run": series.run,
                 "name": series.name,

@@ -7,6 +7,7 @@ from .binned import BinnedSummary
 from .importance import feature_importance
 from .inputs import Prepared, prepare
 from .report import Report, evaluate, evaluate_prepared
+from .rounding import round_curves, round_significant
 
 __all__ = [
     "BinnedSummary",
@@ -16,4 +17,6 @@ __all__ = [
     "evaluate_prepared",
     "feature_importance",
     "prepare",
+    "round_curves",
+    "round_significant",
 ]
