@@ -23,14 +23,15 @@ from tensorboard.backend import json_util
 from tensorboard.data import provider
 
 from tb_eval.evaluation import (
+    THRESHOLD_COLUMNS,
     Prepared,
     evaluate_prepared,
     feature_importance,
+    one_vs_rest,
     round_curves,
     round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
+    threshold_table,
 )
-from tb_eval.evaluation import binary as B
-from tb_eval.evaluation.curves import select_thresholds
 from tb_eval.kinds import common, predictions
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -322,44 +323,10 @@ class EvaluationStore:
             raise errors.InvalidArgumentError(
                 f"parameter 'class': {label!r} is not one of the labels {names[:20]}"
             )
-        j = names.index(label)
-        if p.task == "binary":
-            positive = p.y_true == j
-            score = p.y_score if j == 1 else 1.0 - p.y_score
-        elif p.task == "multiclass":
-            positive, score = p.y_true == j, np.ascontiguousarray(p.y_score[:, j])
-        else:
-            positive = p.y_true[:, j].astype(bool)
-            score = np.ascontiguousarray(p.y_score[:, j])
-        c = B.binary_counts(positive, score, p.sample_weight)
-        precision = B.precision_at(c)
-        # One row is kept back for the default operating point; the engine's selection leaves
-        # room for its curves' end points, so ``points`` itself still bounds the rows at 16.
-        keep = select_thresholds(c, precision, max(points - 1, MIN_POINTS))
-        if keep is not None:
-            # Keep the default operating point (score >= 0.5) so the slider starts on it.
-            at_half = c.groups_ge(0.5) - 1
-            if at_half >= 0:
-                keep = np.union1d(keep, [at_half])
-        table = B.threshold_table(c, keep)
-        tp, fp, tn, fn = table["tp"], table["fp"], table["tn"], table["fn"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fpr = fp / c.neg if c.neg > 0 else np.full(tp.shape, np.nan)
-            denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
-            mcc = np.where(denominator > 0, (tp * tn - fp * fn) / denominator, 0.0)
+        positive, score = one_vs_rest(p, names.index(label))
+        table = threshold_table(positive, score, p.sample_weight, max_rows=points)
         columns = {
-            "thresholds": table["threshold"],
-            "tp": tp,
-            "fp": fp,
-            "tn": tn,
-            "fn": fn,
-            "precision": table["precision"],
-            "recall": table["recall"],
-            "fpr": fpr,
-            "f1": table["f1"],
-            "accuracy": table["accuracy"],
-            "specificity": table["specificity"],
-            "mcc": mcc,
+            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
         }
         return {
             "run": series.run,
@@ -368,9 +335,9 @@ class EvaluationStore:
             "task": p.task,
             "class": label,
             "labels": list(p.labels),
-            "positives": c.pos,
-            "negatives": c.neg,
-            "exact_points": int(c.tps.size),
+            "positives": table["positives"],
+            "negatives": table["negatives"],
+            "exact_points": table["exact_points"],
             **{column: _finite_or_none(values) for column, values in columns.items()},
         }
 

@@ -8,8 +8,10 @@ from .importance import feature_importance
 from .inputs import Prepared, prepare
 from .report import Report, evaluate, evaluate_prepared
 from .rounding import round_curves, round_significant
+from .thresholds import THRESHOLD_COLUMNS, one_vs_rest, threshold_table
 
 __all__ = [
+    "THRESHOLD_COLUMNS",
     "BinnedSummary",
     "Prepared",
     "Report",
@@ -18,5 +20,7 @@ __all__ = [
     "feature_importance",
     "prepare",
     "round_curves",
+    "one_vs_rest",
     "round_significant",
+    "threshold_table",
 ]
