@@ -23,10 +23,12 @@ from tensorboard.backend import json_util
 from tensorboard.data import provider
 
 from tb_eval.evaluation import (
+    NORMALIZATIONS,
     THRESHOLD_COLUMNS,
     Prepared,
     evaluate_prepared,
     feature_importance,
+    normalize_confusion,
     one_vs_rest,
     round_curves,
     round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
@@ -416,20 +418,12 @@ class EvaluationStore:
             )
         except DECODE_ERRORS as error:
             raise DataError(f"{what}: {error}") from None
-        matrix = np.asarray(checked["matrix"], dtype=np.float64)
-        rows = matrix.sum(axis=1, keepdims=True)
-        cols = matrix.sum(axis=0, keepdims=True)
-        total = matrix.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            normalized = {
-                "true": np.where(rows > 0, matrix / np.where(rows > 0, rows, 1), 0.0),
-                "pred": np.where(cols > 0, matrix / np.where(cols > 0, cols, 1), 0.0),
-                "all": matrix / total if total > 0 else np.zeros_like(matrix),
-            }
         return {
             "labels": checked["labels"],
             "matrix": checked["matrix"],
-            "normalized": {key: value.tolist() for key, value in normalized.items()},
+            "normalized": {
+                how: normalize_confusion(checked["matrix"], how).tolist() for how in NORMALIZATIONS
+            },
         }
 
 

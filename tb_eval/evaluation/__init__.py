@@ -4,6 +4,7 @@ Imports neither TensorBoard nor scikit-learn (scikit-learn is the test oracle on
 """
 
 from .binned import BinnedSummary
+from .classification import NORMALIZATIONS, normalize_confusion
 from .importance import feature_importance
 from .inputs import Prepared, prepare
 from .report import Report, evaluate, evaluate_prepared
@@ -11,6 +12,7 @@ from .rounding import round_curves, round_significant
 from .thresholds import THRESHOLD_COLUMNS, one_vs_rest, threshold_table
 
 __all__ = [
+    "NORMALIZATIONS",
     "THRESHOLD_COLUMNS",
     "BinnedSummary",
     "Prepared",
@@ -18,6 +20,7 @@ __all__ = [
     "evaluate",
     "evaluate_prepared",
     "feature_importance",
+    "normalize_confusion",
     "prepare",
     "round_curves",
     "one_vs_rest",

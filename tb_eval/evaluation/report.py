@@ -192,16 +192,11 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
 
 
 def _confusion_curve(cm: np.ndarray, labels: list) -> dict:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rows = cm.sum(axis=1, keepdims=True)
-        cols = cm.sum(axis=0, keepdims=True)
-        return {
-            "labels": [str(v) for v in labels],
-            "matrix": cm,
-            "normalized_true": np.where(rows > 0, cm / np.where(rows > 0, rows, 1), 0.0),
-            "normalized_pred": np.where(cols > 0, cm / np.where(cols > 0, cols, 1), 0.0),
-            "normalized_all": cm / cm.sum(),
-        }
+    return {
+        "labels": [str(v) for v in labels],
+        "matrix": cm,
+        **{f"normalized_{how}": K.normalize_confusion(cm, how) for how in K.NORMALIZATIONS},
+    }
 
 
 def _label_metrics(col: _Collector, cm: np.ndarray, labels: list, suffix_avg: bool) -> None:
