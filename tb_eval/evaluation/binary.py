@@ -16,6 +16,9 @@ __all__ = [
     "binary_counts",
     "counts_from_keys",
     "diff0",
+    "ks_gaps",
+    "precision_area",
+    "twice_roc_area",
     "key_scores",
     "sorted_keys",
 ]
@@ -208,11 +211,11 @@ def _dot(a: np.ndarray, b: np.ndarray, dtype=None):
     return np.einsum("i,i->", a, b, dtype=dtype)
 
 
-def diff0(a: np.ndarray) -> np.ndarray:
-    """``np.diff(a, prepend=0)`` without the concatenated temporary."""
+def diff0(a: np.ndarray, prev=0) -> np.ndarray:
+    """``np.diff(a, prepend=prev)`` without the concatenated temporary."""
     out = np.empty_like(a)
     if a.size:
-        out[0] = a[0]
+        out[0] = a[0] - prev
         np.subtract(a[1:], a[:-1], out=out[1:])
     return out
 
@@ -221,21 +224,58 @@ def diff0(a: np.ndarray) -> np.ndarray:
 # Exact areas and statistics, computed from the counts without building curve arrays.
 
 
-def roc_auc(c: BinaryCounts) -> float:
-    """Trapezoidal area under the ROC curve (nan if a class has no weight).
+def twice_roc_area(
+    tps: np.ndarray, fps: np.ndarray, tp_prev: int = 0, fp_prev: int = 0, dtps=None
+) -> int:
+    """Twice the ROC area times ``P * N`` over a run of exact integer counts.
 
-    Unweighted counts use exact integer arithmetic: twice the area times ``P * N`` is
-    ``sum dfp * (tp_prev + tp) = 2 * sum dfp * tp - sum dfp * dtp``.
+    The trapezoids sum to ``sum dfp * (tp_prev + tp) = 2 * sum dfp * tp - sum dfp * dtp``;
+    ``tp_prev``/``fp_prev`` are the counts before the run (0 at the start), so runs (chunks)
+    add up. ``dtps`` is ``diff0(tps, tp_prev)`` if already computed.
+    """
+    dfps = diff0(fps, fp_prev)
+    if dtps is None:
+        dtps = diff0(tps, tp_prev)
+    return 2 * int(_dot(dfps, tps, np.int64)) - int(_dot(dfps, dtps, np.int64))
+
+
+def precision_area(dtps: np.ndarray, precision: np.ndarray) -> float:
+    """``sum dtp * precision``: average precision times ``P`` over a run of thresholds."""
+    return float(_dot(dtps, precision, np.float64))
+
+
+def ks_gaps(tps: np.ndarray, fps: np.ndarray, pos: int, neg: int) -> np.ndarray:
+    """``|tp * N - fp * P|`` in exact int64: KS times ``P * N`` at every threshold."""
+    gap = np.multiply(tps, neg, dtype=np.int64)
+    gap -= np.multiply(fps, pos, dtype=np.int64)
+    np.abs(gap, out=gap)
+    return gap
+
+
+def roc_auc(c: BinaryCounts) -> float:
+    """Trapezoidal area under the ROC curve (NaN if a class has no weight).
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts` (unweighted counts use exact integer arithmetic,
+        see :func:`twice_roc_area`).
+
+    Returns
+    -------
+    float
+        ``sklearn.metrics.roc_auc_score`` of the same data.
+
+    Examples
+    --------
+    >>> roc_auc(binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])))
+    0.75
     """
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan")
     if c.exact:
-        dfps = diff0(c.fps)
-        twice = 2 * int(_dot(dfps, c.tps, np.int64))
-        dtps = diff0(c.tps)
-        twice -= int(_dot(dfps, dtps, np.int64))
-        return float(twice / (2.0 * p * n))
+        return float(twice_roc_area(c.tps, c.fps) / (2.0 * p * n))
     dfps = np.diff(c.fps, prepend=0.0)
     tsum = c.tps.copy()
     tsum[1:] += c.tps[:-1]
@@ -252,26 +292,61 @@ def precision_at(c: BinaryCounts) -> np.ndarray:
 
 
 def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> float:
-    """Step-wise average precision, sum over thresholds of delta-recall * precision."""
+    """Step-wise average precision: the sum over thresholds of delta-recall * precision.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts`.
+    precision : numpy.ndarray, optional
+        :func:`precision_at` of ``c``, if already computed.
+
+    Returns
+    -------
+    float
+        ``sklearn.metrics.average_precision_score`` of the same data (NaN without positives).
+
+    Examples
+    --------
+    >>> c = binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> round(average_precision(c), 4)
+    0.8333
+    """
     p = c.pos
     if p <= 0:
         return float("nan")
     if precision is None:
         precision = precision_at(c)
-    dtps = diff0(c.tps)
-    return float(max(0.0, _dot(dtps, precision, np.float64) / p))
+    return float(max(0.0, precision_area(diff0(c.tps), precision) / p))
 
 
 def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
-    """Kolmogorov-Smirnov statistic max |TPR - FPR| and the threshold where it occurs."""
+    """Kolmogorov-Smirnov statistic ``max |TPR - FPR|`` and the threshold where it occurs.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts`.
+
+    Returns
+    -------
+    statistic : float
+        The largest gap between the score distributions of the two classes (NaN if a class
+        is empty); equals ``max(tpr - fpr)`` of ``sklearn.metrics.roc_curve`` when the
+        scores rank positives higher.
+    threshold : float
+        The first (highest) threshold where it is reached.
+
+    Examples
+    --------
+    >>> ks_statistic(binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])))
+    (0.5, 0.8)
+    """
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan"), float("nan")
     if c.exact:
-        # |tp * N - fp * P| in exact integers, divided once.
-        gap = np.multiply(c.tps, int(c.fps[-1]), dtype=np.int64)
-        gap -= np.multiply(c.fps, int(c.tps[-1]), dtype=np.int64)
-        np.abs(gap, out=gap)
+        gap = ks_gaps(c.tps, c.fps, int(c.tps[-1]), int(c.fps[-1]))
         i = int(np.argmax(gap))
         return float(gap[i] / (p * n)), float(c.thresholds_at(i))
     gap = np.abs(c.tps * (1.0 / p) - c.fps * (1.0 / n))

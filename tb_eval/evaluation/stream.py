@@ -28,7 +28,7 @@ import dataclasses
 
 import numpy as np
 
-from .binary import key_scores
+from .binary import diff0, key_scores, ks_gaps, precision_area, twice_roc_area
 from .calibration import N_BINS, lerp, percentile_q, reliability_bins
 from .curves import KeptPoints, reduced_curve_set
 from .reduce import arc_length_indices
@@ -69,14 +69,6 @@ def _item_bounds(keys: np.ndarray, n: int, edges: np.ndarray) -> list[int]:
         target = ~(np.array(f, dtype=fdt).view(udt) << udt(1))
         out.append(int(np.searchsorted(keys, target, side="right")))
     out.append(0)
-    return out
-
-
-def _diff(a: np.ndarray, prev) -> np.ndarray:
-    """``np.diff(a, prepend=prev)`` without the concatenated temporary."""
-    out = np.empty_like(a)
-    out[0] = a[0] - prev
-    np.subtract(a[1:], a[:-1], out=out[1:])
     return out
 
 
@@ -170,18 +162,14 @@ def summarise_sorted_keys(
             cnt = e + (a + 1)
             tps = cnt - fps
             # Exact areas and KS.
-            dfp = _diff(fps, fp_prev)
-            dtp = _diff(tps, tp_prev)
-            twice_auc += 2 * int(np.einsum("i,i->", dfp, tps)) - int(np.einsum("i,i->", dfp, dtp))
+            dtp = diff0(tps, tp_prev)
+            twice_auc += twice_roc_area(tps, fps, tp_prev, fp_prev, dtp)
             prec = np.divide(tps, cnt, dtype=np.float64)
-            ap_sum += float(np.einsum("i,i->", dtp, prec, dtype=np.float64))
+            ap_sum += precision_area(dtp, prec)
             if with_ks:
-                gap = tps * neg
-                gap -= fps * pos
-                np.abs(gap, out=gap)
-                ks_best = max(ks_best, int(gap.max()))
+                ks_best = max(ks_best, int(ks_gaps(tps, fps, pos, neg).max()))
             # PR arc-length parameter: cumulative |delta precision| (0 at the first threshold).
-            dprec = _diff(prec, prec[0] if prec_prev is None else prec_prev)
+            dprec = diff0(prec, prec[0] if prec_prev is None else prec_prev)
             np.abs(dprec, out=dprec)
             # Candidates: the HEAD first thresholds, every BLOCK-th, and the very last.
             cand = np.arange((BLOCK - 1 - g0) % BLOCK, d, BLOCK)
