@@ -527,12 +527,17 @@ def _prepare_binary(yt, ys, yp, lab, keep_float32=False):
     if len(lab) != 2:
         raise ValueError(f"labels must have exactly 2 entries for binary, got {lab}")
     y_true = _encode(yt, lab, "y_true")
-    y_pred = None
-    if yp is not None:
-        if yp.ndim != 1:
-            raise ValueError(f"y_pred must be 1-D for binary, got shape {yp.shape}")
-        y_pred = _encode(yp, lab, "y_pred")
+    y_pred = _encode_pred(yp, lab, "binary")
     return y_true, score, y_pred, lab
+
+
+def _encode_pred(yp: np.ndarray | None, lab: list, task: str) -> np.ndarray | None:
+    """1-D hard predictions as label indices (None stays None)."""
+    if yp is None:
+        return None
+    if yp.ndim != 1:
+        raise ValueError(f"y_pred must be 1-D for {task}, got shape {yp.shape}")
+    return _encode(yp, lab, "y_pred")
 
 
 def _prepare_multiclass(yt, ys, yp, lab, keep_float32=False):
@@ -560,11 +565,7 @@ def _prepare_multiclass(yt, ys, yp, lab, keep_float32=False):
     if n_classes is not None and len(lab) != n_classes:
         raise ValueError(f"labels has {len(lab)} entries but y_score has {n_classes} columns")
     y_true = _encode(yt, lab, "y_true")
-    y_pred = None
-    if yp is not None:
-        if yp.ndim != 1:
-            raise ValueError(f"y_pred must be 1-D for multiclass, got shape {yp.shape}")
-        y_pred = _encode(yp, lab, "y_pred")
+    y_pred = _encode_pred(yp, lab, "multiclass")
     return y_true, score, y_pred, lab
 
 

@@ -29,7 +29,7 @@ import dataclasses
 import numpy as np
 
 from .binary import diff0, key_scores, ks_gaps, precision_area, twice_roc_area
-from .calibration import N_BINS, lerp, percentile_q, reliability_bins
+from .calibration import N_BINS, quantile_edges_from_keys, reliability_bins
 from .curves import KeptPoints, reduced_curve_set
 from .reduce import arc_length_indices
 
@@ -108,12 +108,7 @@ def summarise_sorted_keys(
 
     # Calibration: bin boundaries as item positions, from binary searches and indexing.
     uni_edges = np.linspace(0.0, 1.0, N_BINS + 1)
-    virtual = (total_items - 1) * percentile_q(N_BINS)
-    prev = np.floor(virtual)
-    nxt = np.minimum(prev + 1, total_items - 1)
-    a_ = key_scores(keys[(total_items - 1 - prev).astype(np.int64)]).astype(np.float64)
-    b_ = key_scores(keys[(total_items - 1 - nxt).astype(np.int64)]).astype(np.float64)
-    q_edges = lerp(a_, b_, virtual - prev)
+    q_edges = quantile_edges_from_keys(keys, N_BINS)
     uni_bounds = _item_bounds(keys, total_items, uni_edges)
     q_bounds = _item_bounds(keys, total_items, q_edges)
     cuts = np.unique(np.array(uni_bounds[1:-1] + q_bounds[1:-1], dtype=np.int64))
