@@ -300,15 +300,8 @@ class EvaluationStore:
             lambda body: len(body) + 4096,
         )
 
-    def _threshold_table(
-        self,
-        ctx: Any,
-        eid: str,
-        series: Series,
-        datum: provider.BlobSequenceDatum,
-        label: str | None,
-        points: int,
-    ) -> dict[str, Any]:
+    def _threshold_table(self, ctx: Any, eid: str, series: Series, datum, label, points) -> dict:
+        """The document of :meth:`thresholds`: the engine's table of one class."""
         p = self.prepared(ctx, eid, series, datum)
         if p.task == "regression":
             raise errors.InvalidArgumentError(
