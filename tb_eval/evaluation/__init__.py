@@ -3,6 +3,7 @@
 Imports neither TensorBoard nor scikit-learn (scikit-learn is the test oracle only).
 """
 
+from .binary import BinaryCounts, average_precision, binary_counts, ks_statistic, roc_auc
 from .binned import BinnedSummary
 from .classification import NORMALIZATIONS, normalize_confusion
 from .importance import feature_importance
@@ -14,16 +15,21 @@ from .thresholds import THRESHOLD_COLUMNS, one_vs_rest, threshold_table
 __all__ = [
     "NORMALIZATIONS",
     "THRESHOLD_COLUMNS",
+    "average_precision",
+    "binary_counts",
+    "BinaryCounts",
     "BinnedSummary",
-    "Prepared",
-    "Report",
     "evaluate",
     "evaluate_prepared",
     "feature_importance",
+    "ks_statistic",
     "normalize_confusion",
-    "prepare",
-    "round_curves",
     "one_vs_rest",
+    "prepare",
+    "Prepared",
+    "Report",
+    "roc_auc",
+    "round_curves",
     "round_significant",
     "threshold_table",
 ]

@@ -34,6 +34,21 @@ class BinaryCounts:
     (``keys``, see :func:`sorted_keys`) and the last item of each threshold run (``ends``),
     so the full ``thresholds`` array is only materialised when asked for; item-level
     queries (:meth:`items_ge`) and :meth:`thresholds_at` read the keys directly.
+
+    Parameters
+    ----------
+    thresholds : numpy.ndarray or None
+        Distinct scores, decreasing (None: computed from ``keys`` and ``ends``).
+    tps, fps : numpy.ndarray
+        Cumulative positive and negative weight at each threshold.
+    keys, ends : numpy.ndarray, optional
+        The sorted keys and the last item of each threshold run (unweighted counts).
+
+    Examples
+    --------
+    >>> c = BinaryCounts(np.array([0.9, 0.5]), np.array([1, 2]), np.array([0, 2]))
+    >>> c.pos, c.neg, c.exact
+    (2.0, 2.0, True)
     """
 
     __slots__ = ("_thresholds", "tps", "fps", "keys", "ends")
@@ -189,7 +204,13 @@ def binary_counts(
     Returns
     -------
     BinaryCounts
-        Unweighted: exact int64 counts that keep the sorted keys; weighted: float64.
+        Unweighted: exact integer counts that keep the sorted keys; weighted: float64.
+
+    Examples
+    --------
+    >>> c = binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> c.thresholds.tolist(), c.tps.tolist(), c.fps.tolist()
+    ([0.8, 0.4, 0.35, 0.1], [1, 1, 2, 2], [0, 1, 1, 2])
     """
     if sample_weight is None:
         return counts_from_keys(sorted_keys(positive, score))

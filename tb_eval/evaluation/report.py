@@ -168,6 +168,11 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
     Returns
     -------
     Report
+
+    Examples
+    --------
+    >>> evaluate_prepared(prepare([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])).metrics["roc_auc"]
+    1.0
     """
     if max_points is not None and max_points < 16:
         raise ValueError(f"max_points must be None or >= 16, got {max_points}")
