@@ -4,7 +4,7 @@ Imports neither TensorBoard nor scikit-learn (scikit-learn is the test oracle on
 """
 
 from .binary import BinaryCounts, average_precision, binary_counts, ks_statistic, roc_auc
-from .binned import BinnedSummary
+from .binned import BinnedSummary, EvaluationAccumulator
 from .classification import NORMALIZATIONS, normalize_confusion
 from .importance import feature_importance
 from .inputs import Prepared, prepare
@@ -19,6 +19,7 @@ __all__ = [
     "binary_counts",
     "BinaryCounts",
     "BinnedSummary",
+    "EvaluationAccumulator",
     "evaluate",
     "evaluate_prepared",
     "feature_importance",
