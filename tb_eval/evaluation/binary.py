@@ -31,7 +31,7 @@ class BinaryCounts:
     ``tps[-1]`` and ``fps[-1]`` are the class totals. Unweighted counts are exact int64.
 
     Counts built by :func:`binary_counts` without weights also keep the sorted keys
-    (``keys``, see :func:`sorted_keys`) and the last item of each threshold run (``ends``),
+    (``keys``, see ``sorted_keys``) and the last item of each threshold run (``ends``),
     so the full ``thresholds`` array is only materialised when asked for; item-level
     queries (:meth:`items_ge`) and :meth:`thresholds_at` read the keys directly.
 
@@ -132,7 +132,7 @@ _KEY_DTYPE = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
 
 
 def key_scores(keys: np.ndarray) -> np.ndarray:
-    """Scores (float32 or float64, as sorted) of keys made by :func:`sorted_keys`."""
+    """Scores (float32 or float64, as sorted) of keys made by ``sorted_keys``."""
     udt = keys.dtype.type
     out = np.invert(keys)
     out >>= udt(1)
@@ -161,7 +161,7 @@ def sorted_keys(positive: np.ndarray, score: np.ndarray) -> np.ndarray:
 
 
 def counts_from_keys(keys: np.ndarray) -> BinaryCounts:
-    """Exact integer counts from keys sorted by :func:`sorted_keys`.
+    """Exact integer counts from keys sorted by ``sorted_keys``.
 
     The counts are int32 below 2**31 items (half the memory of int64; every consumer
     widens products to int64 or float64), int64 above.
@@ -280,7 +280,7 @@ def roc_auc(c: BinaryCounts) -> float:
     ----------
     c : BinaryCounts
         Counts from :func:`binary_counts` (unweighted counts use exact integer arithmetic,
-        see :func:`twice_roc_area`).
+        see ``twice_roc_area``).
 
     Returns
     -------
@@ -320,7 +320,7 @@ def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> f
     c : BinaryCounts
         Counts from :func:`binary_counts`.
     precision : numpy.ndarray, optional
-        :func:`precision_at` of ``c``, if already computed.
+        ``precision_at`` of ``c``, if already computed.
 
     Returns
     -------

@@ -156,11 +156,10 @@ def _quantiles(weight: np.ndarray, lo: np.ndarray, hi: np.ndarray, q: np.ndarray
 
 def _as_accuracy_table(value: Any) -> dict:
     """The ``data`` of Azure ML's accuracy-table JSON (a dict or its JSON text), checked."""
-    if isinstance(value, (str, bytes)):
-        try:
-            value = json.loads(value)
-        except ValueError as error:
-            raise ValueError(f"value: not accuracy-table JSON ({error})") from None
+    try:
+        value = json.loads(value) if isinstance(value, (str, bytes)) else value
+    except ValueError as error:
+        raise ValueError(f"value: not accuracy-table JSON ({error})") from None
     if not isinstance(value, dict):
         raise TypeError(f"value must be an accuracy-table dict or JSON, got {type(value).__name__}")
     if value.get("schema_type") != "accuracy_table":

@@ -86,7 +86,7 @@ def threshold_table(
     sample_weight : array-like, optional
         Non-negative weights (zero-weight samples create no threshold).
     max_rows : int, optional
-        Keep at most about ``max_rows`` rows (at least :data:`MIN_ROWS`), chosen at equal
+        Keep at most about ``max_rows`` rows (at least ``MIN_ROWS`` (16)), chosen at equal
         arc-length steps along the ROC and PR curves, every one an exact threshold; the
         default keeps every distinct threshold.
     keep_threshold : float or None, default 0.5
@@ -96,7 +96,7 @@ def threshold_table(
     Returns
     -------
     dict
-        The columns of :data:`THRESHOLD_COLUMNS` (float64 arrays, thresholds decreasing;
+        The columns of ``THRESHOLD_COLUMNS`` (float64 arrays, thresholds decreasing;
         ``precision`` is NaN where nothing is predicted positive, ``fpr``/``recall`` where a
         class is empty; ``mcc`` is 0 where undefined, as in scikit-learn), and
         ``positives``, ``negatives`` (total weights) and ``exact_points`` (distinct
