@@ -290,13 +290,16 @@ class BinnedSummary:
             cols = [(p.y_score[:, j], p.y_true[:, j] == 1) for j in range(len(p.labels))]
         counts = np.empty((len(cols), nb, 2))
         ranges = np.empty((len(cols), nb, 2))
-        ranges[..., 0], ranges[..., 1] = np.inf, -np.inf
         seen = None if w is None or (w != 0).all() else w != 0  # zero weights add no range
         for j, (s, pos) in enumerate(cols):
             idx = bin_index(s, mantissa_bits)
             s_seen, idx_seen = (s, idx) if seen is None else (s[seen], idx[seen])
-            np.minimum.at(ranges[j, :, 0], idx_seen, s_seen)
-            np.maximum.at(ranges[j, :, 1], idx_seen, s_seen)
+            # In the scores' own dtype: ufunc.at with a cast is ~40x slower.
+            lo = np.full(nb, np.inf, dtype=s.dtype)
+            hi = np.full(nb, -np.inf, dtype=s.dtype)
+            np.minimum.at(lo, idx_seen, s_seen)
+            np.maximum.at(hi, idx_seen, s_seen)
+            ranges[j, :, 0], ranges[j, :, 1] = lo, hi
             # One bincount over bin*2 + label fills both columns at once.
             idx <<= 1
             idx |= pos
