@@ -10,7 +10,7 @@ import { defaultPvtView, densityCsvColumns, densityOption, histogramOption, pred
 import { type DiagnosticCurves, errorByBinCsvColumns, errorByBinOption, qqCsvColumns, qqOption } from '../../charts/options/regressionDiagnostics'
 import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
-import { TrendCard } from '../classification/view'
+import { TrendCard } from '../shared/TrendCard'
 import type { ClassificationState } from '../classification/state'
 import { Card, type CardItem, MetricCards, StepSlider } from '../shared/widgets'
 
