@@ -1,10 +1,11 @@
 // State of the Feature importance dashboard: which logged importance is open, its step, the
 // class shown and how many bars. No view code.
-import { batch, computed, effect, signal } from '@preact/signals'
+import { batch, computed, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
 import type { EvaluationsResponse, ImportanceResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import { parseInteger } from '../../model/viewState'
+import { reload, startLifecycle } from '../shared/lifecycle'
 import { makeLoader } from '../shared/loader'
 
 export interface ImportanceUrlState {
@@ -57,25 +58,19 @@ export function createImportanceState(api: Api, shell: Shell) {
       const steps = entry.value?.steps ?? []
       update({ step: step === steps[steps.length - 1] ? null : step })
     },
-    start() {
-      const stops = [
-        effect(() => {
-          void shell.refreshTick.value
-          return loadListing()
-        }),
-        effect(() => {
-          const list = entries.value
-          if (listing.value && !entry.value && list.length > 0) open(list[0].run, list[0].name)
-        }),
-        effect(() => {
-          void key.value
-          void shell.refreshTick.value
-          const v = view.peek()
-          if (entry.peek() && v.run !== null && v.name !== null) return load(v.run, v.name, v.step)
-        }),
-      ]
-      return () => stops.forEach((s) => s())
-    },
+    start: () =>
+      startLifecycle(shell, {
+        loadListing,
+        entries,
+        isOpen: () => entry.value !== null,
+        open: (e) => open(e.run, e.name),
+        reloads: [
+          reload(key, () => {
+            const v = view.peek()
+            if (entry.peek() && v.run !== null && v.name !== null) return load(v.run, v.name, v.step)
+          }),
+        ],
+      }),
     restore(d: Record<string, string>) {
       const topK = parseInteger(d.imp_k)
       view.value = {
