@@ -4,26 +4,16 @@ import type { ConfusionMatrix } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import { fileStem } from '../../charts/export'
 import { ConfusionCard } from '../shared/ConfusionCard'
+import { EvaluationSidebar } from '../shared/EvaluationSidebar'
 import { EntryList, StepSlider } from '../shared/widgets'
 import { type ClassificationState, entryKey } from './state'
 
-export function ClassificationSidebar({ state, title = 'Evaluations' }: { state: ClassificationState; title?: string }) {
-  const items = state.entries.value.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: e.task }))
-  const v = state.view.value
+export function ClassificationSidebar({ state }: { state: ClassificationState }) {
   const doc = state.doc.value
   const docs = state.docEntries.value
   return (
     <>
-      <EntryList
-        title={title}
-        items={items}
-        current={doc === null && v.run !== null && v.name !== null ? entryKey(v.run, v.name) : null}
-        onOpen={(key) => {
-          const [run, name] = JSON.parse(key) as [string, string]
-          state.open(run, name)
-        }}
-        empty={state.listing.value === null ? 'Loading…' : 'No evaluations of this kind in the chosen runs (log them with run.log_predictions).'}
-      />
+      <EvaluationSidebar state={state} active={doc === null} />
       {docs.length > 0 ? (
         <EntryList
           title="Logged confusion matrices"

@@ -11,8 +11,8 @@ import { type DiagnosticCurves, errorByBinCsvColumns, errorByBinOption, qqCsvCol
 import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { TrendCard } from '../shared/TrendCard'
-import type { ClassificationState } from '../classification/state'
 import { Card, type CardItem, MetricCards, StepSlider } from '../shared/widgets'
+import type { RegressionState } from './state'
 
 const csvOf = (columns: Record<string, ArrayLike<number | null>>) => {
   const c = columnsCsv(columns)
@@ -35,7 +35,7 @@ export function regressionCards(m: Record<string, number>): CardItem[] {
   ]
 }
 
-export function RegressionView({ state, shell }: { state: ClassificationState; shell: Shell }) {
+export function RegressionView({ state, shell }: { state: RegressionState; shell: Shell }) {
   const r = state.report.value
   const entry = state.entry.value
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS
