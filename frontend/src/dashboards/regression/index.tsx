@@ -1,19 +1,12 @@
-import type { DashboardDefinition } from '../../app/registry'
+import { defineDashboard } from '../shared/define'
 import { EvaluationSidebar } from '../shared/EvaluationSidebar'
 import { createRegressionState } from './state'
 import { RegressionView } from './view'
 
-export const regressionDashboard: DashboardDefinition = {
+export const regressionDashboard = defineDashboard({
   id: 'regression',
   title: 'Regression',
-  create({ api, shell }) {
-    const state = createRegressionState(api, shell)
-    return {
-      View: () => <RegressionView state={state} shell={shell} />,
-      Sidebar: () => <EvaluationSidebar state={state} title="Regression evaluations" />,
-      start: state.start,
-      restore: state.restore,
-      urlData: state.urlData,
-    }
-  },
-}
+  state: createRegressionState,
+  View: RegressionView,
+  Sidebar: ({ state }) => <EvaluationSidebar state={state} title="Regression evaluations" />,
+})
