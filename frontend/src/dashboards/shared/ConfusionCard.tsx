@@ -8,12 +8,15 @@ import { formatNumber } from '../../model/format'
 import { type CellDetail, cellDetail, classOrder, type ClassOrder, normalize, type Normalization, topConfusions } from '../../model/eval/confusion'
 import { matrixCsv } from '../../model/eval/csv'
 import { useColors } from './colors'
-import { Card } from './widgets'
+import { Card, Select } from './widgets'
 
 export const pct = (v: number) => `${(v * 100).toFixed(1)}%`
 
 const NORM_LABEL: Record<Normalization, string> = { count: 'counts', true: 'normalised by true class', pred: 'normalised by predicted class', all: 'share of all' }
 const ORDER_LABEL: Record<ClassOrder, string> = { logged: 'logged order', name: 'by name', support: 'by support', recall: 'worst recall first' }
+
+const NORM_CHOICES = Object.entries(NORM_LABEL).map(([value, label]) => ({ value, label }))
+const ORDER_CHOICES = Object.entries(ORDER_LABEL).map(([value, label]) => ({ value, label }))
 
 export function ConfusionCard({ cm, norm, order, onNorm, onOrder, shell, stem, title = 'Confusion matrix', note }: { cm: ConfusionMatrix; norm: Normalization; order: ClassOrder; onNorm(n: Normalization): void; onOrder(o: ClassOrder): void; shell: Shell; stem: string; title?: string; note?: string }) {
   const [cell, setCell] = useState<CellDetail | null>(null)
@@ -44,20 +47,8 @@ export function ConfusionCard({ cm, norm, order, onNorm, onOrder, shell, stem, t
               if (Array.isArray(d)) setCell(cellDetail(cm.matrix, cm.labels, orderIdx[d[1]], orderIdx[d[0]]))
             }}
           >
-            <select class="tbe-select tbe-small-select" aria-label="Normalisation" value={norm} onChange={(e) => onNorm((e.target as HTMLSelectElement).value as Normalization)}>
-              {(Object.keys(NORM_LABEL) as Normalization[]).map((k) => (
-                <option key={k} value={k}>
-                  {NORM_LABEL[k]}
-                </option>
-              ))}
-            </select>
-            <select class="tbe-select tbe-small-select" aria-label="Class order" value={order} onChange={(e) => onOrder((e.target as HTMLSelectElement).value as ClassOrder)}>
-              {(Object.keys(ORDER_LABEL) as ClassOrder[]).map((k) => (
-                <option key={k} value={k}>
-                  {ORDER_LABEL[k]}
-                </option>
-              ))}
-            </select>
+            <Select small label="Normalisation" value={norm} choices={NORM_CHOICES} onChange={(v) => onNorm(v as Normalization)} />
+            <Select small label="Class order" value={order} choices={ORDER_CHOICES} onChange={(v) => onOrder(v as ClassOrder)} />
           </EChart>
           <div class="tbe-cell-detail" data-testid="cell-detail" aria-live="polite">
             {cell

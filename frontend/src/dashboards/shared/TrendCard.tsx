@@ -5,7 +5,7 @@ import { EChart } from '../../charts/EChart'
 import { trendOption } from '../../charts/options/trend'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { useColors } from './colors'
-import { Card } from './widgets'
+import { Card, PickMenu } from './widgets'
 
 export const TREND_DEFAULTS = ['accuracy', 'roc_auc', 'roc_auc_macro', 'average_precision', 'average_precision_macro', 'f1', 'f1_macro', 'ece', 'r2', 'root_mean_squared_error', 'mean_absolute_error']
 
@@ -19,22 +19,12 @@ export function TrendCard({ steps, metrics, step, shell, stem }: { steps: number
   return (
     <Card title="Metrics over steps" wide testId="trend">
       <EChart option={option} dark={shell.dark.value} label="Metric trends" height={260} exportName={stem} csv={() => { const c = columnsCsv({ step: steps, ...Object.fromEntries(names.map((n) => [n, metrics[n]])) }); return csvRows(c.header, c.rows) }}>
-        <select
-          class="tbe-select tbe-small-select"
-          aria-label="Add a metric"
-          value=""
-          onChange={(e) => {
-            const m = (e.target as HTMLSelectElement).value
-            if (m) setChosen(names.includes(m) ? names.filter((x) => x !== m) : [...names, m])
-          }}
-        >
-          <option value="">{`metrics (${names.length})…`}</option>
-          {available.map((m) => (
-            <option key={m} value={m}>
-              {`${names.includes(m) ? '✓ ' : ''}${m}`}
-            </option>
-          ))}
-        </select>
+        <PickMenu
+          label="Add a metric"
+          prompt={`metrics (${names.length})…`}
+          items={available.map((m) => ({ value: m, label: `${names.includes(m) ? '✓ ' : ''}${m}` }))}
+          onPick={(m) => setChosen(names.includes(m) ? names.filter((x) => x !== m) : [...names, m])}
+        />
       </EChart>
     </Card>
   )
