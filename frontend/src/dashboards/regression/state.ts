@@ -2,8 +2,9 @@
 // trend) restricted to regression evaluations, with its own URL keys ("reg_").
 import type { Api } from '../../api/client'
 import type { Shell } from '../../app/store'
-import { createEvaluationState, type EvaluationView, evaluationFromUrl, evaluationToUrl } from '../shared/evaluationState'
+import { createEvaluationState, type EvaluationView } from '../shared/evaluationState'
 import { startLifecycle } from '../shared/lifecycle'
+import { entryFromUrl, entryToUrl } from '../shared/view'
 
 const PREFIX = 'reg_'
 
@@ -20,9 +21,9 @@ export function createRegressionState(api: Api, shell: Shell) {
         reloads: [base.reloads.report, base.reloads.trend],
       }),
     restore(data: Record<string, string>) {
-      base.view.value = evaluationFromUrl(data, PREFIX)
+      base.view.value = entryFromUrl(data, PREFIX)
     },
-    urlData: () => evaluationToUrl(base.view.value, PREFIX),
+    urlData: () => entryToUrl(base.view.value, PREFIX),
   }
 }
 

@@ -4,7 +4,8 @@ import { evalFixtures } from '../../../test/fixtures'
 import type { Api } from '../../api/client'
 import type { Shell } from '../../app/store'
 import { createRegressionState } from '../regression/state'
-import { createEvaluationState, type EvaluationView, evaluationFromUrl, evaluationToUrl } from './evaluationState'
+import { createEvaluationState, type EvaluationView } from './evaluationState'
+import { entryFromUrl, entryToUrl } from './view'
 
 function fakes(selected: string[]) {
   const api = {
@@ -36,11 +37,11 @@ describe('shared evaluation state', () => {
   })
 
   it('writes run, name and step under a prefix and reads them back', () => {
-    const data = evaluationToUrl({ run: 'a/b', name: 'val', step: 3 }, 'reg_')
+    const data = entryToUrl({ run: 'a/b', name: 'val', step: 3 }, 'reg_')
     expect(data).toEqual({ reg_run: 'a/b', reg_name: 'val', reg_step: '3' })
-    expect(evaluationFromUrl(data, 'reg_')).toEqual({ run: 'a/b', name: 'val', step: 3 })
-    expect(evaluationFromUrl({ reg_step: 'x', cls_run: 'r' }, 'reg_')).toEqual({ run: null, name: null, step: null })
-    expect(evaluationToUrl({ run: null, name: null, step: null }, 'reg_')).toEqual({})
+    expect(entryFromUrl(data, 'reg_')).toEqual({ run: 'a/b', name: 'val', step: 3 })
+    expect(entryFromUrl({ reg_step: 'x', cls_run: 'r' }, 'reg_')).toEqual({ run: null, name: null, step: null })
+    expect(entryToUrl({ run: null, name: null, step: null }, 'reg_')).toEqual({})
   })
 
   it('Regression: loads the listing, opens the first regression evaluation, loads its report and trend', async () => {

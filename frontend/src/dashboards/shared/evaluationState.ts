@@ -5,33 +5,15 @@ import { batch, computed, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
 import type { EvaluationEntry, EvaluationReport, EvaluationsResponse, TrendResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
-import { parseInteger } from '../../model/viewState'
 import { reload } from './lifecycle'
 import { makeLoader } from './loader'
+import { type OpenEntry, viewState } from './view'
 
 /** The URL state every evaluation dashboard has (a dashboard's own extends it). */
-export interface EvaluationView {
-  run: string | null
-  name: string | null
-  /** null: the newest step. */
-  step: number | null
-}
+export type EvaluationView = OpenEntry
 
 export function entryKey(run: string, name: string): string {
   return JSON.stringify([run, name])
-}
-
-/** The run, name and step under a dashboard's prefix ("reg_run", ...); null values are left out. */
-export function evaluationToUrl(v: EvaluationView, prefix: string): Record<string, string> {
-  const d: Record<string, string> = {}
-  if (v.run !== null) d[`${prefix}run`] = v.run
-  if (v.name !== null) d[`${prefix}name`] = v.name
-  if (v.step !== null) d[`${prefix}step`] = String(v.step)
-  return d
-}
-
-export function evaluationFromUrl(data: Record<string, string>, prefix: string): EvaluationView {
-  return { run: data[`${prefix}run`] ?? null, name: data[`${prefix}name`] ?? null, step: parseInteger(data[`${prefix}step`]) }
 }
 
 export interface EvaluationStateOptions<V extends EvaluationView> {
@@ -46,7 +28,7 @@ export interface EvaluationStateOptions<V extends EvaluationView> {
 
 export function createEvaluationState<V extends EvaluationView>(api: Api, shell: Shell, options: EvaluationStateOptions<V>) {
   const { tasks } = options
-  const view = signal<V>(options.defaults())
+  const { view, update } = viewState<V>(options.defaults())
   const listing = signal<EvaluationsResponse | null>(null)
   const report = signal<EvaluationReport | null>(null)
   const trend = signal<TrendResponse | null>(null)
@@ -61,9 +43,6 @@ export function createEvaluationState<V extends EvaluationView>(api: Api, shell:
     return entries.value.find((e) => e.run === run && e.name === name) ?? null
   })
 
-  function update(patch: Partial<V>): void {
-    view.value = { ...view.value, ...patch }
-  }
   function open(run: string, name: string): void {
     batch(() => {
       options.onOpen?.()

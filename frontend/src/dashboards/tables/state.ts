@@ -9,6 +9,7 @@ import { type ColumnFilter, type SortOrder, pageUrl, selectionParams, type Table
 import { chartColumns, type LinePlot, listSeries, tableSeries } from '../../model/series'
 import { reload, startLifecycle } from '../shared/lifecycle'
 import { makeLoader } from '../shared/loader'
+import { viewState } from '../shared/view'
 import { defaultTablesState, type OpenItem, type TablesUrlState, tablesFromUrl, tablesToUrl } from './url'
 
 /** Rows fetched for the line chart (the server's largest page); longer tables are drawn from
@@ -16,7 +17,7 @@ import { defaultTablesState, type OpenItem, type TablesUrlState, tablesFromUrl, 
 export const CHART_ROW_LIMIT = 1000
 
 export function createTablesState(api: Api, shell: Shell) {
-  const view = signal<TablesUrlState>(defaultTablesState())
+  const { view, update } = viewState<TablesUrlState>(defaultTablesState())
   const tables = signal<TablesResponse | null>(null)
   const page = signal<TablePage | null>(null)
   const summaries = signal<Record<string, ColumnSummary>>({})
@@ -61,10 +62,6 @@ export function createTablesState(api: Api, shell: Shell) {
     const item = openItem.value
     return item && item.kind === 'list' ? JSON.stringify([item.name, item.runs]) : ''
   })
-
-  function update(patch: Partial<TablesUrlState>): void {
-    view.value = { ...view.value, ...patch }
-  }
 
   // ---------------------------------------------------------------- actions
   function open(item: CatalogItem): void {
