@@ -1,10 +1,8 @@
-import { render } from 'preact'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { bootApp, cleanPageAfterEach, mount } from '../../../test/dom'
 import { evalFixtures, fakeFetch } from '../../../test/fixtures'
-import { createApi } from '../../api/client'
 import type { CompareTableResponse } from '../../api/evalTypes'
 import type { Cell, ColumnInfo } from '../../api/types'
-import { boot } from '../../app/boot'
 import { defaultDrawn, MAX_DRAWN, tableRuns } from './state'
 import { OVERSCAN, ROW_HEIGHT, VirtualRows, visibleRange } from './virtualRows'
 
@@ -35,14 +33,7 @@ function bigTable(n: number = N, sweep = true): CompareTableResponse {
   }
 }
 
-let app: ReturnType<typeof boot> | null = null
-afterEach(() => {
-  app?.stop()
-  app = null
-  render(null, document.body)
-  document.body.innerHTML = ''
-  history.replaceState(null, '', '#')
-})
+cleanPageAfterEach()
 
 describe('virtual rows', () => {
   it('draws only the rows in view, plus the overscan', () => {
@@ -58,10 +49,8 @@ describe('virtual rows', () => {
       { name: 'auc', type: 'number' },
     ]
     const rows: Cell[][] = Array.from({ length: 1000 }, (_, i) => [`r${i}`, i / 1000])
-    const host = document.createElement('div')
-    document.body.appendChild(host)
     const onSort = vi.fn()
-    render(<VirtualRows columns={columns} rows={rows} label="t" sort={null} order="asc" onSort={onSort} />, host)
+    const host = mount(<VirtualRows columns={columns} rows={rows} label="t" sort={null} order="asc" onSort={onSort} />)
     const drawn = () => [...host.querySelectorAll('tr[data-row]')].map((tr) => tr.getAttribute('data-row'))
     expect(drawn().length).toBeLessThan(40)
     expect(drawn()[0]).toBe('r0')
@@ -94,7 +83,6 @@ describe('runs drawn', () => {
 })
 
 function start(table: CompareTableResponse) {
-  history.replaceState(null, '', '#p.tb_eval.dash=compare')
   const template = evalFixtures.compare.runs[0]
   const { fetchImpl, calls } = fakeFetch({
     runs: { runs: table.runs.map((r) => ({ run: r.run, name: r.run, experiment: 'sweep', status: 'success', params: r.params, tags: {}, files: [] })) },
@@ -107,10 +95,7 @@ function start(table: CompareTableResponse) {
     },
     evaluation: evalFixtures.binary,
   })
-  const host = document.createElement('div')
-  document.body.appendChild(host)
-  app = boot(host, { api: createApi(fetchImpl), pollMs: 0, ipc: false })
-  return { host, calls }
+  return { host: bootApp(fetchImpl, '#p.tb_eval.dash=compare'), calls }
 }
 
 describe('Compare runs with 300 runs', () => {
@@ -160,7 +145,6 @@ describe('Compare runs with 300 runs', () => {
 
 describe('Compare runs in an offline report', () => {
   it('falls back to evaluation/compare of the chosen runs when the report has no table', async () => {
-    history.replaceState(null, '', '#p.tb_eval.dash=compare')
     const calls: string[] = []
     const answers: Record<string, unknown> = {
       runs: { runs: evalFixtures.compare.runs.map((r) => ({ run: r.run, name: r.run, experiment: 'sweep', status: 'success', params: r.params, tags: {}, files: [] })) },
@@ -175,9 +159,7 @@ describe('Compare runs in an offline report', () => {
       if (path in answers) return new Response(JSON.stringify(answers[path]), { status: 200 })
       return new Response(JSON.stringify({ error: 'Not in this offline report: evaluation/compare/table of val.' }), { status: 404 })
     }
-    const host = document.createElement('div')
-    document.body.appendChild(host)
-    app = boot(host, { api: createApi(fetchImpl), pollMs: 0, ipc: false })
+    const host = bootApp(fetchImpl, '#p.tb_eval.dash=compare')
     await vi.waitFor(() => expect(host.querySelector('[data-testid="virtual-rows"]')?.getAttribute('data-rows')).toBe('3'))
     await vi.waitFor(() => expect(host.querySelector('[data-testid="compare-roc"]')).not.toBeNull())
     expect(calls.some((c) => c.startsWith('evaluation/compare?'))).toBe(true)

@@ -81,9 +81,11 @@ export function defaultDrawn(runs: TableRun[], sweep: CompareTableResponse['swee
   return ordered.slice(0, n).map((e) => e.r.run)
 }
 
-/** The message of an offline report that does not hold a route (then evaluation/compare is used). */
+/** A 404 from evaluation/compare/table: an offline report (which holds evaluation/compare answers
+ * only) or a server without the route; then evaluation/compare of the chosen runs is asked (a
+ * real "no run has it" 404 comes back from there too). */
 function offline(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404 && error.message.includes('offline report')
+  return error instanceof ApiError && error.status === 404
 }
 
 export function createCompareState(api: Api, shell: Shell) {
