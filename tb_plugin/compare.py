@@ -364,32 +364,38 @@ class CompareTable:
         """The compare curves of ``runs`` (the ones drawn), each from its cached report."""
         tag = common.our_tag(predictions.KIND, name)
         by_run, problems = self._data.read_each(ctx, eid, runs, [tag], blob=True)
-        entries: list[dict[str, Any]] = []
-        failed: list[dict[str, str]] = []
-        for run in runs:
+
+        def one(run: str) -> dict[str, Any] | Exception | None:
             try:
                 if (run, tag) in problems:
                     raise DataError(problems[(run, tag)])
                 data = sorted(by_run.get(run, {}).get(tag) or [], key=lambda d: d.step)
                 if not data:
-                    continue
+                    return None
                 series = Series(run, name, tag, data)
                 datum = series.at(step)
                 report, _ = self._store.report(ctx, eid, series, datum, max_points)
             except errors.NotFoundError:
-                continue
+                return None
             except (DataError, errors.PublicError) as error:
-                failed.append({"run": run, "error": f"cannot read tb_eval data: {error}"})
-                continue
-            entries.append(
-                {
-                    "run": run,
-                    "step": datum.step,
-                    "task": report["task"],
-                    "labels": report["labels"],
-                    "curves": summary_curves(report["task"], report["curves"], report["labels"]),
-                }
-            )
+                return error
+            return {
+                "run": run,
+                "step": datum.step,
+                "task": report["task"],
+                "labels": report["labels"],
+                "curves": summary_curves(report["task"], report["curves"], report["labels"]),
+            }
+
+        # Reports not cached yet are read and computed side by side (each blob read is a gRPC
+        # round trip); the answer keeps the request's order.
+        results = [future.result() for future in [_READERS.submit(one, run) for run in runs]]
+        entries = [r for r in results if isinstance(r, dict)]
+        failed = [
+            {"run": run, "error": f"cannot read tb_eval data: {r}"}
+            for run, r in zip(runs, results)
+            if isinstance(r, Exception)
+        ]
         if not entries and not failed:
             at = "" if step is None else f" at step {step}"
             raise errors.NotFoundError(f"no evaluation {name!r}{at} in run(s) {', '.join(runs)}")
