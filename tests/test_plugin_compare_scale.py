@@ -17,7 +17,8 @@ import pytest
 from sklearn import metrics as skm
 
 import tb_eval
-from tb_eval.kinds import common, eval_summary
+from tb_eval.io.events import encode_event, file_version_event
+from tb_eval.kinds import common, eval_summary, predictions
 from tests.sweep_logdir import NAME, write_sweep_logdir, write_sweep_record
 from tests.tbserver import TensorBoardServer
 
@@ -71,6 +72,14 @@ def logdir(tmp_path_factory):
     other = tb_eval.start_logging(str(root), experiment="steps", run_name="none")
     other.log("loss", 1.0)
     other.complete()
+    # A run whose predictions blob is not a predictions payload (and has no summary).
+    tag = common.our_tag(predictions.KIND, NAME)
+    blob = common.string_tensor(np.array([b"TBEV1\n\x05\x00\x00\x00{bad}"], dtype=object))
+    value = common.summary_value(tag, blob, predictions.predictions_metadata("binary"))
+    (root / "broken").mkdir()
+    (root / "broken" / "events.out.tfevents.1.host.1.0").write_bytes(
+        file_version_event(1.0) + encode_event(1.0, 0, [value])
+    )
     return root
 
 
@@ -91,7 +100,8 @@ def test_the_table_holds_every_run_with_the_metrics_of_evaluation(tb):
     runs = [row["run"] for row in table["runs"]]
     assert runs == sorted(runs) and "steps/none" not in runs
     assert len(runs) == NEW + OLD + 1
-    assert table["errors"] == []
+    ((failed),) = table["errors"]  # the corrupt run is named, the others are served
+    assert failed["run"] == "broken" and failed["error"].startswith("cannot read tb_eval data:")
     for row in table["runs"]:
         report = _get(tb, "/evaluation", run=row["run"], name=NAME)
         assert row["step"] == report["step"]
@@ -206,6 +216,13 @@ def test_bad_parameters_are_400_naming_the_parameter(tb, route, params):
     status, body = _status(tb, route, **params)
     assert status == 400, body
     assert any(word in body["error"] for word in ("name", "run", "step", "max_points"))
+
+
+def test_curves_name_the_unreadable_run_and_serve_the_others(tb):
+    curves = _get(tb, "/evaluation/compare/curves", name=NAME, run=["broken", "sweep/trial_0002"])
+    assert [entry["run"] for entry in curves["runs"]] == ["sweep/trial_0002"]
+    ((failed),) = curves["errors"]
+    assert failed["run"] == "broken" and failed["error"].startswith("cannot read tb_eval data:")
 
 
 def test_unknown_names_are_404(tb):
