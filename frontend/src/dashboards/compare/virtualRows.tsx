@@ -63,7 +63,7 @@ export function VirtualRows(props: VirtualRowsProps) {
   const span = columns.length + 1
   const cellStyle = { height: `${ROW_HEIGHT}px`, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '320px', paddingTop: 0, paddingBottom: 0, verticalAlign: 'middle' }
   return (
-    <div ref={box} class="tbe-grid-wrap" style={{ maxHeight: `${height}px`, height: `${Math.min(height, 40 + rows.length * ROW_HEIGHT)}px` }} onScroll={onScroll} data-testid="virtual-rows" data-rows={String(rows.length)}>
+    <div ref={box} class="tbe-grid-wrap" style={{ maxHeight: `${height}px`, height: `${Math.min(height, 56 + rows.length * ROW_HEIGHT)}px` }} onScroll={onScroll} data-testid="virtual-rows" data-rows={String(rows.length)}>
       <table class="tbe-grid" aria-label={props.label} aria-rowcount={rows.length + 1}>
         <thead>
           <tr class="tbe-head-names">
