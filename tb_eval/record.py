@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tb_eval import artifacts, names
+from tb_eval.io import remote
 from tb_eval.io.events import encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, run_record
@@ -71,6 +72,9 @@ def check_display_name(value: Any) -> str:
 
 def append_record(directory: str, record: dict[str, Any], step: int) -> None:
     """Write ``record`` at ``step`` in a new event file of the run at ``directory``."""
+    if remote.is_url(directory):
+        remote.append_event_file(directory, lambda local: append_record(local, record, step))
+        return
     writer = EventFileWriter(directory)
     try:
         value = common.summary_value(
