@@ -394,6 +394,9 @@ class Mirror:
         self._wake = threading.Event()
         self._runs: list[weakref.ref] = []
         self._stopped = False
+        #: Only the process that made the mirror uploads: a forked child's files land in the
+        #: same staging directory and go up with the parent's next upload.
+        self._pid = os.getpid()
         self.last_error: BaseException | None = None
         #: Objects written and bytes sent (the tests and the benchmark read them).
         self.uploads = 0
@@ -437,6 +440,8 @@ class Mirror:
             ) from error
 
     def _sync_once(self) -> None:
+        if os.getpid() != self._pid:
+            return
         with self._sync_lock:
             others: list[str] = []
             events: list[str] = []
@@ -530,8 +535,9 @@ def _close_all() -> None:
     # Registered before tb_eval.run's own exit handler, so it runs after it (atexit is LIFO):
     # the runs have ended and written everything when the final upload starts.
     for mirror in list(_mirrors):
-        with contextlib.suppress(Exception):
-            mirror.close()
+        if mirror._pid == os.getpid():
+            with contextlib.suppress(Exception):
+                mirror.close()
 
 
 atexit.register(_close_all)
