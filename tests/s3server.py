@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from tests.tbserver import free_port
+from tests.tbserver import free_port, read_log, stop_process_group
 
 #: Variables a test environment drops: anything that could point a client elsewhere.
 _DROPPED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "S3_ENDPOINT")
@@ -92,17 +92,10 @@ class S3Server:
         self.stop()
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.killpg(self._process.pid, 15)
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, 9)
-                self._process.wait()
+        stop_process_group(self._process)
 
     def output(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
+        return read_log(self._log)
 
     def environment(self, *, credentials: bool = True) -> dict[str, str]:
         return environment(self.endpoint, credentials=credentials)

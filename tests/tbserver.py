@@ -20,6 +20,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process_group(process: subprocess.Popen | None) -> None:
+    """End ``process`` and its children (started with ``start_new_session=True``)."""
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def read_log(log: Any) -> str:
+    """Everything a server wrote to its temporary log file."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
+
+
 class TensorBoardServer:
     """``with TensorBoardServer(logdir, load_fast=True) as tb: tb.get_json("/data/runs")``.
 
@@ -86,17 +103,10 @@ class TensorBoardServer:
         self.stop()
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.killpg(self._process.pid, 15)  # the data server is a child: end the whole group
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, 9)
-                self._process.wait()
+        stop_process_group(self._process)  # the data server is a child: end the whole group
 
     def output(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
+        return read_log(self._log)
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None):
         """``(status, headers, body)`` for ``path``; HTTP errors are returned, not raised."""

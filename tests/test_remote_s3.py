@@ -427,3 +427,13 @@ def test_a_crash_loses_only_what_was_not_uploaded(s3, bucket, monkeypatch):
     # the rest is in the staging directory the process left behind
     local = tb_eval.open_run(os.path.join(staging, "r"))
     assert local.get_metrics()["x"] == [float(s) for s in range(80)]
+
+
+def test_import_tb_eval_imports_no_store_client():
+    code = "import sys, tb_eval; print(sorted({'s3fs', 'gcsfs'} & set(sys.modules)))"
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
