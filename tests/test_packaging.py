@@ -298,7 +298,7 @@ def test_wheel_metadata(release: Artifacts) -> None:
     assert extra("lightning") == {"lightning", "torch"}
     assert extra("s3") == {"s3fs"}
     assert extra("gcs") == {"gcsfs"}
-    assert {"s3fs", "moto"} <= extra("dev")
+    assert {"s3fs", "moto", "gcsfs", "gcp-storage-emulator"} <= extra("dev")
     assert extra("matplotlib") == {"matplotlib"}
     assert extra("pandas") == {"pandas"}
     assert {"pytest", "build", "playwright"} <= extra("dev")
