@@ -437,3 +437,23 @@ def test_import_tb_eval_imports_no_store_client():
     )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_forked_child_logs_through_its_parents_uploads(s3, bucket):
+    """A forked child writes into the same staging directory and never uploads itself (its
+    copy of the uploader's state is stale); the parent's next upload carries its file."""
+    run = tb_eval.start_logging(f"s3://{bucket}/fork", run_name="r")
+    run.log("parent", 1.0)
+    run.flush()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            run.log("child", 2.0)
+            run.flush()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    run.log("parent", 3.0)
+    run.complete()
+    metrics = tb_eval.open_run(f"s3://{bucket}/fork/r").get_metrics()
+    assert metrics["parent"] == [1.0, 3.0] and metrics["child"] == 2.0
