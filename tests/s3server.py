@@ -8,12 +8,14 @@ instance-metadata look-up or shared config files.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -114,6 +116,28 @@ class S3Server:
 
     def create_bucket(self, name: str) -> None:
         self.client().create_bucket(Bucket=name)
+
+    def _moto_api(self, action: str, method: str = "POST") -> bytes:
+        request = urllib.request.Request(
+            f"{self.endpoint}/moto-api/recorder/{action}", method=method
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def start_recording(self) -> None:
+        """Start moto's request recorder (the server's own log of every request)."""
+        self._moto_api("reset-recording")
+        self._moto_api("start-recording")
+
+    def recorded(self) -> list[tuple[str, str]]:
+        """``(method, path)`` of every request since :meth:`start_recording`."""
+        self._moto_api("stop-recording")
+        lines = self._moto_api("download-recording", "GET").decode().splitlines()
+        found = []
+        for line in filter(None, map(str.strip, lines)):
+            entry = json.loads(line)
+            found.append((entry["method"], urllib.parse.urlsplit(entry["url"]).path))
+        return found
 
     def objects(self, bucket: str, prefix: str = "") -> dict[str, int]:
         """``{key: size}`` of every object under ``prefix``."""

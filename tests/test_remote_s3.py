@@ -164,6 +164,7 @@ def test_resume_continues_a_remote_run_and_an_existing_run_is_refused(bucket):
 
 def test_a_long_run_uploads_each_flush_as_a_new_segment(s3, bucket):
     """Object stores have no append: each flush sends only what is new, never the file again."""
+    s3.start_recording()
     run = tb_eval.start_logging(f"s3://{bucket}/long", run_name="r")
     flushes, per_flush = 60, 50
     for flush in range(flushes):
@@ -180,6 +181,12 @@ def test_a_long_run_uploads_each_flush_as_a_new_segment(s3, bucket):
     assert sum(objects.values()) == os.path.getsize(local_file) == run._mirror.uploaded_bytes
     largest = max(size for key, size in objects.items() if not key.endswith(".000000"))
     assert largest < 2 * os.path.getsize(local_file) / flushes  # one flush's worth, not the file
+    # the server's own log: one PUT per object, and no event object ever read back or re-sent
+    requests = [(method, path) for method, path in s3.recorded() if "tfevents" in path]
+    assert sorted(path for method, path in requests if method == "PUT") == sorted(
+        f"/{bucket}/{key}" for key in objects
+    )
+    assert {method for method, _ in requests} == {"PUT"}
     names = sorted(objects)
     assert names == [f"long/r/{os.path.basename(local_file)}.{i:06d}" for i in range(len(names))]
     values = tb_eval.open_run(f"s3://{bucket}/long/r").get_metrics()["loss"]
