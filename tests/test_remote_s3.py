@@ -320,6 +320,20 @@ def test_tensorboard_sees_each_segment_as_it_lands(s3, bucket):
         assert [v for *_, v in server.get_json(url)] == [float(s) for s in range(40)]
 
 
+def test_tensorboard_without_boto3_reads_the_bucket_through_s3fs(s3, logged, tmp_path):
+    """``pip install 'tb-eval[s3]'`` brings s3fs, not boto3: TensorBoard then reads ``s3://``
+    through fsspec, and our plugin's routes work the same."""
+    (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['boto3'] = None\n")
+    env = _tb_env(s3)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    with TensorBoardServer(logged["url"], load_fast=False, env=env) as server:
+        server.wait_for(lambda: _ready(server), timeout=90)
+        url = _query("/data/plugin/scalars/scalars", run="exp/a", tag="loss", format="json")
+        assert [step for _, step, _ in server.get_json(url)] == list(range(STEPS))
+        body = server.get(_query(PREFIX + "/file", run="exp/a", name="outputs/notes.txt"))
+        assert body == b"hello from the bucket\n"
+
+
 def test_the_fast_loader_refuses_s3_as_the_docs_say(s3, logged):
     server = TensorBoardServer(logged["url"], load_fast=True, env=_tb_env(s3), timeout=60)
     with pytest.raises(RuntimeError, match="unknown protocol"), server:
