@@ -478,3 +478,17 @@ def test_a_forked_child_logs_through_its_parents_uploads(s3, bucket):
     run.complete()
     metrics = tb_eval.open_run(f"s3://{bucket}/fork/r").get_metrics()
     assert metrics["parent"] == [1.0, 3.0] and metrics["child"] == 2.0
+
+
+def test_a_file_url_is_a_local_logdir(tmp_path):
+    run = tb_eval.start_logging(f"file://{tmp_path}/runs", run_name="r")
+    run.log("x", 1.0)
+    run.complete()
+    assert run._mirror is None and run.directory == os.path.join(f"{tmp_path}/runs", "r")
+    assert tb_eval.open_run(tmp_path / "runs" / "r").get_metrics() == {"x": 1.0}
+
+
+def test_a_bad_upload_interval_is_named(monkeypatch, bucket):
+    monkeypatch.setenv("TB_EVAL_UPLOAD_SECS", "soon")
+    with pytest.raises(ValueError, match="TB_EVAL_UPLOAD_SECS: expected a positive number"):
+        tb_eval.start_logging(f"s3://{bucket}/runs", run_name="r")
