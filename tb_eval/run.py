@@ -327,6 +327,11 @@ class Run(RecordSurface):
         return f"Run(directory={self.directory!r}, status={self._status!r})"
 
     @property
+    def _files_directory(self) -> str:
+        # a remote run's files are read from the store: a resumed run's earlier ones are there
+        return self.directory if self._mirror is None else self._mirror.remote_path(self.directory)
+
+    @property
     def status(self) -> str:
         """``running``, ``success`` or ``failure``."""
         return self._status

@@ -151,9 +151,20 @@ def test_resume_continues_a_remote_run_and_an_existing_run_is_refused(bucket):
     run.complete()
     with pytest.raises(FileExistsError, match="resume=True"):
         tb_eval.start_logging(f"s3://{bucket}/r", run_name="again")
+    run_file = Path("before.txt")
+    run_file.write_text("logged before the resume")
+    first = tb_eval.start_logging(f"s3://{bucket}/r", run_name="files")
+    first.upload_file("before.txt", run_file)
+    first.complete()
     resumed = tb_eval.start_logging(f"s3://{bucket}/r", run_name="again", resume=True)
     resumed.log("x", 5.0)
     resumed.complete()
+    again = tb_eval.start_logging(f"s3://{bucket}/r", run_name="files", resume=True)
+    assert again.get_file_names() == ["before.txt"]  # uploaded by the first process
+    copy = again.download_file("before.txt", "copy.txt")
+    assert Path(copy).read_text() == "logged before the resume"
+    assert again.get_file_path("before.txt") == f"s3://{bucket}/r/files/artifacts/before.txt"
+    again.complete()
     stored = tb_eval.open_run(f"s3://{bucket}/r/again")
     assert stored.get_metrics()["x"] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
     assert stored.get_params() == {"p": 1}
