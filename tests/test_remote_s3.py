@@ -345,6 +345,20 @@ def test_tensorboard_without_boto3_reads_the_bucket_through_s3fs(s3, logged, tmp
         assert body == b"hello from the bucket\n"
 
 
+def test_without_s3fs_the_plugin_refuses_files_with_a_reason_not_a_500(s3, logged, tmp_path):
+    """TensorBoard reads the bucket with boto3; our plugin needs s3fs for files only."""
+    (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['s3fs'] = None\n")
+    env = _tb_env(s3)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    with TensorBoardServer(logged["url"], load_fast=False, env=env) as server:
+        server.wait_for(lambda: _ready(server), timeout=90)
+        assert server.get_json(_query(PREFIX + "/files", run="exp/a"))["files"] == []
+        status, _, body = server.request(
+            _query(PREFIX + "/file", run="exp/a", name="outputs/notes.txt")
+        )
+        assert status == 404 and b"tb-eval[s3]" in body and b"Traceback" not in body
+
+
 def test_the_fast_loader_refuses_s3_as_the_docs_say(s3, logged):
     server = TensorBoardServer(logged["url"], load_fast=True, env=_tb_env(s3), timeout=60)
     with pytest.raises(RuntimeError, match="unknown protocol"), server:
