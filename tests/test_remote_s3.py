@@ -142,6 +142,8 @@ def test_a_stored_remote_run_takes_tags_as_a_new_object(s3, bucket):
     assert {k: v for k, v in after.items() if k in before} == before  # nothing rewritten
     assert len(after) == len(before) + 1
     assert tb_eval.open_run(f"s3://{bucket}/r/t").get_tags()["reviewed"] == "yes"
+    run.tag("late", "yes")  # the ended live run: its change is uploaded at once
+    assert tb_eval.open_run(f"s3://{bucket}/r/t").get_tags()["late"] == "yes"
 
 
 def test_resume_continues_a_remote_run_and_an_existing_run_is_refused(bucket):
