@@ -75,8 +75,14 @@ class S3Server:
     def __enter__(self) -> S3Server:
         command = [sys.executable, "-c", "from moto.server import main; main()"]
         command += ["-H", "127.0.0.1", "-p", str(self.port)]
+        # its own working directory: moto's request recorder writes a file there
+        self._workdir = tempfile.TemporaryDirectory(prefix="moto-")
         self._process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=self._workdir.name,
         )
         deadline = time.monotonic() + self._timeout
         while time.monotonic() < deadline:
@@ -95,6 +101,9 @@ class S3Server:
 
     def stop(self) -> None:
         stop_process_group(self._process)
+        if getattr(self, "_workdir", None) is not None:
+            self._workdir.cleanup()
+            self._workdir = None
 
     def output(self) -> str:
         return read_log(self._log)

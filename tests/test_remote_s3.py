@@ -487,6 +487,7 @@ def test_import_tb_eval_imports_no_store_client():
     assert done.stdout.strip() == "[]", done.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_a_forked_child_logs_through_its_parents_uploads(s3, bucket):
     """A forked child writes into the same staging directory and never uploads itself (its
     copy of the uploader's state is stale); the parent's next upload carries its file."""
