@@ -520,3 +520,19 @@ def test_a_bad_upload_interval_is_named(monkeypatch, bucket):
     monkeypatch.setenv("TB_EVAL_UPLOAD_SECS", "soon")
     with pytest.raises(ValueError, match="TB_EVAL_UPLOAD_SECS: expected a positive number"):
         tb_eval.start_logging(f"s3://{bucket}/runs", run_name="r")
+
+
+def test_the_summary_writer_drop_in_logs_to_the_bucket(bucket):
+    from tb_eval.integrations.summary_writer import SummaryWriter
+
+    writer = SummaryWriter(log_dir=f"s3://{bucket}/sw/run1")
+    for step in range(5):
+        writer.add_scalar("loss", 1.0 / (step + 1), step)
+    writer.add_scalars("parts", {"a": 1.0, "b": 2.0}, 0)
+    writer.close()
+    writer.add_scalar("loss", 0.1, 5)  # reopened, as torch's: continues the run
+    writer.close()
+    stored = tb_eval.open_run(f"s3://{bucket}/sw/run1")
+    assert stored.get_metrics()["loss"] == pytest.approx([1.0, 0.5, 1 / 3, 0.25, 0.2, 0.1])
+    assert tb_eval.open_run(f"s3://{bucket}/sw/run1/parts_a").get_metrics() == {"parts": 1.0}
+    assert not os.path.exists("s3:")
