@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import event_pb2
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
 from tb_eval.record import RecordSurface, append_record
@@ -352,7 +352,7 @@ class StoredRun(RecordSurface):
         self.directory = os.fspath(directory)
         self._data = read_run(self.directory)
         self.name = self._data.record.get("name", os.path.basename(self.directory.rstrip("/")))
-        self.experiment = names.experiment_name(self._data.record.get("experiment"))
+        self.experiment = validation.experiment_name(self._data.record.get("experiment"))
 
     def __repr__(self) -> str:
         return f"StoredRun(directory={self.directory!r}, status={self.status!r})"

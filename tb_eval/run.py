@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tb_eval import artifacts, azureml, names
+from tb_eval import artifacts, azureml, validation
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
@@ -31,7 +31,7 @@ from tb_eval.kinds import pr_curve as pr_curve_kind
 from tb_eval.record import RecordSurface, append_record
 
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
-_MAX_STEP = names.MAX_STEP
+_MAX_STEP = validation.MAX_STEP
 _FLOAT32_MAX = common.FLOAT32_MAX
 #: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
 #: their tag is the name itself (our own kinds use ``tb_eval/<kind>/<name>``).
@@ -147,12 +147,12 @@ def start_logging(
         raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
     parts = [os.fspath(logdir)]
     if experiment is not None:
-        parts.append(names.check_path_component(experiment, "experiment"))
+        parts.append(validation.check_path_component(experiment, "experiment"))
     if run_name is None:
         run_name = _readable_name()
-    parts.append(names.check_path_component(run_name, "run_name"))
-    checked_params = names.check_params(params, "params")
-    checked_tags = names.check_params(tags, "tags")
+    parts.append(validation.check_path_component(run_name, "run_name"))
+    checked_params = validation.check_params(params, "params")
+    checked_tags = validation.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
     directory = os.path.join(*parts)
@@ -182,7 +182,7 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory: expected a path, got {directory!r}")
     directory = os.path.normpath(os.fspath(directory))
-    name = names.check_path_component(os.path.basename(directory), "directory")
+    name = validation.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
     parent_id = None
     if _has_event_files(parent_dir):
@@ -232,7 +232,7 @@ class Run(RecordSurface):
         parent_id: str | None = None,
     ) -> None:
         self.directory = directory
-        self.experiment = names.experiment_name(experiment)
+        self.experiment = validation.experiment_name(experiment)
         self.name = name
         self._id = run_id or name
         self._display_name = display_name or name
@@ -334,7 +334,7 @@ class Run(RecordSurface):
         last = self._last_step.get(tag, -1)
         if step is None:
             return last + 1
-        step = names.check_step(step)
+        step = validation.check_step(step)
         if step <= last:
             raise ValueError(
                 f"step: {step} for {name!r} must be greater than its last step {last} "
@@ -510,7 +510,7 @@ class Run(RecordSurface):
                         self._last_step[name] = step
                         return
         try:
-            number = names.as_number(value)
+            number = validation.as_number(value)
         except OverflowError:  # an int beyond a double's range
             raise ValueError(
                 f"value: {value!r:.60} for {name!r} is outside the float32 range TensorBoard "
@@ -524,12 +524,12 @@ class Run(RecordSurface):
                 "the description, as in Azure ML (log(name, value, description='', step=None)): "
                 "pass the step as step="
             )
-        description = names.check_description(description)
+        description = validation.check_description(description)
         with self._lock:
-            names.check_name(name)
+            validation.check_name(name)
             self._check_open()
             if wall_time is not None:
-                wall_time = names.check_wall_time(wall_time)
+                wall_time = validation.check_wall_time(wall_time)
             if number is None:
                 if not isinstance(value, str):
                     raise TypeError(
@@ -561,10 +561,10 @@ class Run(RecordSurface):
     def log_list(self, name: str, value: Iterable[Any], description: str = "") -> None:
         """Log numbers (any iterable: a list, an array, a generator) as a series: steps 0..n-1
         the first time, continuing after the name's last step after that."""
-        names.check_name(name)
-        numbers_ = names.number_series(value)
+        validation.check_name(name)
+        numbers_ = validation.number_series(value)
         common.check_scalar_range(numbers_, "value")
-        description = names.check_description(description)
+        description = validation.check_description(description)
         with self._lock:
             self._check_open()
             self._claim(name, "scalar")
@@ -579,9 +579,9 @@ class Run(RecordSurface):
         """Append one row (``column=value`` keywords) to the table ``name``, as Azure ML's
         ``log_row(name, description=None, **kwargs)``: ``name`` and ``description`` cannot be
         column names there either."""
-        names.check_name(name)
+        validation.check_name(name)
         row = table.normalize_row(kwargs)
-        description = names.check_description(description)
+        description = validation.check_description(description)
         self._log_own(
             name,
             table.ROW_KIND,
@@ -598,8 +598,8 @@ class Run(RecordSurface):
         Stored whole for the tb_eval plugin; tables of at most ``table.TEXT_MAX_ROWS`` rows also
         appear in TensorBoard's Text dashboard under ``name``.
         """
-        names.check_blob_key_safe(names.check_name(name))
-        description = names.check_description(description)
+        validation.check_blob_key_safe(validation.check_name(name))
+        description = validation.check_description(description)
         parsed = table.normalize_table(value)
         payload = table.encode_table(parsed)
         cells = table.text_cells(parsed)
@@ -633,8 +633,8 @@ class Run(RecordSurface):
         matplotlib figure or ``matplotlib.pyplot`` (its current figure) as ``plot`` -- or in
         ``path``'s place, as Azure ML allows (``run.log_image("ROC", plt)``) -- or ``image``
         (a PIL image or an array HW / HWC / CHW, uint8 or floats in [0, 1])."""
-        names.check_blob_key_safe(names.check_name(name))
-        description = names.check_description(description)
+        validation.check_blob_key_safe(validation.check_name(name))
+        description = validation.check_description(description)
         path, plot, image = azureml.image_arguments(path, plot, image)
         png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
         self._log_builtin(
@@ -655,8 +655,8 @@ class Run(RecordSurface):
     ) -> None:
         """Log the distribution of ``values`` (e.g. a layer's weights) to TensorBoard's
         Histograms and Distributions dashboards."""
-        names.check_name(name)
-        description = names.check_description(description)
+        validation.check_name(name)
+        description = validation.check_description(description)
         rows = histogram.buckets(values, bins)
         self._log_builtin(
             name, "histogram", step, lambda first: histogram.value(name, rows, first, description)
@@ -704,7 +704,7 @@ class Run(RecordSurface):
         from tb_eval.evaluation import prepare
         from tb_eval.kinds import predictions
 
-        names.check_blob_key_safe(names.check_name(name))
+        validation.check_blob_key_safe(validation.check_name(name))
         prepared = prepare(
             y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
         )
@@ -742,7 +742,7 @@ class Run(RecordSurface):
         (a dict of class label to importances), for the Feature importance dashboard."""
         from tb_eval.kinds import predictions
 
-        names.check_name(name)
+        validation.check_name(name)
         if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
             raise TypeError("feature_names: expected a list of str")
         if any(
@@ -756,13 +756,13 @@ class Run(RecordSurface):
         if len(set(features)) != len(features):
             repeated = next(f for f in features if features.count(f) > 1)
             raise ValueError(f"feature_names: {repeated!r} appears more than once")
-        values = names.finite_vector(importances, "importances", len(features))
+        values = validation.finite_vector(importances, "importances", len(features))
         classes = {}
         if per_class is not None:
             if not isinstance(per_class, Mapping):
                 raise TypeError("per_class: expected a dict of class label to importances")
             for label, row in per_class.items():
-                classes[str(label)] = names.finite_vector(
+                classes[str(label)] = validation.finite_vector(
                     row, f"per_class[{label!r}]", len(features)
                 )
         document = {"features": features, "importances": values, "per_class": classes}
@@ -792,13 +792,13 @@ class Run(RecordSurface):
         """
         from tb_eval.kinds import predictions
 
-        names.check_name(name)
+        validation.check_name(name)
         if description is not None and not isinstance(description, str):
             raise TypeError(
                 f"description: expected a str, got {type(description).__name__}; the third "
                 "argument is the description, as in Azure ML: pass class labels as labels="
             )
-        description = names.check_description(description)
+        description = validation.check_description(description)
         matrix, labels = azureml.confusion_arguments(value, labels)
         try:
             document = predictions.check_confusion_matrix(matrix, labels)
@@ -838,7 +838,7 @@ class Run(RecordSurface):
         """Record hyper-parameters for the HParams dashboard. Values may be str, numbers,
         bools, ``None``, nested dicts (flattened as ``a.b``) or anything else (kept as its
         text), so ``estimator.get_params()`` goes in unchanged."""
-        checked = names.check_params(params, "params")
+        checked = validation.check_params(params, "params")
         with self._lock:
             self._check_open()
             if all(key in self._params and self._params[key] == v for key, v in checked.items()):
