@@ -8,13 +8,10 @@ holds which kind, params, tags and status.
 
 from __future__ import annotations
 
-import atexit
 import math
 import numbers
 import os
-import sys
 import time
-import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,9 +25,17 @@ from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds import pr_curve as pr_curve_kind
+from tb_eval.lifecycle import (
+    _HPARAMS_END_STATUS,
+    _STATUS_CANCELED,
+    _STATUS_FAILURE,
+    _STATUS_RUNNING,
+    _STATUS_SUCCESS,
+    _live_runs,
+)
+from tb_eval.naming import _readable_name
 from tb_eval.record import RecordSurface, append_record
 
-_live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 _MAX_STEP = validation.MAX_STEP
 _FLOAT32_MAX = common.FLOAT32_MAX
 #: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
@@ -42,62 +47,6 @@ _BUILTIN_KINDS = {
     histogram.PLUGIN_NAME: "histogram",
     pr_curve_kind.PLUGIN_NAME: "pr_curve",
 }
-_STATUS_RUNNING, _STATUS_SUCCESS, _STATUS_FAILURE = "running", "success", "failure"
-_STATUS_CANCELED = "canceled"
-#: Which HParams status each of ours ends with (HParams has no "canceled").
-_HPARAMS_END_STATUS = {
-    _STATUS_SUCCESS: _STATUS_SUCCESS,
-    _STATUS_FAILURE: _STATUS_FAILURE,
-    _STATUS_CANCELED: _STATUS_FAILURE,
-}
-_ADJECTIVES = (
-    "amber",
-    "brisk",
-    "calm",
-    "dapper",
-    "eager",
-    "fuzzy",
-    "gentle",
-    "happy",
-    "icy",
-    "jolly",
-    "keen",
-    "lucid",
-    "mellow",
-    "nimble",
-    "olive",
-    "proud",
-    "quiet",
-    "rapid",
-)
-_NOUNS = (
-    "otter",
-    "falcon",
-    "maple",
-    "comet",
-    "badger",
-    "harbor",
-    "lynx",
-    "meadow",
-    "nebula",
-    "orchid",
-    "pepper",
-    "quartz",
-    "raven",
-    "spruce",
-    "tiger",
-    "willow",
-    "yak",
-    "zephyr",
-)
-
-
-def _readable_name() -> str:
-    """A unique, readable run name such as ``20261122-093000-brisk-otter-3f2a``."""
-    token = uuid.uuid4()
-    adjective = _ADJECTIVES[token.int % len(_ADJECTIVES)]
-    noun = _NOUNS[(token.int >> 8) % len(_NOUNS)]
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{adjective}-{noun}-{token.hex[:4]}"
 
 
 def start_logging(
@@ -1023,40 +972,3 @@ def _weak_method(method) -> Callable[[], None]:
             bound()
 
     return call
-
-
-_uncaught: list[BaseException] = []
-_previous_excepthook = sys.excepthook
-
-
-def _remember_uncaught(exc_type, exc, traceback) -> None:
-    _uncaught.append(exc)
-    _previous_excepthook(exc_type, exc, traceback)
-
-
-def live_runs() -> list[Run]:
-    """The runs of this process that are still open."""
-    return [run for run in list(_live_runs) if run.status == _STATUS_RUNNING]
-
-
-def _end_live_runs() -> None:
-    """At interpreter exit, runs this process started and left open complete, or fail if an
-    exception escaped. A run a forked child inherited is not ended by the child's exit: the
-    writers' own exit handler writes what the child logged to it, and nothing else."""
-    for run in list(_live_runs):
-        if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
-            continue
-        if _uncaught:
-            run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
-        else:
-            run.complete()
-
-
-def _reset_locks_in_child() -> None:
-    for run in list(_live_runs):
-        run._lock = run._writer.lock  # the writer made a new one first (handlers run in order)
-
-
-sys.excepthook = _remember_uncaught
-atexit.register(_end_live_runs)
-os.register_at_fork(after_in_child=_reset_locks_in_child)

@@ -40,7 +40,8 @@ from lightning.pytorch.utilities import rank_zero_only
 
 from tb_eval import validation
 from tb_eval.kinds.common import tensor_to_numpy
-from tb_eval.run import Run, _readable_name, start_logging
+from tb_eval.naming import _readable_name
+from tb_eval.run import Run, start_logging
 
 
 def _flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
