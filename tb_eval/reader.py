@@ -24,6 +24,7 @@ from tensorboard.compat.proto import event_pb2
 from tb_eval import validation
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
+from tb_eval.kinds import row as row_kind
 from tb_eval.record import RecordSurface, append_record
 
 
@@ -118,8 +119,8 @@ class RunData:
             if tag not in table_names:
                 out[tag] = strings[0] if len(strings) == 1 else strings
         for tag, rows in self.rows.items():
-            with self._decoding("rows", table.ROW_KIND, tag):
-                out[tag] = table.rows_to_table(rows).to_dict()
+            with self._decoding("rows", row_kind.ROW_KIND, tag):
+                out[tag] = row_kind.rows_to_table(rows).to_dict()
         for tag, payloads in self.tables.items():
             with self._decoding("table", table.TABLE_KIND, tag):
                 tables = [table.decode_table(payload).to_dict() for _, payload in payloads]
@@ -324,11 +325,11 @@ def _read_ours(data: RunData, kind_name: tuple[str, str], step: int, tensor) -> 
     kind, name = kind_name
     if kind == series.KIND:
         data.lists.setdefault(name, []).append(np.frombuffer(tensor.tensor_content, dtype="<f8"))
-    elif kind == table.ROW_KIND:
+    elif kind == row_kind.ROW_KIND:
         row = json.loads(tensor.string_val[0])
         if not isinstance(row, dict):
             raise ValueError(f"a row of {name!r} is a {type(row).__name__}, not an object")
-        table.normalize_row(row, f"a row of {name!r}")  # cells of the right types
+        row_kind.normalize_row(row, f"a row of {name!r}")  # cells of the right types
         data.rows.setdefault(name, []).append(row)
     elif kind == table.TABLE_KIND:
         data.tables.setdefault(name, []).append((step, tensor.string_val[0]))

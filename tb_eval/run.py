@@ -25,6 +25,7 @@ from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds import pr_curve as pr_curve_kind
+from tb_eval.kinds import row as row_kind
 from tb_eval.lifecycle import (
     _HPARAMS_END_STATUS,
     _STATUS_CANCELED,
@@ -529,14 +530,14 @@ class Run(RecordSurface):
         ``log_row(name, description=None, **kwargs)``: ``name`` and ``description`` cannot be
         column names there either."""
         validation.check_name(name)
-        row = table.normalize_row(kwargs)
+        row = row_kind.normalize_row(kwargs)
         description = validation.check_description(description)
         self._log_own(
             name,
-            table.ROW_KIND,
+            row_kind.ROW_KIND,
             None,
-            table.row_tensor(row),
-            _described(table.row_metadata, description),
+            row_kind.row_tensor(row),
+            _described(row_kind.row_metadata, description),
         )
 
     def log_table(
@@ -689,7 +690,7 @@ class Run(RecordSurface):
     ) -> None:
         """Log feature importances (one per feature), optionally also ``per_class``
         (a dict of class label to importances), for the Feature importance dashboard."""
-        from tb_eval.kinds import predictions
+        from tb_eval.kinds import importance
 
         validation.check_name(name)
         if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
@@ -717,10 +718,10 @@ class Run(RecordSurface):
         document = {"features": features, "importances": values, "per_class": classes}
         self._log_own(
             name,
-            predictions.IMPORTANCE_KIND,
+            importance.IMPORTANCE_KIND,
             step,
             common.json_tensor(document),
-            predictions.importance_metadata,
+            importance.importance_metadata,
         )
 
     def log_confusion_matrix(
@@ -739,7 +740,7 @@ class Run(RecordSurface):
         (a dict or a JSON string with ``schema_type: "confusion_matrix"`` and ``data:
         {"class_labels": [...], "matrix": [[...]]}``).
         """
-        from tb_eval.kinds import predictions
+        from tb_eval.kinds import confusion
 
         validation.check_name(name)
         if description is not None and not isinstance(description, str):
@@ -750,7 +751,7 @@ class Run(RecordSurface):
         description = validation.check_description(description)
         matrix, labels = azureml.confusion_arguments(value, labels)
         try:
-            document = predictions.check_confusion_matrix(matrix, labels)
+            document = confusion.check_confusion_matrix(matrix, labels)
         except (TypeError, ValueError) as error:  # the matrix is this method's ``value``
             message = str(error)
             if message.startswith("matrix:"):
@@ -758,10 +759,10 @@ class Run(RecordSurface):
             raise
         self._log_own(
             name,
-            predictions.CONFUSION_KIND,
+            confusion.CONFUSION_KIND,
             step,
             common.json_tensor(document),
-            _described(predictions.confusion_metadata, description),
+            _described(confusion.confusion_metadata, description),
         )
 
     def get_predictions(self, name: str, step: int | None = None):

@@ -25,7 +25,7 @@ from tensorboard.data import provider
 from tb_eval.evaluation import Prepared, evaluate_prepared, feature_importance
 from tb_eval.evaluation import binary as B
 from tb_eval.evaluation.curves import select_thresholds
-from tb_eval.kinds import common, predictions
+from tb_eval.kinds import common, confusion, importance, predictions
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
 
@@ -201,8 +201,8 @@ class EvaluationStore:
             )
         out: dict[str, list[dict[str, Any]]] = {"evaluations": evaluations}
         for kind, key in (
-            (predictions.IMPORTANCE_KIND, "importances"),
-            (predictions.CONFUSION_KIND, "confusions"),
+            (importance.IMPORTANCE_KIND, "importances"),
+            (confusion.CONFUSION_KIND, "confusions"),
         ):
             found = self._steps(ctx, eid, tensors, kind, blob=False)
             out[key] = [
@@ -477,7 +477,7 @@ class EvaluationStore:
         if not isinstance(document, dict):
             raise DataError(f"{what}: not a confusion matrix document")
         try:
-            checked = predictions.check_confusion_matrix(
+            checked = confusion.check_confusion_matrix(
                 document.get("matrix"), document.get("labels")
             )
         except DECODE_ERRORS as error:

@@ -16,6 +16,7 @@ import numpy as np
 from tensorboard import errors
 
 from tb_eval.kinds import common, table
+from tb_eval.kinds import row as row_kind
 from tb_plugin import frame as frames
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -101,7 +102,7 @@ class TableStore:
         return _Part(run, datum.step, [d.step for d in data], key, frame)
 
     def _rows_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> _Part | None:
-        tag = common.our_tag(table.ROW_KIND, selection.name)
+        tag = common.our_tag(row_kind.ROW_KIND, selection.name)
         info = self._data.tag(ctx, eid, run, tag, blob=False)
         if info is None:
             return None
@@ -116,7 +117,7 @@ class TableStore:
                     raise DataError(f"{what} step {datum.step}: a row must be a JSON object")
                 rows.append(row)
             try:
-                return frames.from_table(table.rows_to_table(rows))
+                return frames.from_table(row_kind.rows_to_table(rows))
             except (ValueError, TypeError) as error:
                 raise DataError(f"{what}: {error}") from None
 

@@ -6,14 +6,9 @@ tensors, are streamed by TensorBoard in chunks (no 256 MiB gRPC cap), and our pl
 step (``--samples_per_plugin tb_eval=0`` by default). Arrays are stored at the narrowest dtype
 that holds them exactly: class indices in uint8/uint16/..., float64 scores in float32 whenever
 that round-trips bit for bit (e.g. a model's float32 softmax).
-
-Importances and confusion matrices are small JSON documents at ``tb_eval/importance/<name>`` and
-``tb_eval/confusion/<name>``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
@@ -21,14 +16,10 @@ from tb_eval.evaluation import Prepared
 from tb_eval.kinds import codec
 from tb_eval.kinds.common import (
     DATA_CLASS_BLOB_SEQUENCE,
-    DATA_CLASS_TENSOR,
     our_metadata,
-    tensor_to_numpy,
 )
 
 KIND = "predictions"
-IMPORTANCE_KIND = "importance"
-CONFUSION_KIND = "confusion"
 #: A protobuf message must stay under 2 GiB; leave room for the event around the blob.
 MAX_PAYLOAD_BYTES = 1_800_000_000
 
@@ -78,44 +69,7 @@ def decode(payload: bytes) -> Prepared:
         raise ValueError(f"predictions payload lacks {missing}") from None
 
 
-def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
-    """A square, non-negative, finite matrix with one label per row, as a JSON document."""
-    matrix = tensor_to_numpy(matrix)
-    try:
-        array = np.asarray(matrix, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise TypeError("matrix: expected a square array of counts") from None
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
-        raise ValueError(f"matrix: expected a non-empty square matrix, got shape {array.shape}")
-    if not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError("matrix: counts must be finite and >= 0")
-    if labels is None:
-        labels = list(range(array.shape[0]))
-    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-        raise TypeError("labels: expected a list with one label per row of matrix")
-    labels = [label.item() if hasattr(label, "item") else label for label in labels]
-    if len(labels) != array.shape[0]:
-        raise ValueError(
-            f"labels: {len(labels)} labels for a {array.shape[0]}x{array.shape[0]} matrix"
-        )
-    if not all(isinstance(label, (str, int)) and not isinstance(label, bool) for label in labels):
-        raise TypeError("labels: each label must be a str or an int")
-    if len(set(labels)) != len(labels):
-        raise ValueError("labels: labels must be distinct")
-    as_ints = array.astype(np.int64)
-    values = as_ints.tolist() if np.array_equal(as_ints, array) else array.tolist()
-    return {"labels": labels, "matrix": values}
-
-
 def predictions_metadata(task: str):
     """The task never changes for a name (``Run`` enforces it), so listings can show it without
     reading any blob."""
     return our_metadata(KIND, DATA_CLASS_BLOB_SEQUENCE, task=task)
-
-
-def importance_metadata():
-    return our_metadata(IMPORTANCE_KIND, DATA_CLASS_TENSOR)
-
-
-def confusion_metadata():
-    return our_metadata(CONFUSION_KIND, DATA_CLASS_TENSOR)

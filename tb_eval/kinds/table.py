@@ -11,7 +11,6 @@ with missing values become ``string``.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -23,14 +22,11 @@ import numpy as np
 from tb_eval.kinds import codec
 from tb_eval.kinds.common import (
     DATA_CLASS_BLOB_SEQUENCE,
-    DATA_CLASS_TENSOR,
     our_metadata,
-    string_tensor,
     tensor_to_numpy,
 )
 
 TABLE_KIND = "table"
-ROW_KIND = "row"
 #: Tables with at most this many rows and cells also go to TensorBoard's Text dashboard.
 TEXT_MAX_ROWS = 100
 TEXT_MAX_CELLS = 2000
@@ -197,23 +193,6 @@ def normalize_table(data: Any, argument: str = "value") -> Table:
     return Table(typed)
 
 
-def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str, Cell]:
-    """One ``log_row`` row as JSON-ready cells."""
-    if not values:
-        raise ValueError(f"{argument}: a row needs at least one column=value")
-    return {
-        _check_name(name, argument): _scalar_cell(value, f"{argument}: column {name!r}")
-        for name, value in values.items()
-    }
-
-
-def row_tensor(row: Mapping[str, Cell]):
-    """One row as a JSON string tensor. NaN is already a missing value (``null``); an infinity
-    is kept as the ``Infinity``/``-Infinity`` token Python's ``json`` writes and reads, as a
-    table's number column keeps it."""
-    return string_tensor(json.dumps(dict(row), ensure_ascii=False))
-
-
 def encode_table(table: Table) -> bytes:
     """The table as one codec payload."""
     arrays: dict[str, np.ndarray] = {}
@@ -249,11 +228,6 @@ def decode_table(payload: bytes) -> Table:
     return Table(columns)
 
 
-def rows_to_table(rows: Sequence[Mapping[str, Cell]]) -> Table:
-    """The rows of a ``log_row`` name as one table (columns in order of first appearance)."""
-    return normalize_table(list(rows), argument="rows")
-
-
 def text_cells(table: Table) -> list[list[str]] | None:
     """Header plus rows as strings for the Text dashboard, or ``None`` if the table is too big."""
     rows = table.num_rows
@@ -269,7 +243,3 @@ def text_cells(table: Table) -> list[list[str]] | None:
 
 def table_metadata():
     return our_metadata(TABLE_KIND, DATA_CLASS_BLOB_SEQUENCE)
-
-
-def row_metadata():
-    return our_metadata(ROW_KIND, DATA_CLASS_TENSOR)

@@ -14,7 +14,7 @@ from tensorboard import errors
 from tensorboard.backend import http_util
 from werkzeug import wrappers
 
-from tb_eval.kinds import predictions
+from tb_eval.kinds import confusion, importance
 from tb_plugin.data import DataError
 from tb_plugin.evaluation_store import (
     DEFAULT_THRESHOLD_POINTS,
@@ -166,7 +166,7 @@ class EvaluationRoutes:
 
     @route
     def _importance(self, request: wrappers.Request) -> wrappers.Response:
-        run, name, datum, steps, what = self._document(request, predictions.IMPORTANCE_KIND)
+        run, name, datum, steps, what = self._document(request, importance.IMPORTANCE_KIND)
         document = parse_json_document(datum, what)
         body = {"run": run, "name": name, "step": datum.step, "steps": steps}
         body.update(self.store.importance(document, f"{what} step {datum.step}"))
@@ -174,7 +174,7 @@ class EvaluationRoutes:
 
     @route
     def _confusion(self, request: wrappers.Request) -> wrappers.Response:
-        run, name, datum, steps, what = self._document(request, predictions.CONFUSION_KIND)
+        run, name, datum, steps, what = self._document(request, confusion.CONFUSION_KIND)
         document = parse_json_document(datum, what)
         body = {"run": run, "name": name, "step": datum.step, "steps": steps}
         body.update(self.store.confusion(document, f"{what} step {datum.step}"))

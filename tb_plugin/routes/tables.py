@@ -11,6 +11,7 @@ from tensorboard import errors
 from werkzeug import wrappers
 
 from tb_eval.kinds import common, series, table
+from tb_eval.kinds import row as row_kind
 from tb_plugin import stats
 from tb_plugin.data import DataError
 from tb_plugin.frame import Frame, FrameColumn
@@ -114,7 +115,7 @@ class TableRoutes:
                         "description": info.description,
                     }
                 )
-            elif info.kind == table.ROW_KIND and not info.blob:
+            elif info.kind == row_kind.ROW_KIND and not info.blob:
                 tables.append(
                     {
                         "run": info.run,

@@ -1,0 +1,39 @@
+"""Rows (``log_row``) for our plugin: one JSON object per step at tag ``tb_eval/row/<name>``; the
+rows of a name form a table that grows (see :mod:`tb_eval.kinds.table` for the column types)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, our_metadata, string_tensor
+from tb_eval.kinds.table import Cell, Table, _check_name, _scalar_cell, normalize_table
+
+ROW_KIND = "row"
+
+
+def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str, Cell]:
+    """One ``log_row`` row as JSON-ready cells."""
+    if not values:
+        raise ValueError(f"{argument}: a row needs at least one column=value")
+    return {
+        _check_name(name, argument): _scalar_cell(value, f"{argument}: column {name!r}")
+        for name, value in values.items()
+    }
+
+
+def row_tensor(row: Mapping[str, Cell]):
+    """One row as a JSON string tensor. NaN is already a missing value (``null``); an infinity
+    is kept as the ``Infinity``/``-Infinity`` token Python's ``json`` writes and reads, as a
+    table's number column keeps it."""
+    return string_tensor(json.dumps(dict(row), ensure_ascii=False))
+
+
+def rows_to_table(rows: Sequence[Mapping[str, Cell]]) -> Table:
+    """The rows of a ``log_row`` name as one table (columns in order of first appearance)."""
+    return normalize_table(list(rows), argument="rows")
+
+
+def row_metadata():
+    return our_metadata(ROW_KIND, DATA_CLASS_TENSOR)
