@@ -15,17 +15,27 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-from tb_eval import artifacts, azureml, validation
+from tb_eval import artifacts, azureml, kinds, validation
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
-from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
+from tb_eval.kinds import (
+    common,
+    confusion,
+    histogram,
+    hparams,
+    importance,
+    predictions,
+    row,
+    run_record,
+    scalar,
+    series,
+    table,
+    text,
+)
 from tb_eval.kinds import image as image_kind
-from tb_eval.kinds import pr_curve as pr_curve_kind
-from tb_eval.kinds import row as row_kind
 from tb_eval.lifecycle import (
     _HPARAMS_END_STATUS,
     _STATUS_CANCELED,
@@ -39,15 +49,6 @@ from tb_eval.record import RecordSurface, append_record
 
 _MAX_STEP = validation.MAX_STEP
 _FLOAT32_MAX = common.FLOAT32_MAX
-#: TensorBoard's own dashboards we write to, by plugin name, and the kind a name then holds;
-#: their tag is the name itself (our own kinds use ``tb_eval/<kind>/<name>``).
-_BUILTIN_KINDS = {
-    scalar.PLUGIN_NAME: "scalar",
-    text.PLUGIN_NAME: "text",
-    image_kind.PLUGIN_NAME: "image",
-    histogram.PLUGIN_NAME: "histogram",
-    pr_curve_kind.PLUGIN_NAME: "pr_curve",
-}
 
 
 def start_logging(
@@ -223,18 +224,9 @@ class Run(RecordSurface):
 
         data = read_run(directory)
         self._last_step = dict(data.last_steps)
-        for tag, plugin in data.plugins.items():
-            if plugin in _BUILTIN_KINDS:
-                self._kinds.setdefault(tag, _BUILTIN_KINDS[plugin])
-            elif plugin == common.PLUGIN_NAME:
-                kind, name = common.split_our_tag(tag) or ("", "")
-                if kind not in (series.KIND, run_record.KIND):
-                    self._kinds[name] = kind  # a table's Text tag shares the name: table wins
-                task = data.contents.get(tag, {}).get("task")
-                if task:
-                    self._prediction_tasks[name] = task
-            elif plugin == hparams.PLUGIN_NAME and tag == hparams.START_TAG:
-                self._session_started = True
+        self._kinds = data.names_held()
+        self._prediction_tasks = data.prediction_tasks()
+        self._session_started = data.has_session
         record = data.record
         self._params = {**record.get("params", {}), **self._params}
         self._tags = {**record.get("tags", {}), **self._tags}
@@ -305,15 +297,15 @@ class Run(RecordSurface):
         self._emit(tag, step, [common.summary_value(tag, tensor, metadata)])
 
     def _log_own(
-        self, name: str, kind: str, step: int | None, tensor, make_metadata: Callable
+        self, name: str, kind: ModuleType, step: int | None, tensor, make_metadata: Callable
     ) -> None:
-        """Log one record of one of our kinds at tag ``tb_eval/<kind>/<name>``."""
+        """Log one record of one of our kinds (a :mod:`tb_eval.kinds` module) at its tag."""
         with self._lock:
             self._check_open()
-            self._claim(name, kind)
-            tag = common.our_tag(kind, name)
+            self._claim(name, kind.KIND)
+            tag = kind.tag(name)
             step = self._next_step(tag, step, name)
-            self._kinds[name] = kind
+            self._kinds[name] = kind.KIND
             self._emit_own(tag, step, tensor, make_metadata)
 
     def _log_builtin(
@@ -333,6 +325,17 @@ class Run(RecordSurface):
             self._kinds[name] = kind
             value = make_value(self._writer.first_in_file(name))
             self._emit(name, step, [value], wall_time)
+
+    def _log_scalar(
+        self, encoder: ScalarEncoder, name: str, step: int, number: float, now: float
+    ) -> None:
+        """Queue one scalar through its tag's hand-encoded bytes (metadata on its first in the
+        file). Call with ``self._lock`` held, ``step`` checked."""
+        writer = self._writer
+        first = encoder.generation != writer.generation
+        encoder.generation = writer.generation
+        writer.append_locked(encoder.encode(now, step, number, first))
+        self._last_step[name] = step
 
     def _metadata_if_first(self, tag: str, make_metadata) -> Any:
         return make_metadata() if self._writer.first_in_file(tag) else None
@@ -386,7 +389,7 @@ class Run(RecordSurface):
         step = self._next_step(run_record.TAG, None, "the run record")
         if self._status == _STATUS_RUNNING or not self._writer_closed:
             self._emit_own(
-                run_record.TAG, step, common.json_tensor(self._record()), run_record.metadata
+                run_record.TAG, step, run_record.encode(self._record()), run_record.metadata
             )
         else:  # a finished run: its changes go to a new event file, as for open_run's runs
             append_record(self.directory, self._record(), step)
@@ -453,21 +456,9 @@ class Run(RecordSurface):
                     if step is None:
                         step = last + 1
                     if type(step) is int and last < step <= _MAX_STEP:
-                        writer = self._writer
-                        first = encoder.generation != writer.generation
-                        encoder.generation = writer.generation
-                        writer.append_locked(encoder.encode(time.time(), step, value, first))
-                        self._last_step[name] = step
+                        self._log_scalar(encoder, name, step, value, time.time())
                         return
-        try:
-            number = validation.as_number(value)
-        except OverflowError:  # an int beyond a double's range
-            raise ValueError(
-                f"value: {value!r:.60} for {name!r} is outside the float32 range TensorBoard "
-                "stores scalars in"
-            ) from None
-        if number is not None:
-            common.check_scalar_range(number, "value")
+        number = scalar.check(value, name)
         if isinstance(description, numbers.Number):
             raise TypeError(
                 f"description: expected a str, got {description!r}; log's third argument is "
@@ -488,57 +479,47 @@ class Run(RecordSurface):
                     )
                 self._log_builtin(
                     name,
-                    "text",
+                    text.KIND,
                     step,
                     lambda first: text.value(name, value, first, description),
                     wall_time,
                 )
                 return
-            self._claim(name, "scalar")
+            self._claim(name, scalar.KIND)
             step = self._next_step(name, step, name)
-            self._kinds[name] = "scalar"
+            self._kinds[name] = scalar.KIND
             encoder = self._scalar_encoders.get(name)
             if encoder is None:
                 encoder = ScalarEncoder(name, scalar.metadata(description))
                 self._scalar_encoders[name] = encoder
-            writer = self._writer
-            first = encoder.generation != writer.generation
-            encoder.generation = writer.generation
-            now = time.time() if wall_time is None else wall_time
-            writer.append_locked(encoder.encode(now, step, number, first))
-            self._last_step[name] = step
+            self._log_scalar(
+                encoder, name, step, number, time.time() if wall_time is None else wall_time
+            )
 
     def log_list(self, name: str, value: Iterable[Any], description: str = "") -> None:
         """Log numbers (any iterable: a list, an array, a generator) as a series: steps 0..n-1
         the first time, continuing after the name's last step after that."""
         validation.check_name(name)
-        numbers_ = validation.number_series(value)
-        common.check_scalar_range(numbers_, "value")
+        numbers_ = series.check(value)
         description = validation.check_description(description)
         with self._lock:
             self._check_open()
-            self._claim(name, "scalar")
+            self._claim(name, scalar.KIND)
             first = self._last_step.get(name, -1) + 1
             for offset, number in enumerate(numbers_.tolist()):
                 self.log(name, number, description, first + offset)
-            tag = common.our_tag(series.KIND, name)
+            tag = series.tag(name)
             step = self._next_step(tag, None, name)
-            self._emit_own(tag, step, common.float64_tensor(numbers_), series.metadata)
+            self._emit_own(tag, step, series.encode(numbers_), series.metadata)
 
     def log_row(self, name: str, description: str | None = None, **kwargs: Any) -> None:
         """Append one row (``column=value`` keywords) to the table ``name``, as Azure ML's
         ``log_row(name, description=None, **kwargs)``: ``name`` and ``description`` cannot be
         column names there either."""
         validation.check_name(name)
-        row = row_kind.normalize_row(kwargs)
+        checked = row.normalize_row(kwargs)
         description = validation.check_description(description)
-        self._log_own(
-            name,
-            row_kind.ROW_KIND,
-            None,
-            row_kind.row_tensor(row),
-            _described(row_kind.row_metadata, description),
-        )
+        self._log_own(name, row, None, row.encode(checked), lambda: row.metadata(description))
 
     def log_table(
         self, name: str, value: Any, description: str = "", *, step: int | None = None
@@ -551,16 +532,15 @@ class Run(RecordSurface):
         validation.check_blob_key_safe(validation.check_name(name))
         description = validation.check_description(description)
         parsed = table.normalize_table(value)
-        payload = table.encode_table(parsed)
+        blob = table.encode(parsed)
         cells = table.text_cells(parsed)
         with self._lock:
             self._check_open()
-            self._claim(name, "table")
-            tag = common.our_tag(table.TABLE_KIND, name)
+            self._claim(name, table.KIND)
+            tag = table.tag(name)
             step = self._next_step(tag, step, name)
-            self._kinds[name] = "table"
-            blob = common.string_tensor(np.array([payload], dtype=object))
-            metadata = self._metadata_if_first(tag, _described(table.table_metadata, description))
+            self._kinds[name] = table.KIND
+            metadata = self._metadata_if_first(tag, lambda: table.metadata(description))
             values = [common.summary_value(tag, blob, metadata)]
             if cells is not None and step > self._last_step.get(name, -1):
                 values.append(
@@ -589,7 +569,7 @@ class Run(RecordSurface):
         png, width, height = image_kind.to_png(path=path, plot=plot, image=image)
         self._log_builtin(
             name,
-            "image",
+            image_kind.KIND,
             step,
             lambda first: image_kind.value(name, png, width, height, first, description),
         )
@@ -609,7 +589,10 @@ class Run(RecordSurface):
         description = validation.check_description(description)
         rows = histogram.buckets(values, bins)
         self._log_builtin(
-            name, "histogram", step, lambda first: histogram.value(name, rows, first, description)
+            name,
+            histogram.KIND,
+            step,
+            lambda first: histogram.value(name, rows, first, description),
         )
 
     # ------------------------------------------------------------------ evaluation
@@ -652,32 +635,25 @@ class Run(RecordSurface):
             The evaluation's step (e.g. the epoch); steps increase strictly per name.
         """
         from tb_eval.evaluation import prepare
-        from tb_eval.kinds import predictions
 
         validation.check_blob_key_safe(validation.check_name(name))
         prepared = prepare(
             y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
         )
-        payload = predictions.encode(prepared)
+        blob = predictions.encode(*prepared.to_arrays())
         with self._lock:
             self._check_open()
-            self._claim(name, "predictions")
+            self._claim(name, predictions.KIND)
             first_task = self._prediction_tasks.get(name, prepared.task)
             if prepared.task != first_task:
                 raise ValueError(
                     f"task: {name!r} holds {first_task} predictions in this run, these are "
                     f"{prepared.task}; log them under another name"
                 )
-            tag = common.our_tag(predictions.KIND, name)
-            step = self._next_step(tag, step, name)
-            self._kinds[name] = "predictions"
-            self._prediction_tasks[name] = prepared.task
-            self._emit_own(
-                tag,
-                step,
-                common.string_tensor(np.array([payload], dtype=object)),
-                lambda: predictions.predictions_metadata(prepared.task),
+            self._log_own(
+                name, predictions, step, blob, lambda: predictions.metadata(prepared.task)
             )
+            self._prediction_tasks[name] = prepared.task
 
     def log_feature_importance(
         self,
@@ -690,39 +666,9 @@ class Run(RecordSurface):
     ) -> None:
         """Log feature importances (one per feature), optionally also ``per_class``
         (a dict of class label to importances), for the Feature importance dashboard."""
-        from tb_eval.kinds import importance
-
         validation.check_name(name)
-        if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
-            raise TypeError("feature_names: expected a list of str")
-        if any(
-            isinstance(feature, (list, tuple, set, Mapping, np.ndarray))
-            for feature in feature_names
-        ):
-            raise TypeError("feature_names: expected a flat list of str, got nested values")
-        features = [str(feature) for feature in feature_names]
-        if not features:
-            raise ValueError("feature_names: no features")
-        if len(set(features)) != len(features):
-            repeated = next(f for f in features if features.count(f) > 1)
-            raise ValueError(f"feature_names: {repeated!r} appears more than once")
-        values = validation.finite_vector(importances, "importances", len(features))
-        classes = {}
-        if per_class is not None:
-            if not isinstance(per_class, Mapping):
-                raise TypeError("per_class: expected a dict of class label to importances")
-            for label, row in per_class.items():
-                classes[str(label)] = validation.finite_vector(
-                    row, f"per_class[{label!r}]", len(features)
-                )
-        document = {"features": features, "importances": values, "per_class": classes}
-        self._log_own(
-            name,
-            importance.IMPORTANCE_KIND,
-            step,
-            common.json_tensor(document),
-            importance.importance_metadata,
-        )
+        document = importance.check(feature_names, importances, per_class)
+        self._log_own(name, importance, step, importance.encode(document), importance.metadata)
 
     def log_confusion_matrix(
         self,
@@ -740,8 +686,6 @@ class Run(RecordSurface):
         (a dict or a JSON string with ``schema_type: "confusion_matrix"`` and ``data:
         {"class_labels": [...], "matrix": [[...]]}``).
         """
-        from tb_eval.kinds import confusion
-
         validation.check_name(name)
         if description is not None and not isinstance(description, str):
             raise TypeError(
@@ -750,19 +694,13 @@ class Run(RecordSurface):
             )
         description = validation.check_description(description)
         matrix, labels = azureml.confusion_arguments(value, labels)
-        try:
-            document = confusion.check_confusion_matrix(matrix, labels)
-        except (TypeError, ValueError) as error:  # the matrix is this method's ``value``
-            message = str(error)
-            if message.startswith("matrix:"):
-                raise type(error)("value:" + message[len("matrix:") :]) from None
-            raise
+        document = confusion.check(matrix, labels, argument="value")
         self._log_own(
             name,
-            confusion.CONFUSION_KIND,
+            confusion,
             step,
-            common.json_tensor(document),
-            _described(confusion.confusion_metadata, description),
+            confusion.encode(document),
+            lambda: confusion.metadata(description),
         )
 
     def get_predictions(self, name: str, step: int | None = None):
@@ -781,7 +719,8 @@ class Run(RecordSurface):
             kind = self._kinds.get(name)
             if kind is None:
                 return None
-            tag = name if kind in _BUILTIN_KINDS.values() else common.our_tag(kind, name)
+            module = kinds.KINDS.get(kind)
+            tag = module.tag(name) if module is not None else common.our_tag(kind, name)
             return self._last_step.get(tag)
 
     def log_params(self, params: Mapping[str, Any]) -> None:
@@ -940,20 +879,6 @@ class Run(RecordSurface):
                 self._writer.append(encode_event(self._end_time, 0, [end]))
             self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
-
-
-def _described(make_metadata: Callable, description: str) -> Callable:
-    """``make_metadata`` whose metadata also carries ``description`` (TensorBoard's tag
-    description, read by our plugin too)."""
-    if not description:
-        return make_metadata
-
-    def make():
-        metadata = make_metadata()
-        metadata.summary_description = description
-        return metadata
-
-    return make
 
 
 def _has_event_files(directory: str) -> bool:

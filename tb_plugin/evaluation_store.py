@@ -266,7 +266,7 @@ class EvaluationStore:
         def decode() -> Prepared:
             payload = self._data.blob(ctx, datum, what)
             try:
-                return predictions.decode(payload)
+                return predictions.decode(payload, Prepared.from_arrays)
             except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 

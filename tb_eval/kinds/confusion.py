@@ -7,9 +7,29 @@ from typing import Any
 
 import numpy as np
 
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, our_metadata, tensor_to_numpy
+from tb_eval.kinds import common
+from tb_eval.kinds.common import (
+    DATA_CLASS_TENSOR,
+    JSON,
+    json_tensor,
+    our_metadata,
+    our_tag,
+    tensor_to_numpy,
+)
 
-CONFUSION_KIND = "confusion"
+KIND = CONFUSION_KIND = "confusion"
+DATA_CLASS = DATA_CLASS_TENSOR
+PLUGIN_NAME = common.PLUGIN_NAME
+parse_metadata = common.parse_metadata
+STORAGE = JSON
+
+
+def tag(name: str) -> str:
+    return our_tag(KIND, name)
+
+
+def metadata(description: str = ""):
+    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
@@ -41,5 +61,24 @@ def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
     return {"labels": labels, "matrix": values}
 
 
-def confusion_metadata():
-    return our_metadata(CONFUSION_KIND, DATA_CLASS_TENSOR)
+def check(matrix: Any, labels: Any, argument: str = "matrix") -> dict[str, Any]:
+    """:func:`check_confusion_matrix`, its errors naming the matrix ``argument``."""
+    try:
+        return check_confusion_matrix(matrix, labels)
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        if argument != "matrix" and message.startswith("matrix:"):
+            raise type(error)(f"{argument}:" + message[len("matrix:") :]) from None
+        raise
+
+
+def encode(document: dict[str, Any]):
+    return json_tensor(document)
+
+
+def decode(document: Any) -> dict[str, Any]:
+    """One stored matrix, checked as :func:`check_confusion_matrix` checks a logged one;
+    ``ValueError``/``TypeError`` otherwise."""
+    if not isinstance(document, dict):
+        raise ValueError("not a confusion matrix document")
+    return check_confusion_matrix(document.get("matrix"), document.get("labels"))

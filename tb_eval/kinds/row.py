@@ -7,10 +7,29 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, our_metadata, string_tensor
+from tb_eval.kinds import common
+from tb_eval.kinds.common import (
+    DATA_CLASS_TENSOR,
+    JSON,
+    our_metadata,
+    our_tag,
+    string_tensor,
+)
 from tb_eval.kinds.table import Cell, Table, _check_name, _scalar_cell, normalize_table
 
-ROW_KIND = "row"
+KIND = ROW_KIND = "row"
+DATA_CLASS = DATA_CLASS_TENSOR
+PLUGIN_NAME = common.PLUGIN_NAME
+parse_metadata = common.parse_metadata
+STORAGE = JSON
+
+
+def tag(name: str) -> str:
+    return our_tag(KIND, name)
+
+
+def metadata(description: str = ""):
+    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str, Cell]:
@@ -23,17 +42,22 @@ def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str,
     }
 
 
-def row_tensor(row: Mapping[str, Cell]):
+def encode(row: Mapping[str, Cell]):
     """One row as a JSON string tensor. NaN is already a missing value (``null``); an infinity
     is kept as the ``Infinity``/``-Infinity`` token Python's ``json`` writes and reads, as a
     table's number column keeps it."""
     return string_tensor(json.dumps(dict(row), ensure_ascii=False))
 
 
+def decode(document: Any, where: str = "a row") -> dict[str, Cell]:
+    """One stored row (its JSON document), its cells checked; ``ValueError``/``TypeError``
+    naming ``where`` otherwise."""
+    if not isinstance(document, dict):
+        raise ValueError(f"{where} is a {type(document).__name__}, not an object")
+    normalize_row(document, where)  # cells of the right types
+    return document
+
+
 def rows_to_table(rows: Sequence[Mapping[str, Cell]]) -> Table:
     """The rows of a ``log_row`` name as one table (columns in order of first appearance)."""
     return normalize_table(list(rows), argument="rows")
-
-
-def row_metadata():
-    return our_metadata(ROW_KIND, DATA_CLASS_TENSOR)

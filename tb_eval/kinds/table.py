@@ -19,14 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from tb_eval.kinds import codec
+from tb_eval.kinds import codec, common
 from tb_eval.kinds.common import (
+    BLOB,
     DATA_CLASS_BLOB_SEQUENCE,
+    blob_tensor,
     our_metadata,
+    our_tag,
     tensor_to_numpy,
 )
 
-TABLE_KIND = "table"
+KIND = TABLE_KIND = "table"
+DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
+PLUGIN_NAME = common.PLUGIN_NAME
+parse_metadata = common.parse_metadata
+STORAGE = BLOB
 #: Tables with at most this many rows and cells also go to TensorBoard's Text dashboard.
 TEXT_MAX_ROWS = 100
 TEXT_MAX_CELLS = 2000
@@ -241,5 +248,19 @@ def text_cells(table: Table) -> list[list[str]] | None:
     return [header, *body]
 
 
-def table_metadata():
-    return our_metadata(TABLE_KIND, DATA_CLASS_BLOB_SEQUENCE)
+def tag(name: str) -> str:
+    return our_tag(KIND, name)
+
+
+def metadata(description: str = ""):
+    return our_metadata(KIND, DATA_CLASS, description)
+
+
+def encode(table: Table):
+    """The table as one blob (a :func:`encode_table` payload)."""
+    return blob_tensor(encode_table(table))
+
+
+def decode(payload: bytes) -> Table:
+    """One stored table (its blob); ``ValueError`` for anything else."""
+    return decode_table(payload)
