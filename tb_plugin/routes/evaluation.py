@@ -20,7 +20,6 @@ from tb_plugin.evaluation_store import (
     DEFAULT_THRESHOLD_POINTS,
     MAX_POINTS,
     MIN_POINTS,
-    EvaluationStore,
     parse_json_document,
     summary_curves,
     to_json_bytes,
@@ -53,7 +52,7 @@ class EvaluationRoutes:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        self.store = EvaluationStore(services.data, services.cache)
+        self.store = services.evaluations
 
     def routes(self) -> dict[str, Callable]:
         return {
