@@ -22,20 +22,7 @@ from tensorboard.compat.proto import event_pb2
 
 from tb_eval import kinds, validation
 from tb_eval.io.records import iter_records
-from tb_eval.kinds import (
-    common,
-    confusion,
-    hparams,
-    image,
-    importance,
-    predictions,
-    row,
-    run_record,
-    scalar,
-    series,
-    table,
-    text,
-)
+from tb_eval.kinds import common, image, scalar, text
 from tb_eval.record import RecordSurface, append_record
 
 
@@ -98,11 +85,11 @@ class RunData:
             if tag not in table_names:
                 out[tag] = strings[0] if len(strings) == 1 else strings
         for tag, rows in self.rows.items():
-            with self._decoding("rows", row.KIND, tag):
-                out[tag] = row.rows_to_table(rows).to_dict()
+            with self._decoding("rows", kinds.row.KIND, tag):
+                out[tag] = kinds.row.rows_to_table(rows).to_dict()
         for tag, payloads in self.tables.items():
-            with self._decoding("table", table.KIND, tag):
-                tables = [table.decode(payload).to_dict() for _, payload in payloads]
+            with self._decoding("table", kinds.table.KIND, tag):
+                tables = [kinds.table.decode(payload).to_dict() for _, payload in payloads]
             out[tag] = tables[0] if len(tables) == 1 else tables
         if name is not None:
             if name not in out:
@@ -114,16 +101,16 @@ class RunData:
         """The predictions logged under ``name`` at ``step`` (default: the last one)."""
         from tb_eval.evaluation import Prepared
 
-        logged = self.blobs.get(predictions.KIND, {}).get(name)
+        logged = self.blobs.get(kinds.predictions.KIND, {}).get(name)
         if not logged:
             raise KeyError(f"name: no predictions {name!r} in run {self.directory!r}")
         if step is None:
-            with self._decoding("predictions", predictions.KIND, name):
-                return predictions.decode(logged[-1][1], Prepared.from_arrays)
+            with self._decoding("predictions", kinds.predictions.KIND, name):
+                return kinds.predictions.decode(logged[-1][1], Prepared.from_arrays)
         for logged_step, payload in logged:
             if logged_step == step:
-                with self._decoding("predictions", predictions.KIND, name):
-                    return predictions.decode(payload, Prepared.from_arrays)
+                with self._decoding("predictions", kinds.predictions.KIND, name):
+                    return kinds.predictions.decode(payload, Prepared.from_arrays)
         steps = [logged_step for logged_step, _ in logged]
         raise KeyError(f"step: no predictions {name!r} at step {step}; logged steps: {steps}")
 
@@ -150,7 +137,7 @@ class RunData:
                 continue
             if plugin != common.PLUGIN_NAME:
                 held.setdefault(found.name, found.kind)
-            elif found.kind not in (series.KIND, run_record.KIND):
+            elif found.kind not in (kinds.series.KIND, kinds.run_record.KIND):
                 held[found.name] = found.kind
         return held
 
@@ -165,7 +152,7 @@ class RunData:
     @property
     def has_session(self) -> bool:
         """Whether the run holds an HParams session-start record."""
-        return self.plugins.get(hparams.START_TAG) == hparams.PLUGIN_NAME
+        return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
         """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
@@ -335,19 +322,19 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
     if module is None:
         return
     stored = common.stored_data(module.STORAGE, tensor)
-    if module is series:
-        data.lists.setdefault(name, []).append(series.decode(stored))
-    elif module is row:
-        data.rows.setdefault(name, []).append(row.decode(stored, f"a row of {name!r}"))
-    elif module is table:  # decoded when read (get_metrics), so damage names its file
+    if module is kinds.series:
+        data.lists.setdefault(name, []).append(kinds.series.decode(stored))
+    elif module is kinds.row:
+        data.rows.setdefault(name, []).append(kinds.row.decode(stored, f"a row of {name!r}"))
+    elif module is kinds.table:  # decoded when read (get_metrics), so damage names its file
         data.tables.setdefault(name, []).append((step, stored))
-    elif module is run_record:
-        data.record = run_record.decode(stored)
-    elif module in (importance, confusion):
+    elif module is kinds.run_record:
+        data.record = kinds.run_record.decode(stored)
+    elif module in (kinds.importance, kinds.confusion):
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )
-    elif module is predictions:  # decoded when read (get_predictions)
+    elif module is kinds.predictions:  # decoded when read (get_predictions)
         data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, stored))
 
 
@@ -374,10 +361,10 @@ class StoredRun(RecordSurface):
         if all(record.get(key) == value for key, value in changes.items()):
             return
         updated = {**record, **changes}
-        step = self._data.last_steps.get(run_record.TAG, -1) + 1
+        step = self._data.last_steps.get(kinds.run_record.TAG, -1) + 1
         append_record(self.directory, updated, step)
         self._data.record = updated
-        self._data.last_steps[run_record.TAG] = step
+        self._data.last_steps[kinds.run_record.TAG] = step
 
     @property
     def status(self) -> str:

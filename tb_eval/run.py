@@ -21,20 +21,7 @@ from typing import Any
 from tb_eval import artifacts, azureml, kinds, validation
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
-from tb_eval.kinds import (
-    common,
-    confusion,
-    histogram,
-    hparams,
-    importance,
-    predictions,
-    row,
-    run_record,
-    scalar,
-    series,
-    table,
-    text,
-)
+from tb_eval.kinds import common, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
 from tb_eval.lifecycle import (
     _HPARAMS_END_STATUS,
@@ -301,12 +288,18 @@ class Run(RecordSurface):
     ) -> None:
         """Log one record of one of our kinds (a :mod:`tb_eval.kinds` module) at its tag."""
         with self._lock:
-            self._check_open()
-            self._claim(name, kind.KIND)
-            tag = kind.tag(name)
-            step = self._next_step(tag, step, name)
-            self._kinds[name] = kind.KIND
+            tag, step = self._take(name, kind, step)
             self._emit_own(tag, step, tensor, make_metadata)
+
+    def _take(self, name: str, kind: ModuleType, step: int | None) -> tuple[str, int]:
+        """Check and take ``name`` for ``kind``: the tag and step of its new record. Call with
+        ``self._lock`` held, once the call's data has been validated."""
+        self._check_open()
+        self._claim(name, kind.KIND)
+        tag = kind.tag(name)
+        step = self._next_step(tag, step, name)
+        self._kinds[name] = kind.KIND
+        return tag, step
 
     def _log_builtin(
         self,
@@ -352,7 +345,11 @@ class Run(RecordSurface):
                 encode_event(
                     self._start_time,
                     0,
-                    [hparams.start_value(self._hparams(), self._group_name(), self._start_time)],
+                    [
+                        kinds.hparams.start_value(
+                            self._hparams(), self._group_name(), self._start_time
+                        )
+                    ],
                 )
             )
 
@@ -386,14 +383,17 @@ class Run(RecordSurface):
         return record
 
     def _write_run_record(self) -> None:
-        step = self._next_step(run_record.TAG, None, "the run record")
+        step = self._next_step(kinds.run_record.TAG, None, "the run record")
         if self._status == _STATUS_RUNNING or not self._writer_closed:
             self._emit_own(
-                run_record.TAG, step, run_record.encode(self._record()), run_record.metadata
+                kinds.run_record.TAG,
+                step,
+                kinds.run_record.encode(self._record()),
+                kinds.run_record.metadata,
             )
         else:  # a finished run: its changes go to a new event file, as for open_run's runs
             append_record(self.directory, self._record(), step)
-            self._last_step[run_record.TAG] = step
+            self._last_step[kinds.run_record.TAG] = step
 
     def _commit(self, **changes: Any) -> None:
         """Apply record changes (tags, properties, display name), also after the run ended."""
@@ -517,9 +517,15 @@ class Run(RecordSurface):
         ``log_row(name, description=None, **kwargs)``: ``name`` and ``description`` cannot be
         column names there either."""
         validation.check_name(name)
-        checked = row.normalize_row(kwargs)
+        checked = kinds.row.normalize_row(kwargs)
         description = validation.check_description(description)
-        self._log_own(name, row, None, row.encode(checked), lambda: row.metadata(description))
+        self._log_own(
+            name,
+            kinds.row,
+            None,
+            kinds.row.encode(checked),
+            lambda: kinds.row.metadata(description),
+        )
 
     def log_table(
         self, name: str, value: Any, description: str = "", *, step: int | None = None
@@ -535,11 +541,7 @@ class Run(RecordSurface):
         blob = table.encode(parsed)
         cells = table.text_cells(parsed)
         with self._lock:
-            self._check_open()
-            self._claim(name, table.KIND)
-            tag = table.tag(name)
-            step = self._next_step(tag, step, name)
-            self._kinds[name] = table.KIND
+            tag, step = self._take(name, table, step)
             metadata = self._metadata_if_first(tag, lambda: table.metadata(description))
             values = [common.summary_value(tag, blob, metadata)]
             if cells is not None and step > self._last_step.get(name, -1):
@@ -580,19 +582,19 @@ class Run(RecordSurface):
         values: Any,
         step: int | None = None,
         *,
-        bins: int = histogram.DEFAULT_BINS,
+        bins: int = kinds.histogram.DEFAULT_BINS,
         description: str | None = None,
     ) -> None:
         """Log the distribution of ``values`` (e.g. a layer's weights) to TensorBoard's
         Histograms and Distributions dashboards."""
         validation.check_name(name)
         description = validation.check_description(description)
-        rows = histogram.buckets(values, bins)
+        rows = kinds.histogram.buckets(values, bins)
         self._log_builtin(
             name,
-            histogram.KIND,
+            kinds.histogram.KIND,
             step,
-            lambda first: histogram.value(name, rows, first, description),
+            lambda first: kinds.histogram.value(name, rows, first, description),
         )
 
     # ------------------------------------------------------------------ evaluation
@@ -640,10 +642,10 @@ class Run(RecordSurface):
         prepared = prepare(
             y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
         )
-        blob = predictions.encode(*prepared.to_arrays())
+        blob = kinds.predictions.encode(*prepared.to_arrays())
         with self._lock:
             self._check_open()
-            self._claim(name, predictions.KIND)
+            self._claim(name, kinds.predictions.KIND)
             first_task = self._prediction_tasks.get(name, prepared.task)
             if prepared.task != first_task:
                 raise ValueError(
@@ -651,7 +653,11 @@ class Run(RecordSurface):
                     f"{prepared.task}; log them under another name"
                 )
             self._log_own(
-                name, predictions, step, blob, lambda: predictions.metadata(prepared.task)
+                name,
+                kinds.predictions,
+                step,
+                blob,
+                lambda: kinds.predictions.metadata(prepared.task),
             )
             self._prediction_tasks[name] = prepared.task
 
@@ -667,8 +673,14 @@ class Run(RecordSurface):
         """Log feature importances (one per feature), optionally also ``per_class``
         (a dict of class label to importances), for the Feature importance dashboard."""
         validation.check_name(name)
-        document = importance.check(feature_names, importances, per_class)
-        self._log_own(name, importance, step, importance.encode(document), importance.metadata)
+        document = kinds.importance.check(feature_names, importances, per_class)
+        self._log_own(
+            name,
+            kinds.importance,
+            step,
+            kinds.importance.encode(document),
+            kinds.importance.metadata,
+        )
 
     def log_confusion_matrix(
         self,
@@ -694,13 +706,13 @@ class Run(RecordSurface):
             )
         description = validation.check_description(description)
         matrix, labels = azureml.confusion_arguments(value, labels)
-        document = confusion.check(matrix, labels, argument="value")
+        document = kinds.confusion.check(matrix, labels, argument="value")
         self._log_own(
             name,
-            confusion,
+            kinds.confusion,
             step,
-            confusion.encode(document),
-            lambda: confusion.metadata(description),
+            kinds.confusion.encode(document),
+            lambda: kinds.confusion.metadata(description),
         )
 
     def get_predictions(self, name: str, step: int | None = None):
@@ -875,7 +887,7 @@ class Run(RecordSurface):
             self._end_time = time.time()
             self._write_run_record()
             if self._session_started:
-                end = hparams.end_value(_HPARAMS_END_STATUS[status], self._end_time)
+                end = kinds.hparams.end_value(_HPARAMS_END_STATUS[status], self._end_time)
                 self._writer.append(encode_event(self._end_time, 0, [end]))
             self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()

@@ -112,15 +112,9 @@ class DataAccess:
 
     # ------------------------------------------------------------------ listing
     def listing(
-        self,
-        ctx: Any,
-        eid: str,
-        *,
-        run: str | None = None,
-        tag: str | None = None,
-        steps_of: Collection[str] = (),
+        self, ctx: Any, eid: str, only: tuple[str, str] | None = None, steps_of: Collection = ()
     ) -> list[TagInfo]:
-        """Every tensor and blob-sequence series of ours (of ``run`` and ``tag`` when given), in
+        """Every tensor and blob-sequence series of ours (only the ``(run, tag)`` given), in
         run then tag order, with its kind's parsed metadata; the steps of the kinds
         ``steps_of`` are read too (blob references and tensors of those series only: one
         provider call per storage, a series TensorBoard cannot decode listed without steps)."""
@@ -130,10 +124,8 @@ class DataAccess:
             (self._provider.list_blob_sequences, True),
         )
         filters = {}
-        if run is not None or tag is not None:
-            filters["run_tag_filter"] = provider.RunTagFilter(
-                runs=None if run is None else [run], tags=None if tag is None else [tag]
-            )
+        if only is not None:
+            filters["run_tag_filter"] = _filter(*only)
         for list_series, is_blob in listings:
             by_run = list_series(ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, **filters)
             for run_name, by_tag in by_run.items():
@@ -185,7 +177,7 @@ class DataAccess:
     def tag(self, ctx: Any, eid: str, run: str, tag: str, blob: bool) -> TagInfo | None:
         """One series, or ``None`` if the run has no such tag of ours."""
         return next(
-            (info for info in self.listing(ctx, eid, run=run, tag=tag) if info.blob == blob),
+            (info for info in self.listing(ctx, eid, (run, tag)) if info.blob == blob),
             None,
         )
 

@@ -18,20 +18,7 @@ from tensorboard.compat.proto import summary_pb2
 import tb_eval
 from tb_eval import kinds
 from tb_eval.evaluation import Prepared
-from tb_eval.kinds import (
-    common,
-    confusion,
-    histogram,
-    importance,
-    pr_curve,
-    predictions,
-    row,
-    run_record,
-    scalar,
-    series,
-    table,
-    text,
-)
+from tb_eval.kinds import common, predictions, row, run_record
 from tb_eval.reader import CorruptRecordWarning, read_run
 from tests.plugin_support import PREFIX
 from tests.tbserver import TensorBoardServer
@@ -79,13 +66,13 @@ def test_every_kind_module_has_both_directions():
 
 
 def test_metadata_parses_back():
-    for module in (series, row, table, run_record, importance, confusion):
+    for module in (kinds.series, row, kinds.table, run_record, kinds.importance, kinds.confusion):
         content = module.metadata().plugin_data.content
         assert module.parse_metadata(content) == {"kind": module.KIND, "version": 1}
     parsed = predictions.parse_metadata(predictions.metadata("binary").plugin_data.content)
     assert parsed == {"kind": "predictions", "version": 1, "task": "binary"}
     assert predictions.parse_metadata(b"not json")["task"] is None
-    assert pr_curve.parse_metadata(pr_curve.metadata(7).plugin_data.content) == {
+    assert kinds.pr_curve.parse_metadata(kinds.pr_curve.metadata(7).plugin_data.content) == {
         "num_thresholds": 7
     }
 
@@ -129,12 +116,12 @@ def test_each_kind_decodes_what_tensorboards_python_loader_read(logged):
         events = accumulator.Tensors(tag)
         return [module.decode(common.stored_data(module.STORAGE, e.tensor_proto)) for e in events]
 
-    assert decoded(series, "series")[0].tolist() == LIST
+    assert decoded(kinds.series, "series")[0].tolist() == LIST
     rows = [row.decode(document) for document in decoded_json(accumulator, "rows")]
     assert row.rows_to_table(rows).to_dict() == _expected_rows()
-    assert decoded(table, "tbl")[0].to_dict() == TABLE
-    assert decoded(importance, "imp")[0]["importances"] == IMPORTANCE[1]
-    assert decoded(confusion, "cm")[0] == {"labels": ["n", "p"], "matrix": MATRIX}
+    assert decoded(kinds.table, "tbl")[0].to_dict() == TABLE
+    assert decoded(kinds.importance, "imp")[0]["importances"] == IMPORTANCE[1]
+    assert decoded(kinds.confusion, "cm")[0] == {"labels": ["n", "p"], "matrix": MATRIX}
     (record,) = [run_record.decode(d) for d in decoded_json(accumulator, None)][-1:]
     assert record["params"] == {"lr": 0.5} and record["status"] == "success"
     (stored,) = [
@@ -143,17 +130,17 @@ def test_each_kind_decodes_what_tensorboards_python_loader_read(logged):
     ]
     assert stored.y_true.tolist() == TRUTH and stored.y_score.tolist() == SCORE
     # TensorBoard's own dashboards: the builtin kinds decode their records too.
-    (note,) = accumulator.Tensors(text.tag("note"))
-    assert text.decode(note.tensor_proto) == "hello *world*"
-    (weights,) = accumulator.Tensors(histogram.tag("weights"))
-    assert histogram.decode(weights.tensor_proto)[:, 2].tolist() == [3, 3, 4]
-    (loss,) = accumulator.Tensors(scalar.tag("loss"))
-    assert scalar.decode(summary_pb2.Summary.Value(tensor=loss.tensor_proto)) == 0.25
+    (note,) = accumulator.Tensors(kinds.text.tag("note"))
+    assert kinds.text.decode(note.tensor_proto) == "hello *world*"
+    (weights,) = accumulator.Tensors(kinds.histogram.tag("weights"))
+    assert kinds.histogram.decode(weights.tensor_proto)[:, 2].tolist() == [3, 3, 4]
+    (loss,) = accumulator.Tensors(kinds.scalar.tag("loss"))
+    assert kinds.scalar.decode(summary_pb2.Summary.Value(tensor=loss.tensor_proto)) == 0.25
     writer = plugin_event_accumulator.EventAccumulator(str(logged / "w"))
     writer.Reload()
-    (curve,) = writer.Tensors(pr_curve.tag("pr"))
-    expected = pr_curve.counts(*CURVE, num_thresholds=5)
-    assert np.array_equal(pr_curve.decode(curve.tensor_proto), expected)
+    (curve,) = writer.Tensors(kinds.pr_curve.tag("pr"))
+    expected = kinds.pr_curve.counts(*CURVE, num_thresholds=5)
+    assert np.array_equal(kinds.pr_curve.decode(curve.tensor_proto), expected)
 
 
 def decoded_json(accumulator, name):

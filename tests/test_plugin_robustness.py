@@ -59,7 +59,7 @@ def logdir(tmp_path_factory):
     sick.log_predictions("val", RNG.integers(0, 2, N), y_score=RNG.random(N))
     sick.complete()
     write_bad_record(root / "sick", BAD_RECORDS["dtype0"])
-    write_bad_record(root / "sick", BAD_RECORDS["two_strings"], importance.IMPORTANCE_KIND)
+    write_bad_record(root / "sick", BAD_RECORDS["two_strings"], importance.KIND)
     # Symlinks out of a run's artifacts: the directory, a component under it, the file itself.
     outside = root.parent / f"{root.name}_outside"
     (outside / "sub").mkdir(parents=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import NamedTuple
 
-from tb_eval.kinds import (
+from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named data
     common,
     confusion,
     histogram,
@@ -31,6 +31,9 @@ from tb_eval.kinds import (
     series,
     table,
     text,
+)
+from tb_eval.kinds import (
+    hparams as hparams,
 )
 
 #: Every kind, by its name.

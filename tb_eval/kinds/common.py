@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -184,3 +185,15 @@ def builtin_tag(name: str) -> str:
 def no_facts(content: bytes) -> dict[str, Any]:
     """``parse_metadata`` of a dashboard whose plugin data holds nothing we read."""
     return {}
+
+
+def tag_and_metadata(kind: str, data_class: int) -> tuple[Callable, Callable]:
+    """``tag(name)`` and ``metadata(description="")`` of one of our kinds."""
+
+    def tag(name: str) -> str:
+        return our_tag(kind, name)
+
+    def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
+        return our_metadata(kind, data_class, description)
+
+    return tag, metadata

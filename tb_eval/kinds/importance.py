@@ -10,21 +10,11 @@ from typing import Any
 import numpy as np
 
 from tb_eval.kinds import common
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metadata, our_tag
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor
 
-KIND = IMPORTANCE_KIND = "importance"
-DATA_CLASS = DATA_CLASS_TENSOR
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = JSON
-
-
-def tag(name: str) -> str:
-    return our_tag(KIND, name)
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
+KIND, DATA_CLASS, STORAGE = "importance", DATA_CLASS_TENSOR, JSON
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 
 def finite_vector(values: Any, argument: str, length: int) -> list[float]:

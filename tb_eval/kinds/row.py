@@ -8,28 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tb_eval.kinds import common
-from tb_eval.kinds.common import (
-    DATA_CLASS_TENSOR,
-    JSON,
-    our_metadata,
-    our_tag,
-    string_tensor,
-)
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, string_tensor
 from tb_eval.kinds.table import Cell, Table, _check_name, _scalar_cell, normalize_table
 
-KIND = ROW_KIND = "row"
-DATA_CLASS = DATA_CLASS_TENSOR
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = JSON
-
-
-def tag(name: str) -> str:
-    return our_tag(KIND, name)
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
+KIND, DATA_CLASS, STORAGE = "row", DATA_CLASS_TENSOR, JSON
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 
 def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str, Cell]:

@@ -18,24 +18,12 @@ from tb_eval.kinds.common import (
     FLOAT64,
     check_scalar_range,
     float64_tensor,
-    our_metadata,
-    our_tag,
     tensor_to_numpy,
 )
 
-KIND = "list"
-DATA_CLASS = DATA_CLASS_TENSOR
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = FLOAT64
-
-
-def tag(name: str) -> str:
-    return our_tag(KIND, name)
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
+KIND, DATA_CLASS, STORAGE = "list", DATA_CLASS_TENSOR, FLOAT64
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 
 def check(value: Any, argument: str = "value") -> np.ndarray:

@@ -20,20 +20,11 @@ from typing import Any
 import numpy as np
 
 from tb_eval.kinds import codec, common
-from tb_eval.kinds.common import (
-    BLOB,
-    DATA_CLASS_BLOB_SEQUENCE,
-    blob_tensor,
-    our_metadata,
-    our_tag,
-    tensor_to_numpy,
-)
+from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, tensor_to_numpy
 
-KIND = TABLE_KIND = "table"
-DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = BLOB
+KIND, DATA_CLASS, STORAGE = "table", DATA_CLASS_BLOB_SEQUENCE, BLOB
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 #: Tables with at most this many rows and cells also go to TensorBoard's Text dashboard.
 TEXT_MAX_ROWS = 100
 TEXT_MAX_CELLS = 2000
@@ -211,14 +202,14 @@ def encode_table(table: Table) -> bytes:
                 arrays[f"c{index}.{part}"] = array
         else:
             arrays[f"c{index}"] = column.values
-    meta = {"kind": TABLE_KIND, "columns": schema, "rows": table.num_rows}
+    meta = {"kind": KIND, "columns": schema, "rows": table.num_rows}
     return codec.encode(arrays, meta)
 
 
 def decode_table(payload: bytes) -> Table:
     """Inverse of :func:`encode_table`; ``ValueError`` for anything else."""
     meta, arrays = codec.decode(payload)
-    if meta.get("kind") != TABLE_KIND:
+    if meta.get("kind") != KIND:
         raise ValueError("payload is not a table")
     columns = []
     for index, spec in enumerate(meta["columns"]):
@@ -246,14 +237,6 @@ def text_cells(table: Table) -> list[list[str]] | None:
         for i in range(rows)
     ]
     return [header, *body]
-
-
-def tag(name: str) -> str:
-    return our_tag(KIND, name)
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def encode(table: Table):
