@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import warnings
 import weakref
 from typing import TYPE_CHECKING
 
@@ -48,10 +49,13 @@ def _end_live_runs() -> None:
     for run in list(_live_runs):
         if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
             continue
-        if _uncaught:
-            run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
-        else:
-            run.complete()
+        try:
+            if _uncaught:
+                run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
+            else:
+                run.complete()
+        except OSError as error:  # a remote run's last upload: the other runs still end
+            warnings.warn(f"run {run.name!r}: {error}", RuntimeWarning, stacklevel=1)
 
 
 def _reset_locks_in_child() -> None:

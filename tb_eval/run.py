@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from tb_eval import azureml, kinds, validation
+from tb_eval.io import remote
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, scalar, series, table, text
@@ -49,7 +50,9 @@ def start_logging(
     Parameters
     ----------
     logdir:
-        The directory ``tensorboard --logdir`` will be pointed at.
+        The directory ``tensorboard --logdir`` will be pointed at: a local path, or a URL
+        such as ``s3://bucket/runs`` or ``gs://bucket/runs`` (any fsspec URL; see the remote
+        logdirs guide), which is probed at once.
     experiment:
         Optional grouping directory, e.g. the sweep's name.
     run_name:
@@ -89,13 +92,18 @@ def start_logging(
     checked_tags = validation.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
-    directory = os.path.join(*parts)
-    if not resume and _has_event_files(directory):
+    parts[0] = remote.local_path(parts[0])
+    mirror = None
+    if remote.is_url(parts[0]):  # written in a local staging directory, uploaded by mirror
+        directory, mirror = remote.stage_run(parts[0], parts[1:], resume)
+    else:
+        directory = os.path.join(*parts)
+    if mirror is None and not resume and _has_event_files(directory):
         raise FileExistsError(
             f"run_name: {directory!r} already holds a run; choose another run_name, or pass "
             "resume=True to continue it"
         )
-    return Run(
+    run = Run(
         directory,
         experiment=experiment,
         name=run_name,
@@ -104,6 +112,9 @@ def start_logging(
         flush_secs=float(flush_secs),
         resume=resume,
     )
+    if mirror is not None:
+        mirror.attach(run)
+    return run
 
 
 def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
@@ -115,6 +126,11 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     """
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory: expected a path, got {directory!r}")
+    if remote.is_url(os.fspath(directory)):
+        raise ValueError(
+            f"directory: {os.fspath(directory)!r} is a URL; attach() takes a local run "
+            "directory (start a remote run with start_logging(<URL>, ...))"
+        )
     directory = os.path.normpath(os.fspath(directory))
     name = validation.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
@@ -193,6 +209,7 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         self._session_started = False
         self._writer_closed = False
         self._warned_late_params = False
+        self._mirror: remote.Mirror | None = None  # uploads a remote run (tb_eval.io.remote)
         os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
             self._resume(directory)
@@ -233,6 +250,11 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
 
     def __repr__(self) -> str:
         return f"Run(directory={self.directory!r}, status={self._status!r})"
+
+    @property
+    def _files_directory(self) -> str:
+        # a remote run's files are read from the store: a resumed run's earlier ones are there
+        return self.directory if self._mirror is None else self._mirror.remote_path(self.directory)
 
     @property
     def status(self) -> str:

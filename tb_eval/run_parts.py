@@ -105,6 +105,8 @@ class RecordAndEnd:
             if "display_name" in changes:
                 self._display_name = changes["display_name"]
             self._write_run_record()
+            if self._mirror is not None and self._writer_closed:
+                self._mirror.sync()
 
     def _note_late_hparams(self) -> None:
         if self._session_started and not self._warned_late_params:
@@ -119,8 +121,11 @@ class RecordAndEnd:
 
     # ------------------------------------------------------------------ lifecycle
     def flush(self, timeout_seconds: float = 300) -> None:
-        """Write everything logged so far to disk."""
+        """Write everything logged so far to disk (and upload it, for a remote logdir, within
+        ``timeout_seconds``)."""
         self._writer.flush()
+        if self._mirror is not None:
+            self._mirror.sync(timeout_seconds)
 
     def complete(self, _set_status: bool = True) -> None:
         """Mark the run successful, write everything and close the file."""
@@ -166,6 +171,8 @@ class RecordAndEnd:
                 self._writer.append(encode_event(self._end_time, 0, [end]))
             self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
+        if self._mirror is not None:
+            self._mirror.run_ended(self)
 
 
 class FilesAndChildren:
@@ -206,6 +213,8 @@ class FilesAndChildren:
             existing = [entry["name"] for entry in self._files]
             self._files.extend(artifacts.upload(self.directory, existing, uploads, argument))
             self._write_run_record()
+        if self._mirror is not None:
+            self.flush()
 
     # ------------------------------------------------------------------ reading
     def _metrics(self, name: str | None) -> dict[str, Any]:
@@ -248,6 +257,8 @@ class FilesAndChildren:
                 display_name=name,
                 parent=self,
             )
+            if self._mirror is not None:
+                self._mirror.attach(child)
             self._children.append(child)
             return child
 
