@@ -75,7 +75,7 @@ def logdir(tmp_path_factory):
     # A run whose predictions blob is not a predictions payload (and has no summary).
     tag = common.our_tag(predictions.KIND, NAME)
     blob = common.string_tensor(np.array([b"TBEV1\n\x05\x00\x00\x00{bad}"], dtype=object))
-    value = common.summary_value(tag, blob, predictions.predictions_metadata("binary"))
+    value = common.summary_value(tag, blob, predictions.metadata("binary"))
     (root / "broken").mkdir()
     (root / "broken" / "events.out.tfevents.1.host.1.0").write_bytes(
         file_version_event(1.0) + encode_event(1.0, 0, [value])
@@ -123,12 +123,12 @@ def test_metrics_match_scikit_learn_on_the_arrays_read_back(tb, logdir):
 
 
 def _prepared(logdir, run):
-    from tb_eval.kinds import predictions
+    from tb_eval.evaluation import Prepared
     from tb_eval.reader import read_run
 
     data = read_run(str(logdir / run))
     _, payload = data.blobs[predictions.KIND][NAME][-1]
-    return predictions.decode(payload)
+    return predictions.decode(payload, Prepared.from_arrays)
 
 
 def test_params_status_and_sweep_value_match_tensorboards_hparams(tb):
@@ -256,6 +256,16 @@ def test_a_broken_sweep_record_is_ignored(tmp_path):
         assert table["sweep"] is None and len(table["runs"]) == 2
 
 
+def _summaries(directory) -> list[tuple[int, dict]]:
+    """The evaluation summaries of ``val`` as TensorBoard's own EventAccumulator reads them."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    accumulator = EventAccumulator(str(directory), size_guidance={"tensors": 0})
+    accumulator.Reload()
+    tag = common.our_tag(eval_summary.KIND, NAME)
+    return [(e.step, json.loads(e.tensor_proto.string_val[0])) for e in accumulator.Tensors(tag)]
+
+
 def test_log_predictions_writes_the_summary_at_the_same_step(tmp_path):
     run = tb_eval.start_logging(str(tmp_path), experiment="e", run_name="r")
     rng = np.random.default_rng(2)
@@ -263,10 +273,7 @@ def test_log_predictions_writes_the_summary_at_the_same_step(tmp_path):
     score = np.clip(0.4 * y + rng.random(500) * 0.6, 0, 1)
     run.log_predictions(NAME, y, score, step=3)
     run.complete()
-    from tb_eval.reader import read_run
-
-    data = read_run(str(tmp_path / "e" / "r"))
-    ((step, summary),) = data.documents[eval_summary.KIND][NAME]
+    ((step, summary),) = _summaries(tmp_path / "e" / "r")
     assert step == 3
     expected = tb_eval.evaluate(y, score)
     assert summary["task"] == "binary" and summary["n_samples"] == 500
@@ -278,6 +285,4 @@ def test_log_predictions_writes_the_summary_at_the_same_step(tmp_path):
     again = attach(str(tmp_path / "e" / "r"))
     again.log_predictions(NAME, y, score, step=4)
     again.complete()
-    data = read_run(str(tmp_path / "e" / "r"))
-    assert [s for s, _ in data.documents[eval_summary.KIND][NAME]] == [3, 4]
-    assert common.our_tag(eval_summary.KIND, NAME) == "tb_eval/eval_summary/val"
+    assert [s for s, _ in _summaries(tmp_path / "e" / "r")] == [3, 4]
