@@ -109,6 +109,7 @@ def start_logging(
     tags: Mapping[str, Any] | None = None,
     flush_secs: float = 2.0,
     resume: bool = False,
+    per_rank: bool = False,
 ) -> Run:
     """Start a run writing TensorBoard event files to ``<logdir>/[<experiment>/]<run_name>``.
 
@@ -130,6 +131,10 @@ def start_logging(
         Continue a run whose directory already holds event files: steps continue after the
         logged ones and its params, tags and files are kept. Without it such a directory is an
         error (appending a second run to it would make TensorBoard drop data on repeated steps).
+    per_rank:
+        Under an initialised ``torch.distributed`` process group: give every rank its own run
+        ``<run>/rank-<k>`` instead of the default, one run written by rank 0 (the other ranks'
+        calls are validated and write nothing). See the distributed training guide.
 
     Returns
     -------
@@ -148,28 +153,52 @@ def start_logging(
     parts = [os.fspath(logdir)]
     if experiment is not None:
         parts.append(names.check_path_component(experiment, "experiment"))
-    if run_name is None:
-        run_name = _readable_name()
-    parts.append(names.check_path_component(run_name, "run_name"))
+    if run_name is not None:
+        names.check_path_component(run_name, "run_name")
     checked_params = names.check_params(params, "params")
     checked_tags = names.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
-    directory = os.path.join(*parts)
-    if not resume and _has_event_files(directory):
-        raise FileExistsError(
-            f"run_name: {directory!r} already holds a run; choose another run_name, or pass "
-            "resume=True to continue it"
+    if not isinstance(per_rank, bool):
+        raise TypeError(f"per_rank: expected a bool, got {per_rank!r}")
+
+    def open_run(directory: str, name: str, context=None, follower: bool = False) -> Run:
+        # ``context``: this rank's place in a torch.distributed job; ``follower``: a rank other
+        # than 0 of a job's single run (validates, writes nothing).
+        if not follower and not resume and _has_event_files(directory):
+            raise FileExistsError(
+                f"run_name: {directory!r} already holds a run; choose another run_name, or "
+                "pass resume=True to continue it"
+            )
+        rank = context.rank if context is not None and context.per_rank else None
+        run = (distributed.FollowerRun if follower else Run)(
+            directory,
+            experiment=experiment,
+            name=name if rank is None else f"rank-{rank}",
+            params=checked_params,
+            tags=checked_tags,
+            flush_secs=float(flush_secs),
+            resume=resume,
+            run_id=None if rank is None else f"{name}/rank-{rank}",
         )
-    return Run(
-        directory,
-        experiment=experiment,
-        name=run_name,
-        params=checked_params,
-        tags=checked_tags,
-        flush_secs=float(flush_secs),
-        resume=resume,
-    )
+        run._distributed = context
+        return run
+
+    from tb_eval import distributed
+
+    ranks = distributed.process_rank()
+    if ranks is not None:
+        return distributed.start_run(
+            distributed.RankContext(rank=ranks[0], world=ranks[1], per_rank=per_rank),
+            logdir=parts[0],
+            experiment=experiment,
+            run_name=run_name,
+            generated_name=_readable_name,
+            open_run=open_run,
+        )
+    if run_name is None:
+        run_name = _readable_name()
+    return open_run(os.path.join(*parts, run_name), run_name)
 
 
 def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
@@ -215,6 +244,11 @@ class Run(RecordSurface):
     (see the migration guide); all methods are thread-safe.
     """
 
+    #: Makes the run's event writer (a follower rank's writes nothing).
+    _writer_class = EventFileWriter
+    #: This rank's place in a ``torch.distributed`` job (``None`` outside a process group).
+    _distributed = None
+
     def __init__(
         self,
         directory: str,
@@ -247,7 +281,7 @@ class Run(RecordSurface):
         self._error: str | None = None
         self._start_time = time.time()
         self._end_time: float | None = None
-        self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        self._writer = self._writer_class(directory, flush_secs=flush_secs)
         #: The process that started the run: only it ends the run at interpreter exit (a
         #: forked child that inherited it flushes what it logged and leaves it open).
         self._owner_pid = os.getpid()
@@ -701,25 +735,51 @@ class Run(RecordSurface):
         step:
             The evaluation's step (e.g. the epoch); steps increase strictly per name.
         """
+        arguments = {
+            "y_true": y_true,
+            "y_score": y_score,
+            "y_pred": y_pred,
+            "labels": labels,
+            "task": task,
+            "sample_weight": sample_weight,
+        }
+        if self._distributed is not None:
+            from tb_eval import distributed
+
+            distributed.log_predictions(self, name, arguments, step)
+            return
+        prepared = self._prepare_predictions(name, **arguments)
+        self._write_predictions(name, prepared, step)
+
+    def _prepare_predictions(self, name: Any, **arguments: Any):
         from tb_eval.evaluation import prepare
-        from tb_eval.kinds import predictions
 
         names.check_blob_key_safe(names.check_name(name))
-        prepared = prepare(
-            y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
-        )
-        payload = predictions.encode(prepared)
+        return prepare(**arguments)
+
+    def _check_predictions(self, name: str, task: str, step: int | None) -> tuple[str, int]:
+        """The tag and step a new prediction set of ``task`` under ``name`` gets, or the error
+        logging it raises (nothing is taken: :meth:`_write_predictions` does that)."""
+        from tb_eval.kinds import predictions
+
         with self._lock:
             self._check_open()
             self._claim(name, "predictions")
-            first_task = self._prediction_tasks.get(name, prepared.task)
-            if prepared.task != first_task:
+            first_task = self._prediction_tasks.get(name, task)
+            if task != first_task:
                 raise ValueError(
                     f"task: {name!r} holds {first_task} predictions in this run, these are "
-                    f"{prepared.task}; log them under another name"
+                    f"{task}; log them under another name"
                 )
             tag = common.our_tag(predictions.KIND, name)
-            step = self._next_step(tag, step, name)
+            return tag, self._next_step(tag, step, name)
+
+    def _write_predictions(self, name: str, prepared, step: int | None) -> None:
+        from tb_eval.kinds import predictions
+
+        payload = predictions.encode(prepared)
+        with self._lock:
+            tag, step = self._check_predictions(name, prepared.task, step)
             self._kinds[name] = "predictions"
             self._prediction_tasks[name] = prepared.task
             self._emit_own(
