@@ -150,7 +150,8 @@ def _wait_for(store: Any, keys: dict[int, str], call: str) -> None:
             if not pending:
                 return
             for rank in sorted(pending):
-                if store.check([_exit_key(rank)]):
+                # The key first: a rank may set it and exit between our two checks.
+                if store.check([_exit_key(rank)]) and not store.check([pending[rank]]):
                     note = store.get(_exit_key(rank)).decode(errors="replace")
                     raise CollectiveError(
                         f"rank {rank} exited ({note}) without reaching {call}; every rank must "

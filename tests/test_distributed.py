@@ -221,3 +221,54 @@ def test_outside_a_process_group_nothing_changes(tmp_path, monkeypatch):
         distributed.timeout_seconds()
     monkeypatch.setenv(distributed.ENV_TIMEOUT, "2.5")
     assert distributed.timeout_seconds() == 2.5
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_lightning_ddp_on_cpu_writes_one_run_with_every_ranks_rows(tmp_path):
+    pytest.importorskip("lightning")
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "MASTER_ADDR": "127.0.0.1",
+        "MASTER_PORT": str(free_port()),
+        "GLOO_SOCKET_IFNAME": "lo",
+    }
+    script = Path(__file__).with_name("distributed_lightning.py")
+    # Lightning's DDP launcher starts rank 1 by running this command line again.
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "logs"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=PROCESS_TIMEOUT * 2,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    by_rank = {r: json.loads((tmp_path / f"result-rank{r}.json").read_text()) for r in (0, 1)}
+    assert (by_rank[0]["type"], by_rank[1]["type"]) == ("Run", "FollowerRun")
+    assert by_rank[0]["directory"] == by_rank[1]["directory"]
+    assert by_rank[0]["version"] == by_rank[1]["version"]  # rank 1 took rank 0's name
+    run_dir = Path(by_rank[0]["directory"])
+    assert run_dir.name == by_rank[0]["version"]
+    assert [p.name for p in (tmp_path / "logs" / "ddp").iterdir()] == [run_dir.name]
+    data = read_run(str(run_dir))
+    for stage, step in (("val", 0), ("val", 1), ("test", 2)):
+        shards = [np.load(tmp_path / f"{stage}-{step}-rank{rank}.npz") for rank in (0, 1)]
+        y = np.concatenate([shard["y"] for shard in shards])
+        score = np.concatenate([shard["score"] for shard in shards])
+        got = data.predictions(stage, step)
+        np.testing.assert_array_equal(got.y_true, y)
+        np.testing.assert_array_equal(got.y_score, score)
+        assert evaluate_prepared(got).metrics["roc_auc"] == pytest.approx(
+            skm.roc_auc_score(y, score), abs=1e-12
+        )
+    _, loss = tensorboard_scalars(run_dir, "train_loss")
+    assert len(loss) == 2
+    assert tb_eval.open_run(str(run_dir)).get_params()["learning_rate"] == 0.1
