@@ -130,6 +130,33 @@ def main() -> None:
             print(json.dumps(out), flush=True)
             raise ZeroDivisionError("the model diverged")
         run.complete()
+    elif scenario == "keras":
+        # Keras on the torch backend trains each rank's model on its own (Keras has no
+        # multi-process training for torch); the callback still logs one job's run.
+        os.environ["KERAS_BACKEND"] = "torch"
+        import keras
+
+        from tb_eval.integrations.keras import TbEvalCallback
+
+        keras.utils.set_random_seed(rank)
+        rng = np.random.default_rng(rank)
+        x = rng.normal(size=(120, 3)).astype("float32")
+        labels_ = (x[:, 0] > 0).astype("int64")
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile("sgd", "sparse_categorical_crossentropy")
+        callback = TbEvalCallback(logdir, experiment="keras", labels=["neg", "pos"])
+        model.fit(
+            x[:80],
+            labels_[:80],
+            validation_data=(x[80:], labels_[80:]),
+            epochs=2,
+            verbose=0,
+            callbacks=[callback],
+        )
+        out["directory"] = callback.run.directory
+        out["type"] = type(callback.run).__name__
+        out["y"] = labels_[80:].tolist()
+        out["score"] = np.asarray(model.predict(x[80:], verbose=0)).tolist()
     else:
         raise SystemExit(f"unknown scenario {scenario!r}")
     print(json.dumps(out), flush=True)

@@ -272,3 +272,22 @@ def test_lightning_ddp_on_cpu_writes_one_run_with_every_ranks_rows(tmp_path):
     _, loss = tensorboard_scalars(run_dir, "train_loss")
     assert len(loss) == 2
     assert tb_eval.open_run(str(run_dir)).get_params()["learning_rate"] == 0.1
+
+
+def test_keras_callback_on_every_rank_logs_one_run(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("keras") is None:
+        pytest.skip("the keras extra is not installed")
+    rank0, rank1 = reports(launch(tmp_path, "keras")[0])
+    assert rank0["directory"] == rank1["directory"]
+    assert (rank0["type"], rank1["type"]) == ("Run", "FollowerRun")
+    run_dir = Path(rank0["directory"])
+    assert [p.name for p in (tmp_path / "logs" / "keras").iterdir()] == [run_dir.name]
+    got = read_run(str(run_dir)).predictions("val", 1)  # the last epoch: the models after fit
+    assert got.labels == ["neg", "pos"]
+    np.testing.assert_array_equal(got.y_true, rank0["y"] + rank1["y"])
+    score = np.array(rank0["score"] + rank1["score"])[:, 1]
+    np.testing.assert_allclose(got.y_score, score, rtol=1e-6)
+    _, loss = tensorboard_scalars(run_dir, "val_loss")
+    assert [step for step, _ in loss] == [0, 1]
