@@ -358,14 +358,32 @@ def log_predictions(
     step: Any,
 ) -> None:
     """:meth:`tb_eval.Run.log_predictions` under a process group (see the module)."""
-    context: RankContext = run._distributed
+
+    def prepare() -> Any:
+        prepared = run._prepare_predictions(name, **arguments)
+        run._check_predictions(name, prepared.task, step)
+        return prepared
+
+    prepared, combined = gather_predictions(run._distributed, prepare, name, step)
+    if combined is not None:
+        run._write_predictions(name, combined, step)
+    else:
+        _take_predictions(run, name, prepared.task, step)
+
+
+def gather_predictions(
+    context: RankContext, prepare: Callable[[], Any], name: Any, step: Any
+) -> tuple[Any, Any | None]:
+    """The collective part of ``log_predictions``: ``prepare()`` this rank's
+    :class:`~tb_eval.evaluation.Prepared` (its errors are sent to the other ranks), agree with
+    the other ranks on the call, gather every rank's rows. Returns this rank's set and, on
+    :data:`WRITER_RANK`, the whole one (``None`` elsewhere)."""
     call = f"log_predictions({name!r})"
     header: dict[str, Any] = {"call": "log_predictions", "name": name, "step": step}
     prepared = None
     own_error: BaseException | None = None
     try:
-        prepared = run._prepare_predictions(name, **arguments)
-        run._check_predictions(name, prepared.task, step)
+        prepared = prepare()
         meta, arrays = prepared.to_arrays()
         header.update(
             task=meta["task"],
@@ -397,11 +415,7 @@ def log_predictions(
         ),
         call,
     )
-    combined = gather_prepared(context, prepared, headers)
-    if combined is not None:
-        run._write_predictions(name, combined, step)
-    else:
-        _take_predictions(run, name, prepared.task, step)
+    return prepared, gather_prepared(context, prepared, headers)
 
 
 def _take_predictions(run: Run, name: str, task: str, step: int | None) -> None:
