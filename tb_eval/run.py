@@ -223,7 +223,11 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
             parent_record.get("id") or parent_record.get("name") or os.path.basename(parent_dir)
         )
         experiment = experiment or parent_record.get("experiment")
-    return Run(
+    from tb_eval import distributed
+
+    ranks = distributed.process_rank()  # under torch.distributed: rank 0 writes, as start_logging
+    follower = ranks is not None and ranks[0] != distributed.WRITER_RANK
+    run = (distributed.FollowerRun if follower else Run)(
         directory,
         experiment=experiment,
         name=name,
@@ -234,6 +238,9 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
         run_id=f"{parent_id}/{name}" if parent_id else None,
         parent_id=parent_id,
     )
+    if ranks is not None:
+        run._distributed = distributed.RankContext(rank=ranks[0], world=ranks[1], per_rank=False)
+    return run
 
 
 class Run(RecordSurface):

@@ -130,6 +130,14 @@ def main() -> None:
             print(json.dumps(out), flush=True)
             raise ZeroDivisionError("the model diverged")
         run.complete()
+    elif scenario == "environment":
+        # A launcher handed the run to the job through TB_EVAL_RUN_DIR: still one writer.
+        run = tb_eval.get_context()
+        out["directory"] = run.directory
+        out["type"] = type(run).__name__
+        run.log("loss", float(rank))
+        run.log_predictions("val", mine["y"], y_score=mine["score"])
+        run.complete()
     elif scenario == "keras":
         # Keras on the torch backend trains each rank's model on its own (Keras has no
         # multi-process training for torch); the callback still logs one job's run.

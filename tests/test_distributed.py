@@ -291,3 +291,16 @@ def test_keras_callback_on_every_rank_logs_one_run(tmp_path):
     np.testing.assert_allclose(got.y_score, score, rtol=1e-6)
     _, loss = tensorboard_scalars(run_dir, "val_loss")
     assert [step for step, _ in loss] == [0, 1]
+
+
+def test_a_run_handed_over_by_environment_is_written_by_rank_zero(tmp_path):
+    run_dir = tmp_path / "logs" / "handed"
+    rank0, rank1 = reports(
+        launch(tmp_path, "environment", env={"TB_EVAL_RUN_DIR": str(run_dir)})[0]
+    )
+    assert rank0["directory"] == rank1["directory"] == str(run_dir)
+    assert (rank0["type"], rank1["type"]) == ("Run", "FollowerRun")
+    assert len(event_files(str(run_dir))) == 1
+    _, loss = tensorboard_scalars(run_dir, "loss")
+    assert loss == [(0, 0.0)]
+    assert read_run(str(run_dir)).predictions("val").n == worker.N
