@@ -260,6 +260,33 @@ def _directory(chosen: dict, context: RankContext) -> str:
     return os.path.join(*parts)
 
 
+_name_count = 0
+
+
+def shared_name(context: RankContext, choose: Callable[[], str]) -> str:
+    """A child run's directory name, chosen by ``choose()`` on rank 0 (which never waits) and
+    read from the store by the other ranks (each rank chooses its own under ``per_rank``)."""
+    global _name_count
+    if context.per_rank:
+        return choose()
+    _name_count += 1
+    key = f"{_KEY_PREFIX}child/{_name_count}"
+    store = _store()
+    if context.rank == WRITER_RANK:
+        try:
+            chosen = choose()
+        except BaseException as error:
+            store.set(key, pickle.dumps({"error": _publish_error(error)}))
+            raise
+        store.set(key, pickle.dumps({"name": chosen}))
+        return chosen
+    _wait_for(store, {WRITER_RANK: key}, f"child_run (child #{_name_count} of this process)")
+    answer = pickle.loads(store.get(key))
+    if "error" in answer:
+        raise _error_from(WRITER_RANK, answer["error"], "child_run")
+    return answer["name"]
+
+
 class NullWriter(EventFileWriter):
     """An event writer that writes nothing (a follower rank's)."""
 
@@ -289,25 +316,6 @@ class FollowerRun(Run):
 
     def _upload(self, uploads: list[tuple[str, Any]], argument: str) -> None:
         self._check_open()
-
-    def child_run(
-        self, name: str | None = None, run_id: str | None = None, outputs: str | None = None
-    ) -> Run:
-        """A child that writes nothing either (rank 0's child holds what is logged)."""
-        chosen = run_id or name or "child"
-        child = FollowerRun(
-            os.path.join(self.directory, chosen),
-            experiment=self.experiment,
-            name=chosen,
-            params={},
-            tags={},
-            flush_secs=self._writer.flush_secs,
-            run_id=f"{self.id}/{chosen}",
-            display_name=name,
-            parent=self,
-        )
-        child._distributed = self._distributed
-        return child
 
 
 # ---------------------------------------------------------------------------------- agreement

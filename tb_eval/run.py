@@ -978,8 +978,15 @@ class Run(RecordSurface):
         from tb_eval.children import child_directory_name
 
         with self._lock:
-            child_name = child_directory_name(self.directory, name, run_id)
-            child = Run(
+            if self._distributed is None:
+                child_name = child_directory_name(self.directory, name, run_id)
+            else:  # under torch.distributed rank 0 names the child for every rank
+                from tb_eval import distributed
+
+                child_name = distributed.shared_name(
+                    self._distributed, lambda: child_directory_name(self.directory, name, run_id)
+                )
+            child = type(self)(  # a follower rank's child writes nothing either
                 os.path.join(self.directory, child_name),
                 experiment=self.experiment,
                 name=child_name,
@@ -990,6 +997,7 @@ class Run(RecordSurface):
                 display_name=name,
                 parent=self,
             )
+            child._distributed = self._distributed
             self._children.append(child)
             return child
 

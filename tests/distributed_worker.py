@@ -86,6 +86,11 @@ def main() -> None:
             lambda: run.log_predictions("val", mine["y"], y_score=mine["score"], step=4)
         )
         out["scalar_on_predictions"] = attempt(lambda: run.log("val", 1.0))
+        child = run.child_run("trial")  # a child of the job's run: collective as well
+        child.log("x", float(rank))
+        child.log_predictions("val", mine["y"], y_score=mine["score"])
+        out["child"] = [child.directory, type(child).__name__]
+        child.complete()
         run.complete()
         out["status"] = run.status
     elif scenario == "disagree":

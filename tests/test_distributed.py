@@ -144,6 +144,10 @@ def test_one_run_written_by_rank_zero_holding_every_ranks_predictions(tmp_path):
     for key in ("late_step", "scalar_on_predictions"):
         assert rank0[key] == rank1[key] and rank0[key].startswith("ValueError"), key
     assert "step: 4" in rank0["late_step"]
+    assert rank0["child"] == [str(run_dir / "trial"), "Run"]
+    assert rank1["child"] == [str(run_dir / "trial"), "FollowerRun"]
+    assert len(event_files(str(run_dir / "trial"))) == 1
+    assert read_run(str(run_dir / "trial")).predictions("val").n == worker.N
 
 
 def test_per_rank_gives_each_rank_its_own_sub_run(tmp_path):
@@ -162,7 +166,9 @@ def test_per_rank_gives_each_rank_its_own_sub_run(tmp_path):
     multiplexer.AddRunsFromDirectory(str(tmp_path / "logs"))
     multiplexer.Reload()
     prefix = f"ddp/{run0.parent.name}"
-    assert sorted(multiplexer.Runs()) == [f"{prefix}/rank-0", f"{prefix}/rank-1"]
+    assert sorted(multiplexer.Runs()) == [
+        f"{prefix}/rank-{rank}{child}" for rank in (0, 1) for child in ("", "/trial")
+    ]
     # The collective prediction sets are written once, into rank 0's run.
     check_predictions_are_the_whole_data(run0)
     with pytest.raises(KeyError):
