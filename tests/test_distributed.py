@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -247,16 +248,24 @@ def test_lightning_ddp_on_cpu_writes_one_run_with_every_ranks_rows(tmp_path):
         "GLOO_SOCKET_IFNAME": "lo",
     }
     script = Path(__file__).with_name("distributed_lightning.py")
-    # Lightning's DDP launcher starts rank 1 by running this command line again.
-    done = subprocess.run(
+    # Lightning's DDP launcher starts rank 1 by running this command line again; both ranks are
+    # in a session of their own, killed whole if the job outlives its bound.
+    job = subprocess.Popen(
         [sys.executable, str(script), str(tmp_path / "logs"), str(tmp_path)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=environment,
         cwd=tmp_path,
-        timeout=PROCESS_TIMEOUT * 2,
+        start_new_session=True,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    try:
+        _, err = job.communicate(timeout=PROCESS_TIMEOUT * 2)
+    finally:
+        if job.poll() is None:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+    assert job.returncode == 0, err[-3000:]
     by_rank = {r: json.loads((tmp_path / f"result-rank{r}.json").read_text()) for r in (0, 1)}
     assert (by_rank[0]["type"], by_rank[1]["type"]) == ("Run", "FollowerRun")
     assert by_rank[0]["directory"] == by_rank[1]["directory"]
