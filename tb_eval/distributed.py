@@ -114,24 +114,22 @@ _exit_hook_installed = False
 
 def _install_exit_hook() -> None:
     """Leave a note in the store when this interpreter exits, so that ranks waiting for this
-    one at a tb_eval call fail at once with the reason instead of waiting for the time-out."""
+    one at a tb_eval call fail at once with the reason instead of waiting for the time-out.
+    The store is kept from now on: the note still goes out after ``destroy_process_group``."""
     global _exit_hook_installed
     if not _exit_hook_installed:
         _exit_hook_installed = True
-        atexit.register(_note_exit)
+        atexit.register(_note_exit, _store(), _dist().get_rank())
 
 
-def _note_exit() -> None:
+def _note_exit(store: Any, rank: int) -> None:
     try:
-        dist = _dist()
-        if dist is None:
-            return
         from tb_eval import run as run_module
 
         uncaught = getattr(run_module, "_uncaught", None) or []
         error = uncaught[-1] if uncaught else getattr(sys, "last_value", None)
         note = f"after {type(error).__name__}: {error}" if error is not None else "normally"
-        _store().set(_exit_key(dist.get_rank()), note.encode())
+        store.set(_exit_key(rank), note.encode())
     except Exception:  # the store may be gone already (rank 0 hosts it): nothing to tell
         pass
 

@@ -173,6 +173,7 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown scenario {scenario!r}")
     print(json.dumps(out), flush=True)
+    dist.destroy_process_group()  # tb_eval's exit note still reaches the other ranks
 
 
 if __name__ == "__main__":
