@@ -206,7 +206,8 @@ def start_run(
     open_run: Callable[..., Run],
 ) -> Run:
     """Start this rank's run (see the module's documentation). ``open_run(directory, name,
-    run_id, follower)`` makes the run (checking the directory, as ``start_logging`` does).
+    context, follower)`` makes the run (checking the directory, as ``start_logging`` does);
+    ``follower`` is true on ranks other than 0 of a job's single run.
 
     Rank 0 never waits: it publishes the run's location (or why it could not start it) under
     the n-th start's key; rank k reads it, waiting at most the time-out.
