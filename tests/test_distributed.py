@@ -319,3 +319,24 @@ def test_a_run_handed_over_by_environment_is_written_by_rank_zero(tmp_path):
     _, loss = tensorboard_scalars(run_dir, "loss")
     assert loss == [(0, 0.0)]
     assert read_run(str(run_dir)).predictions("val").n == worker.N
+
+
+def test_looking_for_a_process_group_never_imports_torch(tmp_path):
+    code = (
+        "import sys, tb_eval\n"
+        f"run = tb_eval.start_logging({str(tmp_path)!r}, run_name='r', per_rank=True)\n"
+        "run.log_predictions('val', [0, 1, 1], y_score=[0.2, 0.7, 0.6])\n"
+        "run.child_run('c').complete()\n"
+        "run.complete()\n"
+        "heavy = ('torch', 'keras', 'lightning')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=PROCESS_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
