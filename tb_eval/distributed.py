@@ -222,7 +222,7 @@ def start_run(
     if context.rank == WRITER_RANK:
         chosen = {**mine, "run_name": run_name or generated_name(), "per_rank": context.per_rank}
         try:
-            run = open_run(_directory(chosen, context), chosen["run_name"], context, False)
+            run = open_run(*_location(chosen, context), context, False)
         except BaseException as error:
             store.set(key, pickle.dumps({"error": _publish_error(error)}))
             raise
@@ -246,17 +246,16 @@ def start_run(
             "run, named by rank 0, so rank 0's arguments are used",
             stacklevel=3,
         )
-    return open_run(_directory(chosen, context), chosen["run_name"], context, not context.per_rank)
+    return open_run(*_location(chosen, context), context, not context.per_rank)
 
 
-def _directory(chosen: dict, context: RankContext) -> str:
-    parts = [chosen["logdir"]]
-    if chosen["experiment"] is not None:
-        parts.append(chosen["experiment"])
+def _location(chosen: dict, context: RankContext) -> tuple[str, list[str], str]:
+    """``(logdir, the run's directory under it as parts, run name)`` for ``open_run``."""
+    parts = [] if chosen["experiment"] is None else [chosen["experiment"]]
     parts.append(chosen["run_name"])
     if context.per_rank:
         parts.append(f"rank-{context.rank}")
-    return os.path.join(*parts)
+    return chosen["logdir"], parts, chosen["run_name"]
 
 
 _name_count = 0
@@ -306,6 +305,7 @@ class FollowerRun(Run):
     0. Reading methods (``get_metrics``, ``get_predictions``) read what rank 0 has written."""
 
     _writer_class = NullWriter
+    _makes_directory = False
 
     def _resume(self, directory: str) -> None:
         pass  # rank 0 takes over the run's past; this rank only mirrors the calls

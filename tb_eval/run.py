@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from tb_eval import artifacts, azureml, names
+from tb_eval.io import remote
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
@@ -116,7 +117,9 @@ def start_logging(
     Parameters
     ----------
     logdir:
-        The directory ``tensorboard --logdir`` will be pointed at.
+        The directory ``tensorboard --logdir`` will be pointed at: a local path, or a URL
+        such as ``s3://bucket/runs`` or ``gs://bucket/runs`` (any fsspec URL; see the remote
+        logdirs guide), which is probed at once.
     experiment:
         Optional grouping directory, e.g. the sweep's name.
     run_name:
@@ -161,11 +164,22 @@ def start_logging(
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
     if not isinstance(per_rank, bool):
         raise TypeError(f"per_rank: expected a bool, got {per_rank!r}")
+    logdir = remote.local_path(parts[0])
 
-    def open_run(directory: str, name: str, context=None, follower: bool = False) -> Run:
-        # ``context``: this rank's place in a torch.distributed job; ``follower``: a rank other
-        # than 0 of a job's single run (validates, writes nothing).
-        if not follower and not resume and _has_event_files(directory):
+    def open_run(
+        logdir: str, subparts: list[str], name: str, context=None, follower: bool = False
+    ) -> Run:
+        # ``subparts``: the run's directory under ``logdir``; ``context``: this rank's place in
+        # a torch.distributed job; ``follower``: a rank other than 0 of a job's single run
+        # (validates, writes nothing: no directory, no staging, no upload).
+        mirror = None
+        if follower:
+            directory = (remote.join if remote.is_url(logdir) else os.path.join)(logdir, *subparts)
+        elif remote.is_url(logdir):  # written in a local staging directory, uploaded by mirror
+            directory, mirror = remote.stage_run(logdir, subparts, resume)
+        else:
+            directory = os.path.join(logdir, *subparts)
+        if mirror is None and not follower and not resume and _has_event_files(directory):
             raise FileExistsError(
                 f"run_name: {directory!r} already holds a run; choose another run_name, or "
                 "pass resume=True to continue it"
@@ -182,6 +196,8 @@ def start_logging(
             run_id=None if rank is None else f"{name}/rank-{rank}",
         )
         run._distributed = context
+        if mirror is not None:
+            mirror.attach(run)
         return run
 
     from tb_eval import distributed
@@ -190,7 +206,7 @@ def start_logging(
     if ranks is not None:
         return distributed.start_run(
             distributed.RankContext(rank=ranks[0], world=ranks[1], per_rank=per_rank),
-            logdir=parts[0],
+            logdir=logdir,
             experiment=experiment,
             run_name=run_name,
             generated_name=_readable_name,
@@ -198,7 +214,7 @@ def start_logging(
         )
     if run_name is None:
         run_name = _readable_name()
-    return open_run(os.path.join(*parts, run_name), run_name)
+    return open_run(logdir, [*parts[1:], run_name], run_name)
 
 
 def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
@@ -210,6 +226,11 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     """
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory: expected a path, got {directory!r}")
+    if remote.is_url(os.fspath(directory)):
+        raise ValueError(
+            f"directory: {os.fspath(directory)!r} is a URL; attach() takes a local run "
+            "directory (start a remote run with start_logging(<URL>, ...))"
+        )
     directory = os.path.normpath(os.fspath(directory))
     name = names.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
@@ -253,6 +274,8 @@ class Run(RecordSurface):
 
     #: Makes the run's event writer (a follower rank's writes nothing).
     _writer_class = EventFileWriter
+    #: Whether the run creates its directory (a follower rank's creates nothing).
+    _makes_directory = True
     #: This rank's place in a ``torch.distributed`` job (``None`` outside a process group).
     _distributed = None
 
@@ -300,7 +323,9 @@ class Run(RecordSurface):
         self._session_started = False
         self._writer_closed = False
         self._warned_late_params = False
-        os.makedirs(directory, exist_ok=True)
+        self._mirror: remote.Mirror | None = None  # uploads a remote run (tb_eval.io.remote)
+        if self._makes_directory:
+            os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
             self._resume(directory)
         if session_on_first_write:
@@ -349,6 +374,11 @@ class Run(RecordSurface):
 
     def __repr__(self) -> str:
         return f"Run(directory={self.directory!r}, status={self._status!r})"
+
+    @property
+    def _files_directory(self) -> str:
+        # a remote run's files are read from the store: a resumed run's earlier ones are there
+        return self.directory if self._mirror is None else self._mirror.remote_path(self.directory)
 
     @property
     def status(self) -> str:
@@ -498,6 +528,8 @@ class Run(RecordSurface):
             if "display_name" in changes:
                 self._display_name = changes["display_name"]
             self._write_run_record()
+            if self._mirror is not None and self._writer_closed:
+                self._mirror.sync()
 
     def _note_late_hparams(self) -> None:
         if self._session_started and not self._warned_late_params:
@@ -949,6 +981,8 @@ class Run(RecordSurface):
             existing = [entry["name"] for entry in self._files]
             self._files.extend(artifacts.upload(self.directory, existing, uploads, argument))
             self._write_run_record()
+        if self._mirror is not None:
+            self.flush()
 
     # ------------------------------------------------------------------ reading
     def _metrics(self, name: str | None) -> dict[str, Any]:
@@ -998,6 +1032,8 @@ class Run(RecordSurface):
                 parent=self,
             )
             child._distributed = self._distributed
+            if self._mirror is not None:
+                self._mirror.attach(child)
             self._children.append(child)
             return child
 
@@ -1018,8 +1054,11 @@ class Run(RecordSurface):
 
     # ------------------------------------------------------------------ lifecycle
     def flush(self, timeout_seconds: float = 300) -> None:
-        """Write everything logged so far to disk."""
+        """Write everything logged so far to disk (and upload it, for a remote logdir, within
+        ``timeout_seconds``)."""
         self._writer.flush()
+        if self._mirror is not None:
+            self._mirror.sync(timeout_seconds)
 
     def complete(self, _set_status: bool = True) -> None:
         """Mark the run successful, write everything and close the file."""
@@ -1065,6 +1104,8 @@ class Run(RecordSurface):
                 self._writer.append(encode_event(self._end_time, 0, [end]))
             self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
+        if self._mirror is not None:
+            self._mirror.run_ended(self)
 
 
 def _described(make_metadata: Callable, description: str) -> Callable:
@@ -1121,10 +1162,13 @@ def _end_live_runs() -> None:
     for run in list(_live_runs):
         if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
             continue
-        if _uncaught:
-            run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
-        else:
-            run.complete()
+        try:
+            if _uncaught:
+                run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
+            else:
+                run.complete()
+        except OSError as error:  # a remote run's last upload: the other runs still end
+            warnings.warn(f"run {run.name!r}: {error}", RuntimeWarning, stacklevel=1)
 
 
 def _reset_locks_in_child() -> None:
