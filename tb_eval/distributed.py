@@ -24,7 +24,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import os
 import pickle
 import sys
 import time
@@ -86,16 +85,9 @@ def process_rank() -> tuple[int, int] | None:
 
 def timeout_seconds() -> float:
     """The time-out of tb_eval's agreement steps: ``TB_EVAL_DIST_TIMEOUT`` or 300 s."""
-    raw = os.environ.get(ENV_TIMEOUT)
-    if raw is None or not raw.strip():
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{ENV_TIMEOUT}: expected a positive number of seconds, got {raw!r}")
-    return value
+    from tb_eval import names
+
+    return names.environment_seconds(ENV_TIMEOUT, DEFAULT_TIMEOUT)
 
 
 # ---------------------------------------------------------------------------------- the store

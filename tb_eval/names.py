@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -226,3 +227,18 @@ def number_series(value: Any, argument: str = "value") -> np.ndarray:
     if array.size == 0:
         raise ValueError(f"{argument}: the list is empty")
     return array.astype(np.float64)
+
+
+def environment_seconds(variable: str, default: float) -> float:
+    """A positive number of seconds from the environment variable ``variable`` (``default``
+    when unset or blank), or an error naming the variable and its value."""
+    raw = os.environ.get(variable)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"{variable}: expected a positive number of seconds, got {raw!r}")
+    return seconds
