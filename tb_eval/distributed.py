@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from tb_eval import kinds
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.run import Run
 
@@ -85,9 +86,9 @@ def process_rank() -> tuple[int, int] | None:
 
 def timeout_seconds() -> float:
     """The time-out of tb_eval's agreement steps: ``TB_EVAL_DIST_TIMEOUT`` or 300 s."""
-    from tb_eval import names
+    from tb_eval import validation
 
-    return names.environment_seconds(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+    return validation.environment_seconds(ENV_TIMEOUT, DEFAULT_TIMEOUT)
 
 
 # ---------------------------------------------------------------------------------- the store
@@ -116,9 +117,9 @@ def _install_exit_hook() -> None:
 
 def _note_exit(store: Any, rank: int) -> None:
     try:
-        from tb_eval import run as run_module
+        from tb_eval import lifecycle
 
-        uncaught = getattr(run_module, "_uncaught", None) or []
+        uncaught = getattr(lifecycle, "_uncaught", None) or []
         error = uncaught[-1] if uncaught else getattr(sys, "last_value", None)
         note = f"after {type(error).__name__}: {error}" if error is not None else "normally"
         store.set(_exit_key(rank), note.encode())
@@ -422,7 +423,7 @@ def _take_predictions(run: Run, name: str, task: str, step: int | None) -> None:
     run does, so that this rank's next calls are checked as there."""
     with run._lock:
         tag, step = run._check_predictions(name, task, step)
-        run._kinds[name] = "predictions"
+        run._kinds[name] = kinds.predictions.KIND
         run._prediction_tasks[name] = task
         run._last_step[tag] = step
 

@@ -339,9 +339,9 @@ def _complete_prefix(buffer: bytes) -> int:
 
 
 def _upload_secs() -> float:
-    from tb_eval import names
+    from tb_eval import validation
 
-    return names.environment_seconds("TB_EVAL_UPLOAD_SECS", UPLOAD_SECS)
+    return validation.environment_seconds("TB_EVAL_UPLOAD_SECS", UPLOAD_SECS)
 
 
 def stage_run(logdir: str, parts: list[str], resume: bool) -> tuple[str, Mirror]:
