@@ -185,7 +185,9 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     name = names.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
     parent_id = None
-    if _has_event_files(parent_dir):
+    from tb_eval.sweep import is_experiment_root
+
+    if _has_event_files(parent_dir) and not is_experiment_root(parent_dir):
         from tb_eval.reader import read_run
 
         parent_record = read_run(parent_dir).record
@@ -214,6 +216,9 @@ class Run(RecordSurface):
     with :func:`open_run`. The methods and arguments of Azure ML v1's ``Run`` work as there
     (see the migration guide); all methods are thread-safe.
     """
+
+    #: The event writer a run makes (a contributor's writes through, see tb_eval.contributor).
+    _writer_class = EventFileWriter
 
     def __init__(
         self,
@@ -247,7 +252,7 @@ class Run(RecordSurface):
         self._error: str | None = None
         self._start_time = time.time()
         self._end_time: float | None = None
-        self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        self._writer = self._writer_class(directory, flush_secs=flush_secs)
         #: The process that started the run: only it ends the run at interpreter exit (a
         #: forked child that inherited it flushes what it logged and leaves it open).
         self._owner_pid = os.getpid()
