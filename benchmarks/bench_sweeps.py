@@ -74,41 +74,25 @@ def _ray_sweep(logdir: str | None, storage: str) -> float:
 
 def bench_ray_callback() -> None:
     """A 16-trial Ray Tune sweep with and without TbEvalCallback, ratio printed."""
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # Ray binds 127.0.0.1 only then
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    import ray
-    from ray._private import ray_constants
+    from tests.ray_support import local_ray
 
-    ray_constants.ENABLE_RAY_CLUSTER = False
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        configure_logging=False,
-    )
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-ray-") as scratch:
-            _ray_sweep(None, os.path.join(scratch, "warmup"))  # workers and imports warm
-            without, with_ours = [], []
-            for repeat in range(OPTIONS.ray_repeats):
-                storage = os.path.join(scratch, f"results-{repeat}")
-                without.append(_ray_sweep(None, storage + "-plain"))
-                with_ours.append(_ray_sweep(os.path.join(scratch, f"runs-{repeat}"), storage))
-                print(
-                    f"repeat {repeat}: without {without[-1]:.2f} s, "
-                    f"with TbEvalCallback {with_ours[-1]:.2f} s"
-                )
-            plain, ours = statistics.median(without), statistics.median(with_ours)
+    with local_ray(num_cpus=2), tempfile.TemporaryDirectory(prefix="bench-ray-") as scratch:
+        _ray_sweep(None, os.path.join(scratch, "warmup"))  # workers and imports warm
+        without, with_ours = [], []
+        for repeat in range(OPTIONS.ray_repeats):
+            storage = os.path.join(scratch, f"results-{repeat}")
+            without.append(_ray_sweep(None, storage + "-plain"))
+            with_ours.append(_ray_sweep(os.path.join(scratch, f"runs-{repeat}"), storage))
             print(
-                f"Ray Tune, 16 trials x 20 reports: without {plain:.2f} s, with TbEvalCallback "
-                f"(+ a 10,000-row prediction set per trial) {ours:.2f} s: "
-                f"{ours / plain:.3f}x (target <= 1.1x)"
+                f"repeat {repeat}: without {without[-1]:.2f} s, "
+                f"with TbEvalCallback {with_ours[-1]:.2f} s"
             )
-    finally:
-        ray.shutdown()
+        plain, ours = statistics.median(without), statistics.median(with_ours)
+        print(
+            f"Ray Tune, 16 trials x 20 reports: without {plain:.2f} s, with TbEvalCallback "
+            f"(+ a 10,000-row prediction set per trial) {ours:.2f} s: "
+            f"{ours / plain:.3f}x (target <= 1.1x)"
+        )
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import contextlib
 import math
 import numbers
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -321,6 +322,18 @@ def write_experiment_root(
 
 
 # ---------------------------------------------------------------------- trial directories
+_UNSAFE = re.compile(r'[/\\"\x00-\x1f]')
+
+
+def safe_run_name(text: str) -> str:
+    """A framework's trial name as one directory name: ``/``, ``\\``, ``"`` and control
+    characters become ``_`` (a name such as Ray's ``trial_name_creator`` may give)."""
+    name = _UNSAFE.sub("_", str(text)).strip() or "trial"
+    if name in (".", "..") or "tfevents" in name:
+        name = f"trial-{name.replace('.', '_')}"
+    return name
+
+
 def claim_run_directory(experiment_dir: str, name: str) -> tuple[str, str]:
     """``(run name, directory)`` of a new, empty directory ``<experiment_dir>/<name>`` made by
     this call (``name-2``, ``name-3``, ... when taken), so two trials of one name never share

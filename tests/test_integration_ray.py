@@ -16,6 +16,7 @@ pytest.importorskip("ray.tune")
 
 import tb_eval  # noqa: E402
 from tb_eval.sweep import read_sweep_record  # noqa: E402
+from tests import ray_support  # noqa: E402
 from tests.plugin_support import PREFIX  # noqa: E402
 from tests.tbserver import TensorBoardServer  # noqa: E402
 
@@ -26,37 +27,9 @@ LOOPBACK = re.compile(r"^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]|\[::1\]):\d+$")
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """One local Ray for the module, every server of it on the loopback interface: Ray turns
-    ``_node_ip_address="127.0.0.1"`` into the machine's address unless it believes it runs
-    without a cluster (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``), and then binds to 127.0.0.1."""
-    from ray._private import ray_constants
-
-    names = ("RAY_USAGE_STATS_ENABLED", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "PYTHONPATH")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    saved_flag = ray_constants.ENABLE_RAY_CLUSTER
-    ray_constants.ENABLE_RAY_CLUSTER = False
-    # the workers import this checkout's tb_eval (the trainables are pickled by value)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [saved["PYTHONPATH"]])])
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        configure_logging=False,
-    )
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
-        ray_constants.ENABLE_RAY_CLUSTER = saved_flag
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    """One local Ray for the module, on 127.0.0.1 only (see tests/ray_support.py)."""
+    with ray_support.local_ray(num_cpus=2) as started:
+        yield started
 
 
 def _listeners_of_this_process_tree() -> list[tuple[str, int]]:
@@ -226,14 +199,30 @@ def test_asha_stops_trials_early(local_ray, tmp_path) -> None:
         {"lr": tune.grid_search([0.4, 0.3, 0.2, 0.1])},  # the best first: later ones are cut
         scheduler=ASHAScheduler(max_t=100, grace_period=1, reduction_factor=2),
         max_concurrent_trials=1,
+        trial_name_creator=lambda trial: "one/name",  # every trial named alike
     )
     runs = _trial_runs(tmp_path / "runs")
+    # two trials of one name never share a run; the "/" does not make a sub-directory
+    assert sorted(runs) == ["one_name", "one_name-2", "one_name-3", "one_name-4"]
     states = {r.get_params()["lr"]: r.get_tags()["trial_state"] for r in runs.values()}
     assert all(r.status == "success" for r in runs.values())
     assert states[0.4] == "complete" and states[0.1] == "stopped", states
     for run in runs.values():
         steps = len(np.atleast_1d(run.get_metrics()["acc"]))
         assert (steps < 8) == (run.get_tags()["trial_state"] == "stopped")
+
+
+def test_bad_arguments() -> None:
+    from tb_eval.integrations.ray import TbEvalCallback
+
+    with pytest.raises(ValueError, match="mode: 'max' given without a metric"):
+        TbEvalCallback("runs", mode="max")
+    with pytest.raises(ValueError, match="mode: expected 'max' or 'min', got 'best'"):
+        TbEvalCallback("runs", metric="acc", mode="best")
+    with pytest.raises(ValueError, match="experiment"):
+        TbEvalCallback("runs", experiment="../x")
+    with pytest.raises(TypeError, match="logdir"):
+        TbEvalCallback(3)
 
 
 def test_importing_tb_eval_does_not_import_ray() -> None:

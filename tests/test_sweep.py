@@ -202,6 +202,15 @@ def test_contributor_leaves_the_record_to_the_owner(tmp_path) -> None:
         contribute(tmp_path / "missing")
 
 
+def test_trial_names_become_one_directory() -> None:
+    from tb_eval.sweep import safe_run_name
+
+    assert safe_run_name("a/b=1") == "a_b=1"
+    assert safe_run_name('x"y\\z') == "x_y_z"
+    assert safe_run_name("..") == "trial-__"
+    assert safe_run_name("  ") == "trial"
+
+
 def test_unsupported_framework_version_names_it() -> None:
     with pytest.raises(ImportError, match=r"Ray 2\.10\.0 is installed"):
         require("Ray", "2.10.0", (2, 60), (3, 0))

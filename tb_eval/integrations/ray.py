@@ -180,7 +180,7 @@ class TbEvalCallback(tune.Callback):
             experiment = self._experiment_for(trial)
             params = names.check_params(dict(trial.config), "config")
             run_name, _ = sweep.claim_run_directory(
-                os.path.join(self.logdir, experiment), str(trial)
+                os.path.join(self.logdir, experiment), sweep.safe_run_name(str(trial))
             )
             run = start_logging(self.logdir, experiment, run_name, params)
             run.add_properties({"trial_id": trial.trial_id})
@@ -220,6 +220,8 @@ class TbEvalCallback(tune.Callback):
         self._end(trial, "error", _error_text(trial))
 
     def on_experiment_end(self, trials: list, **info: Any) -> None:
+        for trial_id in list(self._runs):
+            internal_kv._internal_kv_del(_trial_key(trial_id), namespace=_NAMESPACE)
         with self._lock:
             for run in self._runs.values():
                 if run.status == "running":  # the sweep stopped while it ran
