@@ -22,9 +22,18 @@ from tensorboard import errors
 from tensorboard.backend import json_util
 from tensorboard.data import provider
 
-from tb_eval.evaluation import Prepared, evaluate_prepared, feature_importance
-from tb_eval.evaluation import binary as B
-from tb_eval.evaluation.curves import select_thresholds
+from tb_eval.evaluation import (
+    NORMALIZATIONS,
+    THRESHOLD_COLUMNS,
+    Prepared,
+    evaluate_prepared,
+    feature_importance,
+    normalize_confusion,
+    one_vs_rest,
+    round_curves,
+    round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
+    threshold_table,
+)
 from tb_eval.kinds import common, predictions
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -90,45 +99,6 @@ def default_max_points(task: str, n_labels: int) -> int:
     if task in ("multiclass", "multilabel"):
         return max(MIN_DEFAULT_POINTS, min(DEFAULT_MAX_POINTS, POINT_BUDGET // (n_labels + 2)))
     return DEFAULT_MAX_POINTS
-
-
-def round_significant(values: np.ndarray, digits: int = CURVE_DIGITS) -> np.ndarray:
-    """``values`` rounded to ``digits`` significant digits (integers and non-finite kept).
-
-    The result is the double nearest to the rounded decimal, so it prints short in JSON.
-    """
-    out = np.array(values, dtype=np.float64, copy=True)
-    with np.errstate(invalid="ignore"):
-        # Below 1e-300 the power of ten that scales a value to its digits overflows; such values
-        # (subnormal probabilities, say) print short already.
-        todo = np.isfinite(out) & (out != np.round(out)) & (np.abs(out) >= 1e-300)
-    if not todo.any():
-        return out
-    v = out[todo]
-    shift = digits - 1 - np.floor(np.log10(np.abs(v))).astype(np.int64)
-    up = shift >= 0
-    rounded = np.empty_like(v)
-    scale = 10.0 ** shift[up]  # exact powers of ten, so the division rounds correctly
-    rounded[up] = np.round(v[up] * scale) / scale
-    scale = 10.0 ** (-shift[~up])
-    rounded[~up] = np.round(v[~up] / scale) * scale
-    out[todo] = rounded
-    return out
-
-
-def _round_curves(curves: dict[str, Any]) -> None:
-    """Round the float columns of the point curves in place (display only)."""
-
-    def walk(node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(value)
-            elif isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.ndim == 1:
-                node[key] = round_significant(value)
-
-    for kind, by_key in curves.items():
-        if kind in ROUNDED_KINDS and isinstance(by_key, dict):
-            walk(by_key)
 
 
 def to_json_bytes(document: Any) -> bytes:
@@ -299,7 +269,7 @@ class EvaluationStore:
             except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot evaluate ({error})") from None
             report.curves.pop(THRESHOLD_KIND, None)
-            _round_curves(report.curves)
+            round_curves(report.curves, CURVE_DIGITS, ROUNDED_KINDS)
             document = {
                 "run": series.run,
                 "name": series.name,
@@ -330,15 +300,8 @@ class EvaluationStore:
             lambda body: len(body) + 4096,
         )
 
-    def _threshold_table(
-        self,
-        ctx: Any,
-        eid: str,
-        series: Series,
-        datum: provider.BlobSequenceDatum,
-        label: str | None,
-        points: int,
-    ) -> dict[str, Any]:
+    def _threshold_table(self, ctx: Any, eid: str, series: Series, datum, label, points) -> dict:
+        """The document of :meth:`thresholds`: the engine's table of one class."""
         p = self.prepared(ctx, eid, series, datum)
         if p.task == "regression":
             raise errors.InvalidArgumentError(
@@ -355,44 +318,10 @@ class EvaluationStore:
             raise errors.InvalidArgumentError(
                 f"parameter 'class': {label!r} is not one of the labels {names[:20]}"
             )
-        j = names.index(label)
-        if p.task == "binary":
-            positive = p.y_true == j
-            score = p.y_score if j == 1 else 1.0 - p.y_score
-        elif p.task == "multiclass":
-            positive, score = p.y_true == j, np.ascontiguousarray(p.y_score[:, j])
-        else:
-            positive = p.y_true[:, j].astype(bool)
-            score = np.ascontiguousarray(p.y_score[:, j])
-        c = B.binary_counts(positive, score, p.sample_weight)
-        precision = B.precision_at(c)
-        # One row is kept back for the default operating point; the engine's selection leaves
-        # room for its curves' end points, so ``points`` itself still bounds the rows at 16.
-        keep = select_thresholds(c, precision, max(points - 1, MIN_POINTS))
-        if keep is not None:
-            # Keep the default operating point (score >= 0.5) so the slider starts on it.
-            at_half = c.groups_ge(0.5) - 1
-            if at_half >= 0:
-                keep = np.union1d(keep, [at_half])
-        table = B.threshold_table(c, keep)
-        tp, fp, tn, fn = table["tp"], table["fp"], table["tn"], table["fn"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fpr = fp / c.neg if c.neg > 0 else np.full(tp.shape, np.nan)
-            denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
-            mcc = np.where(denominator > 0, (tp * tn - fp * fn) / denominator, 0.0)
+        positive, score = one_vs_rest(p, names.index(label))
+        table = threshold_table(positive, score, p.sample_weight, max_rows=points)
         columns = {
-            "thresholds": table["threshold"],
-            "tp": tp,
-            "fp": fp,
-            "tn": tn,
-            "fn": fn,
-            "precision": table["precision"],
-            "recall": table["recall"],
-            "fpr": fpr,
-            "f1": table["f1"],
-            "accuracy": table["accuracy"],
-            "specificity": table["specificity"],
-            "mcc": mcc,
+            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
         }
         return {
             "run": series.run,
@@ -401,9 +330,9 @@ class EvaluationStore:
             "task": p.task,
             "class": label,
             "labels": list(p.labels),
-            "positives": c.pos,
-            "negatives": c.neg,
-            "exact_points": int(c.tps.size),
+            "positives": table["positives"],
+            "negatives": table["negatives"],
+            "exact_points": table["exact_points"],
             **{column: _finite_or_none(values) for column, values in columns.items()},
         }
 
@@ -482,20 +411,12 @@ class EvaluationStore:
             )
         except DECODE_ERRORS as error:
             raise DataError(f"{what}: {error}") from None
-        matrix = np.asarray(checked["matrix"], dtype=np.float64)
-        rows = matrix.sum(axis=1, keepdims=True)
-        cols = matrix.sum(axis=0, keepdims=True)
-        total = matrix.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            normalized = {
-                "true": np.where(rows > 0, matrix / np.where(rows > 0, rows, 1), 0.0),
-                "pred": np.where(cols > 0, matrix / np.where(cols > 0, cols, 1), 0.0),
-                "all": matrix / total if total > 0 else np.zeros_like(matrix),
-            }
         return {
             "labels": checked["labels"],
             "matrix": checked["matrix"],
-            "normalized": {key: value.tolist() for key, value in normalized.items()},
+            "normalized": {
+                how: normalize_confusion(checked["matrix"], how).tolist() for how in NORMALIZATIONS
+            },
         }
 
 

@@ -11,6 +11,7 @@ from sklearn import metrics as M
 from sklearn.preprocessing import label_binarize
 
 from tb_eval.evaluation import evaluate
+from tests.sklearn_oracle import check_label_metrics
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -64,16 +65,7 @@ def test_multiclass_metrics_match_sklearn(problem):
                 close(m[f"{name}_{avg}"], ref)
     close(m["log_loss"], M.log_loss(y, S, sample_weight=w, labels=np.arange(C)))
     close(m["brier_score"], M.brier_score_loss(y, S, sample_weight=w, labels=np.arange(C)))
-    close(m["accuracy"], M.accuracy_score(y, pred, sample_weight=w))
-    close(m["balanced_accuracy"], M.balanced_accuracy_score(y, pred, sample_weight=w))
-    mcc = M.matthews_corrcoef(y, pred, sample_weight=w)
-    if np.isnan(mcc):
-        assert m["matthews_corrcoef"] == 0.0  # sklearn: cancellation
-    else:
-        close(m["matthews_corrcoef"], mcc)
-    kappa = M.cohen_kappa_score(y, pred, sample_weight=w)
-    if np.isfinite(kappa):
-        close(m["cohen_kappa"], kappa)
+    check_label_metrics(m, y, pred, w, close)
     for k in (3, 5):
         if k < C:
             close(

@@ -3,17 +3,34 @@
 Imports neither TensorBoard nor scikit-learn (scikit-learn is the test oracle only).
 """
 
-from .binned import BinnedSummary
+from .binary import BinaryCounts, average_precision, binary_counts, ks_statistic, roc_auc
+from .binned import BinnedSummary, EvaluationAccumulator
+from .classification import NORMALIZATIONS, normalize_confusion
 from .importance import feature_importance
 from .inputs import Prepared, prepare
 from .report import Report, evaluate, evaluate_prepared
+from .rounding import round_curves, round_significant
+from .thresholds import THRESHOLD_COLUMNS, one_vs_rest, threshold_table
 
 __all__ = [
+    "NORMALIZATIONS",
+    "THRESHOLD_COLUMNS",
+    "average_precision",
+    "binary_counts",
+    "BinaryCounts",
     "BinnedSummary",
-    "Prepared",
-    "Report",
+    "EvaluationAccumulator",
     "evaluate",
     "evaluate_prepared",
     "feature_importance",
+    "ks_statistic",
+    "normalize_confusion",
+    "one_vs_rest",
     "prepare",
+    "Prepared",
+    "Report",
+    "roc_auc",
+    "round_curves",
+    "round_significant",
+    "threshold_table",
 ]

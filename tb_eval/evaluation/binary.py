@@ -15,6 +15,10 @@ __all__ = [
     "BinaryCounts",
     "binary_counts",
     "counts_from_keys",
+    "diff0",
+    "ks_gaps",
+    "precision_area",
+    "twice_roc_area",
     "key_scores",
     "sorted_keys",
 ]
@@ -27,9 +31,24 @@ class BinaryCounts:
     ``tps[-1]`` and ``fps[-1]`` are the class totals. Unweighted counts are exact int64.
 
     Counts built by :func:`binary_counts` without weights also keep the sorted keys
-    (``keys``, see :func:`sorted_keys`) and the last item of each threshold run (``ends``),
+    (``keys``, see ``sorted_keys``) and the last item of each threshold run (``ends``),
     so the full ``thresholds`` array is only materialised when asked for; item-level
     queries (:meth:`items_ge`) and :meth:`thresholds_at` read the keys directly.
+
+    Parameters
+    ----------
+    thresholds : numpy.ndarray or None
+        Distinct scores, decreasing (None: computed from ``keys`` and ``ends``).
+    tps, fps : numpy.ndarray
+        Cumulative positive and negative weight at each threshold.
+    keys, ends : numpy.ndarray, optional
+        The sorted keys and the last item of each threshold run (unweighted counts).
+
+    Examples
+    --------
+    >>> c = BinaryCounts(np.array([0.9, 0.5]), np.array([1, 2]), np.array([0, 2]))
+    >>> c.pos, c.neg, c.exact
+    (2.0, 2.0, True)
     """
 
     __slots__ = ("_thresholds", "tps", "fps", "keys", "ends")
@@ -113,7 +132,7 @@ _KEY_DTYPE = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
 
 
 def key_scores(keys: np.ndarray) -> np.ndarray:
-    """Scores (float32 or float64, as sorted) of keys made by :func:`sorted_keys`."""
+    """Scores (float32 or float64, as sorted) of keys made by ``sorted_keys``."""
     udt = keys.dtype.type
     out = np.invert(keys)
     out >>= udt(1)
@@ -142,7 +161,7 @@ def sorted_keys(positive: np.ndarray, score: np.ndarray) -> np.ndarray:
 
 
 def counts_from_keys(keys: np.ndarray) -> BinaryCounts:
-    """Exact integer counts from keys sorted by :func:`sorted_keys`.
+    """Exact integer counts from keys sorted by ``sorted_keys``.
 
     The counts are int32 below 2**31 items (half the memory of int64; every consumer
     widens products to int64 or float64), int64 above.
@@ -185,7 +204,13 @@ def binary_counts(
     Returns
     -------
     BinaryCounts
-        Unweighted: exact int64 counts that keep the sorted keys; weighted: float64.
+        Unweighted: exact integer counts that keep the sorted keys; weighted: float64.
+
+    Examples
+    --------
+    >>> c = binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> c.thresholds.tolist(), c.tps.tolist(), c.fps.tolist()
+    ([0.8, 0.4, 0.35, 0.1], [1, 1, 2, 2], [0, 1, 1, 2])
     """
     if sample_weight is None:
         return counts_from_keys(sorted_keys(positive, score))
@@ -207,11 +232,11 @@ def _dot(a: np.ndarray, b: np.ndarray, dtype=None):
     return np.einsum("i,i->", a, b, dtype=dtype)
 
 
-def _diff0(a: np.ndarray) -> np.ndarray:
-    """``np.diff(a, prepend=0)`` without the concatenated temporary."""
+def diff0(a: np.ndarray, prev=0) -> np.ndarray:
+    """``np.diff(a, prepend=prev)`` without the concatenated temporary."""
     out = np.empty_like(a)
     if a.size:
-        out[0] = a[0]
+        out[0] = a[0] - prev
         np.subtract(a[1:], a[:-1], out=out[1:])
     return out
 
@@ -220,21 +245,58 @@ def _diff0(a: np.ndarray) -> np.ndarray:
 # Exact areas and statistics, computed from the counts without building curve arrays.
 
 
-def roc_auc(c: BinaryCounts) -> float:
-    """Trapezoidal area under the ROC curve (nan if a class has no weight).
+def twice_roc_area(
+    tps: np.ndarray, fps: np.ndarray, tp_prev: int = 0, fp_prev: int = 0, dtps=None
+) -> int:
+    """Twice the ROC area times ``P * N`` over a run of exact integer counts.
 
-    Unweighted counts use exact integer arithmetic: twice the area times ``P * N`` is
-    ``sum dfp * (tp_prev + tp) = 2 * sum dfp * tp - sum dfp * dtp``.
+    The trapezoids sum to ``sum dfp * (tp_prev + tp) = 2 * sum dfp * tp - sum dfp * dtp``;
+    ``tp_prev``/``fp_prev`` are the counts before the run (0 at the start), so runs (chunks)
+    add up. ``dtps`` is ``diff0(tps, tp_prev)`` if already computed.
+    """
+    dfps = diff0(fps, fp_prev)
+    if dtps is None:
+        dtps = diff0(tps, tp_prev)
+    return 2 * int(_dot(dfps, tps, np.int64)) - int(_dot(dfps, dtps, np.int64))
+
+
+def precision_area(dtps: np.ndarray, precision: np.ndarray) -> float:
+    """``sum dtp * precision``: average precision times ``P`` over a run of thresholds."""
+    return float(_dot(dtps, precision, np.float64))
+
+
+def ks_gaps(tps: np.ndarray, fps: np.ndarray, pos: int, neg: int) -> np.ndarray:
+    """``|tp * N - fp * P|`` in exact int64: KS times ``P * N`` at every threshold."""
+    gap = np.multiply(tps, neg, dtype=np.int64)
+    gap -= np.multiply(fps, pos, dtype=np.int64)
+    np.abs(gap, out=gap)
+    return gap
+
+
+def roc_auc(c: BinaryCounts) -> float:
+    """Trapezoidal area under the ROC curve (NaN if a class has no weight).
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts` (unweighted counts use exact integer arithmetic,
+        see ``twice_roc_area``).
+
+    Returns
+    -------
+    float
+        ``sklearn.metrics.roc_auc_score`` of the same data.
+
+    Examples
+    --------
+    >>> roc_auc(binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])))
+    0.75
     """
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan")
     if c.exact:
-        dfps = _diff0(c.fps)
-        twice = 2 * int(_dot(dfps, c.tps, np.int64))
-        dtps = _diff0(c.tps)
-        twice -= int(_dot(dfps, dtps, np.int64))
-        return float(twice / (2.0 * p * n))
+        return float(twice_roc_area(c.tps, c.fps) / (2.0 * p * n))
     dfps = np.diff(c.fps, prepend=0.0)
     tsum = c.tps.copy()
     tsum[1:] += c.tps[:-1]
@@ -251,26 +313,61 @@ def precision_at(c: BinaryCounts) -> np.ndarray:
 
 
 def average_precision(c: BinaryCounts, precision: np.ndarray | None = None) -> float:
-    """Step-wise average precision, sum over thresholds of delta-recall * precision."""
+    """Step-wise average precision: the sum over thresholds of delta-recall * precision.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts`.
+    precision : numpy.ndarray, optional
+        ``precision_at`` of ``c``, if already computed.
+
+    Returns
+    -------
+    float
+        ``sklearn.metrics.average_precision_score`` of the same data (NaN without positives).
+
+    Examples
+    --------
+    >>> c = binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> round(average_precision(c), 4)
+    0.8333
+    """
     p = c.pos
     if p <= 0:
         return float("nan")
     if precision is None:
         precision = precision_at(c)
-    dtps = _diff0(c.tps)
-    return float(max(0.0, _dot(dtps, precision, np.float64) / p))
+    return float(max(0.0, precision_area(diff0(c.tps), precision) / p))
 
 
 def ks_statistic(c: BinaryCounts) -> tuple[float, float]:
-    """Kolmogorov-Smirnov statistic max |TPR - FPR| and the threshold where it occurs."""
+    """Kolmogorov-Smirnov statistic ``max |TPR - FPR|`` and the threshold where it occurs.
+
+    Parameters
+    ----------
+    c : BinaryCounts
+        Counts from :func:`binary_counts`.
+
+    Returns
+    -------
+    statistic : float
+        The largest gap between the score distributions of the two classes (NaN if a class
+        is empty); equals ``max(tpr - fpr)`` of ``sklearn.metrics.roc_curve`` when the
+        scores rank positives higher.
+    threshold : float
+        The first (highest) threshold where it is reached.
+
+    Examples
+    --------
+    >>> ks_statistic(binary_counts(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])))
+    (0.5, 0.8)
+    """
     p, n = c.pos, c.neg
     if p <= 0 or n <= 0:
         return float("nan"), float("nan")
     if c.exact:
-        # |tp * N - fp * P| in exact integers, divided once.
-        gap = np.multiply(c.tps, int(c.fps[-1]), dtype=np.int64)
-        gap -= np.multiply(c.fps, int(c.tps[-1]), dtype=np.int64)
-        np.abs(gap, out=gap)
+        gap = ks_gaps(c.tps, c.fps, int(c.tps[-1]), int(c.fps[-1]))
         i = int(np.argmax(gap))
         return float(gap[i] / (p * n)), float(c.thresholds_at(i))
     gap = np.abs(c.tps * (1.0 / p) - c.fps * (1.0 / n))

@@ -19,18 +19,24 @@ __all__ = [
     "top_label_ece",
     "quantile_edges",
     "max_calibration_error",
+    "lerp",
+    "percentile_q",
+    "quantile_edges_from_keys",
+    "reliability_bins",
 ]
 
 N_BINS = 10
 
 
-def _percentile_q(n_bins: int) -> np.ndarray:
+def percentile_q(n_bins: int) -> np.ndarray:
+    """The quantiles ``np.percentile`` uses for ``linspace(0, 100, n_bins + 1)``, rounded alike."""
     # np.percentile(x, linspace(0, 1, k) * 100) divides by 100 internally; replicate the
     # rounding so that our edges equal scikit-learn's bit for bit.
     return np.true_divide(np.linspace(0.0, 1.0, n_bins + 1) * 100, 100)
 
 
-def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``a + (b - a) * t`` rounded exactly as ``np.percentile``'s linear interpolation."""
     # numpy's own lerp (numpy/lib/_function_base_impl.py), for identical rounding.
     diff = b - a
     out = a + diff * t
@@ -46,16 +52,31 @@ def quantile_edges(asc_values: np.ndarray, asc_cum: np.ndarray, n_bins: int) -> 
     ``asc_values`` are distinct values ascending, ``asc_cum`` the cumulative item counts.
     """
     total = asc_cum[-1]
-    virtual = (total - 1) * _percentile_q(n_bins)
+    virtual = (total - 1) * percentile_q(n_bins)
     prev = np.floor(virtual)
     nxt = np.minimum(prev + 1, total - 1)
     t = virtual - prev
     a = asc_values[np.searchsorted(asc_cum, prev, side="right")]
     b = asc_values[np.searchsorted(asc_cum, nxt, side="right")]
-    return _lerp(a, b, t)
+    return lerp(a, b, t)
 
 
-def _summarise(edges, bin_total, bin_true, bin_sum) -> dict:
+def quantile_edges_from_keys(keys: np.ndarray, n_bins: int) -> np.ndarray:
+    """``np.percentile`` of the (float64) scores of sorted keys at ``n_bins`` + 1 quantiles.
+
+    ``keys`` are sorted by :func:`.binary.sorted_keys` (decreasing scores): ascending
+    position ``j`` is item ``n - 1 - j``, so only the ``2 (n_bins + 1)`` items needed are read.
+    """
+    n = keys.size
+    virtual = (n - 1) * percentile_q(n_bins)
+    prev = np.floor(virtual)
+    nxt = np.minimum(prev + 1, n - 1)
+    a = key_scores(keys[(n - 1 - prev).astype(np.int64)]).astype(np.float64)
+    b = key_scores(keys[(n - 1 - nxt).astype(np.int64)]).astype(np.float64)
+    return lerp(a, b, virtual - prev)
+
+
+def reliability_bins(edges, bin_total, bin_true, bin_sum) -> dict:
     """One reliability diagram: the non-empty bins, and every bin edge."""
     nonzero = bin_total > 0
     return {
@@ -98,24 +119,31 @@ def calibration_from_counts(c: BinaryCounts, n_bins: int = N_BINS) -> tuple[dict
     asc_pos = c.pos - np.concatenate([c.tps[::-1][1:], [0.0]])
     group_w = np.diff(asc_cum, prepend=0.0)
     asc_psum = np.cumsum(group_w * thr)
-    out = {}
-    ece = float("nan")
-    for strategy in ("uniform", "quantile"):
-        if strategy == "uniform":
-            edges = np.linspace(0.0, 1.0, n_bins + 1)
-        else:
-            edges = quantile_edges(thr, asc_cum, n_bins)
+
+    def bins(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # A value v is in bin #(inner edges < v), so bin k ends after the last group with
         # v <= edge_k; bins are contiguous runs of the ascending groups.
         ends = np.searchsorted(thr, edges[1:-1], side="right")
         ends = np.concatenate([ends, [thr.size]])
 
-        def cum_at(arr, ends=ends):
+        def cum_at(arr):
             vals = np.where(ends > 0, arr[np.maximum(ends - 1, 0)], 0.0)
             return np.diff(vals, prepend=0.0)
 
-        bin_total, bin_true, bin_sum = cum_at(asc_cum), cum_at(asc_pos), cum_at(asc_psum)
-        out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
+        return cum_at(asc_cum), cum_at(asc_pos), cum_at(asc_psum)
+
+    return _both_diagrams(n_bins, lambda: quantile_edges(thr, asc_cum, n_bins), bins, total)
+
+
+def _both_diagrams(n_bins: int, quantile, bins, total: float) -> tuple[dict, float]:
+    """The uniform and quantile diagrams, ``bins(edges)`` giving (total, true, score sum) per
+    bin, and the ECE of the uniform one."""
+    out = {}
+    ece = float("nan")
+    for strategy in ("uniform", "quantile"):
+        edges = np.linspace(0.0, 1.0, n_bins + 1) if strategy == "uniform" else quantile()
+        bin_total, bin_true, bin_sum = bins(edges)
+        out[strategy] = reliability_bins(edges, bin_total, bin_true, bin_sum)
         if strategy == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total)
     return out, ece
@@ -133,19 +161,7 @@ def _calibration_from_keys(c: BinaryCounts, n_bins: int) -> tuple[dict, float]:
         g = c.groups_for_items(m)
         return float(tps[g - 1]) if g else 0.0
 
-    out = {}
-    ece = float("nan")
-    for strategy in ("uniform", "quantile"):
-        if strategy == "uniform":
-            edges = np.linspace(0.0, 1.0, n_bins + 1)
-        else:
-            # np.percentile on the (float64) scores: ascending position j is item n-1-j.
-            virtual = (n - 1) * _percentile_q(n_bins)
-            prev = np.floor(virtual)
-            nxt = np.minimum(prev + 1, n - 1)
-            a = scores[(n - 1 - prev).astype(np.int64)].astype(np.float64)
-            b = scores[(n - 1 - nxt).astype(np.int64)].astype(np.float64)
-            edges = _lerp(a, b, virtual - prev)
+    def bins(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Bin k holds edges[k] < v <= edges[k+1] (inner edges only): in decreasing order
         # it is the item range [bounds[k+1], bounds[k]).
         bounds = [n] + [c.items_ge(float(e), strict=True) for e in edges[1:-1]] + [0]
@@ -157,10 +173,9 @@ def _calibration_from_keys(c: BinaryCounts, n_bins: int) -> tuple[dict, float]:
             bin_total[k] = hi - lo
             bin_true[k] = positives_before(hi) - positives_before(lo) if hi > lo else 0.0
             bin_sum[k] = np.sum(scores[lo:hi], dtype=np.float64) if hi > lo else 0.0
-        out[strategy] = _summarise(edges, bin_total, bin_true, bin_sum)
-        if strategy == "uniform":
-            ece = float(np.abs(bin_true - bin_sum).sum() / n)
-    return out, ece
+        return bin_total, bin_true, bin_sum
+
+    return _both_diagrams(n_bins, lambda: quantile_edges_from_keys(keys, n_bins), bins, n)
 
 
 def calibration_raw(
@@ -183,7 +198,7 @@ def calibration_raw(
     bin_total = np.bincount(ids, weights=w, minlength=n_bins)
     bin_true = np.bincount(ids, weights=w * positive, minlength=n_bins)
     bin_sum = np.bincount(ids, weights=w * prob, minlength=n_bins)
-    curve = _summarise(edges, bin_total, bin_true, bin_sum)
+    curve = reliability_bins(edges, bin_total, bin_true, bin_sum)
     return curve, float(np.abs(bin_true - bin_sum).sum() / bin_total.sum())
 
 

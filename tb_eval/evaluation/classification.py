@@ -7,10 +7,14 @@ scikit-learn with ``zero_division=np.nan``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = [
+    "NORMALIZATIONS",
     "confusion_matrix",
+    "normalize_confusion",
     "per_class_prf",
     "averaged_prf",
     "matthews_corrcoef",
@@ -33,6 +37,45 @@ def confusion_matrix(
         .reshape(n_classes, n_classes)
         .astype(np.float64)
     )
+
+
+#: The ``normalize`` values of :func:`normalize_confusion` (scikit-learn's).
+NORMALIZATIONS = ("true", "pred", "all")
+
+
+def normalize_confusion(matrix: Any, normalize: str) -> np.ndarray:
+    """A confusion matrix divided by its row sums, column sums or total, as scikit-learn does.
+
+    Parameters
+    ----------
+    matrix : array-like, shape (n_classes, n_classes)
+        Counts or weights; rows are the true class, columns the predicted class.
+    normalize : {"true", "pred", "all"}
+        Divide by the row sums (``"true"``: each row is a recall), the column sums
+        (``"pred"``: each column is a precision) or the total.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, with 0 where the row, column or total is 0 (like
+        ``sklearn.metrics.confusion_matrix(..., normalize=...)``).
+
+    Examples
+    --------
+    >>> normalize_confusion([[3, 1], [0, 0]], "true").tolist()
+    [[0.75, 0.25], [0.0, 0.0]]
+    >>> normalize_confusion([[3, 1], [0, 0]], "all").tolist()
+    [[0.75, 0.25], [0.0, 0.0]]
+    """
+    if normalize not in NORMALIZATIONS:
+        raise ValueError(f"normalize must be one of {NORMALIZATIONS}, got {normalize!r}")
+    m = np.asarray(matrix, dtype=np.float64)
+    if normalize == "all":
+        total = m.sum()
+        return m / total if total > 0 else np.zeros_like(m)
+    sums = m.sum(axis=1 if normalize == "true" else 0, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sums > 0, m / np.where(sums > 0, sums, 1), 0.0)
 
 
 def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:

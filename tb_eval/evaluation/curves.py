@@ -46,7 +46,7 @@ def select_thresholds(
         roc_param += c.tps * (1.0 / p)
     keep = arc_length_indices(roc_param, budget // 2 - 1)
     del roc_param
-    pr_param = B._diff0(precision)
+    pr_param = B.diff0(precision)
     pr_param[0] = 0.0
     np.abs(pr_param, out=pr_param)
     np.cumsum(pr_param, out=pr_param)

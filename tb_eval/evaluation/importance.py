@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import _as_array
+from .inputs import as_array
 
 __all__ = ["feature_importance"]
 
@@ -37,7 +37,7 @@ def feature_importance(
     ['b', 'a']
     """
     names = [str(n) for n in names]
-    vals = _as_array(values, "values").astype(np.float64).ravel()
+    vals = as_array(values, "values").astype(np.float64).ravel()
     if vals.size != len(names):
         raise ValueError(f"values has {vals.size} entries but names has {len(names)}")
     if not np.isfinite(vals).all():
@@ -45,7 +45,7 @@ def feature_importance(
     order = np.argsort(-np.abs(vals), kind="stable")
     out = {"names": [names[i] for i in order], "values": vals[order].tolist(), "per_class": {}}
     for label, pv in (per_class or {}).items():
-        arr = _as_array(pv, f"per_class[{label!r}]").astype(np.float64).ravel()
+        arr = as_array(pv, f"per_class[{label!r}]").astype(np.float64).ravel()
         if arr.size != len(names):
             raise ValueError(f"per_class[{label!r}] has {arr.size} entries, expected {len(names)}")
         out["per_class"][str(label)] = arr[order].tolist()

@@ -15,13 +15,13 @@ import numpy as np
 
 from tb_eval.kinds.common import tensor_to_numpy
 
-__all__ = ["TASKS", "Prepared", "prepare"]
+__all__ = ["TASKS", "Prepared", "as_array", "prepare"]
 
 TASKS = ("binary", "multiclass", "multilabel", "regression")
 _FORMAT_VERSION = 1
 
 
-def _as_array(value: Any, name: str) -> np.ndarray:
+def as_array(value: Any, name: str) -> np.ndarray:
     """Convert array-likes (numpy, lists, pandas, torch by duck typing) to a numpy array."""
     if isinstance(value, np.ndarray):
         return value
@@ -128,7 +128,7 @@ def _py_label(value: Any) -> str | int | float:
 
 
 def _normalise_labels(labels: Any) -> list[str | int | float]:
-    arr = _as_array(labels, "labels")
+    arr = as_array(labels, "labels")
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D sequence, got shape {arr.shape}")
     out = [_py_label(v) for v in arr.tolist()]
@@ -391,6 +391,7 @@ def prepare(
     labels: Sequence | None = None,
     task: str | None = None,
     sample_weight: Any = None,
+    keep_float32: bool = False,
 ) -> Prepared:
     """Validate and normalise predictions.
 
@@ -412,6 +413,10 @@ def prepare(
         Inferred when omitted (see docs/evaluation.md); ``Prepared.task_inferred`` records it.
     sample_weight : array-like, optional
         Non-negative finite weights, one per sample.
+    keep_float32 : bool, default False
+        Keep float32 binary and multiclass scores as float32 instead of converting them to
+        float64 (:func:`evaluate` and :class:`BinnedSummary` sort and bin them without a
+        float64 copy).
 
     Returns
     -------
@@ -429,26 +434,11 @@ def prepare(
     >>> p.task, p.labels, p.y_true.tolist()
     ('binary', [0, 1], [0, 1, 1])
     """
-    return _prepare(y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight)
-
-
-def _prepare(
-    y_true: Any,
-    y_score: Any = None,
-    y_pred: Any = None,
-    *,
-    labels: Sequence | None = None,
-    task: str | None = None,
-    sample_weight: Any = None,
-    keep_float32: bool = False,
-) -> Prepared:
-    """:func:`prepare`; ``keep_float32`` keeps float32 binary/multiclass scores (internal:
-    :func:`evaluate` and :class:`BinnedSummary` sort and bin them without a float64 copy)."""
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {TASKS} or None, got {task!r}")
-    yt = _squeeze_column(_as_array(y_true, "y_true"))
-    ys = None if y_score is None else _as_array(y_score, "y_score")
-    yp = None if y_pred is None else _as_array(y_pred, "y_pred")
+    yt = _squeeze_column(as_array(y_true, "y_true"))
+    ys = None if y_score is None else as_array(y_score, "y_score")
+    yp = None if y_pred is None else as_array(y_pred, "y_pred")
     lab = None if labels is None else _normalise_labels(labels)
     if yt.ndim == 1:
         # A single-column DataFrame or [n, 1] model output means a 1-D vector.
@@ -474,7 +464,7 @@ def _prepare(
 
     sw = None
     if sample_weight is not None:
-        swa = _squeeze_column(_as_array(sample_weight, "sample_weight"))
+        swa = _squeeze_column(as_array(sample_weight, "sample_weight"))
         if swa.ndim != 1:
             raise ValueError(f"sample_weight must be 1-D, got shape {swa.shape}")
         if swa.shape[0] != n:
@@ -537,12 +527,17 @@ def _prepare_binary(yt, ys, yp, lab, keep_float32=False):
     if len(lab) != 2:
         raise ValueError(f"labels must have exactly 2 entries for binary, got {lab}")
     y_true = _encode(yt, lab, "y_true")
-    y_pred = None
-    if yp is not None:
-        if yp.ndim != 1:
-            raise ValueError(f"y_pred must be 1-D for binary, got shape {yp.shape}")
-        y_pred = _encode(yp, lab, "y_pred")
+    y_pred = _encode_pred(yp, lab, "binary")
     return y_true, score, y_pred, lab
+
+
+def _encode_pred(yp: np.ndarray | None, lab: list, task: str) -> np.ndarray | None:
+    """1-D hard predictions as label indices (None stays None)."""
+    if yp is None:
+        return None
+    if yp.ndim != 1:
+        raise ValueError(f"y_pred must be 1-D for {task}, got shape {yp.shape}")
+    return _encode(yp, lab, "y_pred")
 
 
 def _prepare_multiclass(yt, ys, yp, lab, keep_float32=False):
@@ -570,11 +565,7 @@ def _prepare_multiclass(yt, ys, yp, lab, keep_float32=False):
     if n_classes is not None and len(lab) != n_classes:
         raise ValueError(f"labels has {len(lab)} entries but y_score has {n_classes} columns")
     y_true = _encode(yt, lab, "y_true")
-    y_pred = None
-    if yp is not None:
-        if yp.ndim != 1:
-            raise ValueError(f"y_pred must be 1-D for multiclass, got shape {yp.shape}")
-        y_pred = _encode(yp, lab, "y_pred")
+    y_pred = _encode_pred(yp, lab, "multiclass")
     return y_true, score, y_pred, lab
 
 

@@ -19,7 +19,7 @@ from .calibration import (
     top_label_ece,
 )
 from .curves import binary_curve_set
-from .inputs import Prepared, _prepare
+from .inputs import Prepared, prepare
 from .regression import CONSTANT_TARGET, UNDEFINED_REASONS, regression_curves, regression_metrics
 from .stream import StreamSummary, summarise_sorted_keys
 
@@ -143,7 +143,7 @@ def evaluate(
     >>> r.metrics["roc_auc"]
     1.0
     """
-    prepared = _prepare(
+    prepared = prepare(
         y_true,
         y_score,
         y_pred,
@@ -168,6 +168,11 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
     Returns
     -------
     Report
+
+    Examples
+    --------
+    >>> evaluate_prepared(prepare([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])).metrics["roc_auc"]
+    1.0
     """
     if max_points is not None and max_points < 16:
         raise ValueError(f"max_points must be None or >= 16, got {max_points}")
@@ -192,16 +197,11 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
 
 
 def _confusion_curve(cm: np.ndarray, labels: list) -> dict:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rows = cm.sum(axis=1, keepdims=True)
-        cols = cm.sum(axis=0, keepdims=True)
-        return {
-            "labels": [str(v) for v in labels],
-            "matrix": cm,
-            "normalized_true": np.where(rows > 0, cm / np.where(rows > 0, rows, 1), 0.0),
-            "normalized_pred": np.where(cols > 0, cm / np.where(cols > 0, cols, 1), 0.0),
-            "normalized_all": cm / cm.sum(),
-        }
+    return {
+        "labels": [str(v) for v in labels],
+        "matrix": cm,
+        **{f"normalized_{how}": K.normalize_confusion(cm, how) for how in K.NORMALIZATIONS},
+    }
 
 
 def _label_metrics(col: _Collector, cm: np.ndarray, labels: list, suffix_avg: bool) -> None:

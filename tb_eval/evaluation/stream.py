@@ -28,8 +28,8 @@ import dataclasses
 
 import numpy as np
 
-from .binary import key_scores
-from .calibration import N_BINS, _lerp, _percentile_q, _summarise
+from .binary import diff0, key_scores, ks_gaps, precision_area, twice_roc_area
+from .calibration import N_BINS, quantile_edges_from_keys, reliability_bins
 from .curves import KeptPoints, reduced_curve_set
 from .reduce import arc_length_indices
 
@@ -72,14 +72,6 @@ def _item_bounds(keys: np.ndarray, n: int, edges: np.ndarray) -> list[int]:
     return out
 
 
-def _diff(a: np.ndarray, prev) -> np.ndarray:
-    """``np.diff(a, prepend=prev)`` without the concatenated temporary."""
-    out = np.empty_like(a)
-    out[0] = a[0] - prev
-    np.subtract(a[1:], a[:-1], out=out[1:])
-    return out
-
-
 def summarise_sorted_keys(
     keys: np.ndarray,
     pos: int,
@@ -116,12 +108,7 @@ def summarise_sorted_keys(
 
     # Calibration: bin boundaries as item positions, from binary searches and indexing.
     uni_edges = np.linspace(0.0, 1.0, N_BINS + 1)
-    virtual = (total_items - 1) * _percentile_q(N_BINS)
-    prev = np.floor(virtual)
-    nxt = np.minimum(prev + 1, total_items - 1)
-    a_ = key_scores(keys[(total_items - 1 - prev).astype(np.int64)]).astype(np.float64)
-    b_ = key_scores(keys[(total_items - 1 - nxt).astype(np.int64)]).astype(np.float64)
-    q_edges = _lerp(a_, b_, virtual - prev)
+    q_edges = quantile_edges_from_keys(keys, N_BINS)
     uni_bounds = _item_bounds(keys, total_items, uni_edges)
     q_bounds = _item_bounds(keys, total_items, q_edges)
     cuts = np.unique(np.array(uni_bounds[1:-1] + q_bounds[1:-1], dtype=np.int64))
@@ -170,18 +157,14 @@ def summarise_sorted_keys(
             cnt = e + (a + 1)
             tps = cnt - fps
             # Exact areas and KS.
-            dfp = _diff(fps, fp_prev)
-            dtp = _diff(tps, tp_prev)
-            twice_auc += 2 * int(np.einsum("i,i->", dfp, tps)) - int(np.einsum("i,i->", dfp, dtp))
+            dtp = diff0(tps, tp_prev)
+            twice_auc += twice_roc_area(tps, fps, tp_prev, fp_prev, dtp)
             prec = np.divide(tps, cnt, dtype=np.float64)
-            ap_sum += float(np.einsum("i,i->", dtp, prec, dtype=np.float64))
+            ap_sum += precision_area(dtp, prec)
             if with_ks:
-                gap = tps * neg
-                gap -= fps * pos
-                np.abs(gap, out=gap)
-                ks_best = max(ks_best, int(gap.max()))
+                ks_best = max(ks_best, int(ks_gaps(tps, fps, pos, neg).max()))
             # PR arc-length parameter: cumulative |delta precision| (0 at the first threshold).
-            dprec = _diff(prec, prec[0] if prec_prev is None else prec_prev)
+            dprec = diff0(prec, prec[0] if prec_prev is None else prec_prev)
             np.abs(dprec, out=dprec)
             # Candidates: the HEAD first thresholds, every BLOCK-th, and the very last.
             cand = np.arange((BLOCK - 1 - g0) % BLOCK, d, BLOCK)
@@ -277,7 +260,7 @@ def summarise_sorted_keys(
         bin_neg = (neg_at[hi_i] - neg_at[lo_i]).astype(np.float64)
         bin_true = bin_total - bin_neg
         bin_sum = np.array([range_sum[i:j].sum() for i, j in zip(lo_i, hi_i)])
-        calib[name] = _summarise(edges, bin_total, bin_true, bin_sum)
+        calib[name] = reliability_bins(edges, bin_total, bin_true, bin_sum)
         if name == "uniform":
             ece = float(np.abs(bin_true - bin_sum).sum() / total_items)
     return StreamSummary(

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { bootApp, cleanPageAfterEach } from '../../test/dom'
 import { fakeFetch, fixtures, XSS } from '../../test/fixtures'
-import { createApi } from '../api/client'
 import { readPluginData } from '../model/hash'
-import { boot } from './boot'
 
 // ECharts needs a real canvas; the chart host is covered by the end-to-end tests.
 vi.mock('../charts/LineChart', () => ({
@@ -23,22 +22,11 @@ function routes() {
   })
 }
 
-let app: ReturnType<typeof boot> | null = null
-afterEach(() => {
-  app?.stop()
-  app = null
-  document.body.innerHTML = ''
-  history.replaceState(null, '', '#')
-  delete (window as { __xss?: unknown }).__xss
-})
+cleanPageAfterEach()
 
 async function start(hash = '') {
-  history.replaceState(null, '', hash || '#')
   const { fetchImpl, calls } = routes()
-  const host = document.createElement('div')
-  document.body.appendChild(host)
-  app = boot(host, { api: createApi(fetchImpl), pollMs: 0, ipc: false })
-  return { host, calls }
+  return { host: bootApp(fetchImpl, hash), calls }
 }
 
 describe('the app', () => {
@@ -90,14 +78,11 @@ describe('the app', () => {
   })
 
   it('shows a server error in the banner as text', async () => {
-    const host = document.createElement('div')
-    document.body.appendChild(host)
-    const api = createApi(async (url) =>
+    const host = bootApp(async (url) =>
       url === 'runs'
         ? new Response(JSON.stringify({ error: '<b>bad</b> logdir' }), { status: 500 })
         : new Response(JSON.stringify({ tables: [], lists: [] })),
     )
-    app = boot(host, { api, pollMs: 0, ipc: false })
     await vi.waitFor(() => expect(host.querySelector('[role="alert"]')).not.toBeNull())
     expect(host.querySelector('[role="alert"]')!.textContent).toContain('<b>bad</b> logdir')
     expect(host.querySelector('[role="alert"] b')).toBeNull()

@@ -10,10 +10,9 @@ export interface ColumnFilter {
   q?: string
 }
 
-export interface TableQuery {
-  runs: string[]
-  name: string
-  source: TableSource
+/** What is asked of one table's rows: step, sort, search, filters and page (the Tables
+ * dashboard's URL state holds the same). */
+export interface TableView {
   /** null: the newest step. */
   step: number | null
   sort: string | null
@@ -24,6 +23,12 @@ export interface TableQuery {
   /** 0-based page index. */
   page: number
   pageSize: number
+}
+
+export interface TableQuery extends TableView {
+  runs: string[]
+  name: string
+  source: TableSource
 }
 
 export const PAGE_SIZES = [25, 50, 100, 250, 500] as const

@@ -2,7 +2,7 @@
 import type { CalibrationCurve } from '../../api/evalTypes'
 import { formatNumber } from '../../model/format'
 import { binsEce } from '../../model/eval/series'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, PALETTE, REFERENCE_COLOR, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip, noteLegend, PALETTE, REFERENCE_COLOR } from './common'
 
 export interface CalibrationInput {
   curves: Record<string, CalibrationCurve>
@@ -45,26 +45,14 @@ export function calibrationOption({ curves, keys, strategy, hidden, histogramKey
   const histLabels = hist ? hist.bin_lower.map((lo, j) => `${formatNumber(Number(lo.toFixed(2)))}–${formatNumber(Number(hist.bin_upper[j].toFixed(2)))}`) : []
   return {
     ...baseOption(colors),
-    legend: {
-      type: 'scroll',
-      top: 0,
-      data: [...keys, 'ideal'],
-      selected,
-      textStyle: { color: colors.text },
-      pageTextStyle: { color: colors.muted },
-      formatter: (name: string) => (notes.has(name) ? `${name}  ${notes.get(name)}` : name),
-    },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { seriesName: string; data: unknown; name?: string }) => {
-        if (Array.isArray(p.data) && p.data.length === 3) {
-          const [m, f, c] = p.data as number[]
-          return `${escapeHtml(p.seriesName)}<br>mean predicted ${formatNumber(m)}<br>fraction positive ${formatNumber(f)}<br>count ${formatNumber(c)}`
-        }
-        return `${escapeHtml(p.name ?? '')}: ${escapeHtml(String(p.data))} samples`
-      },
-    },
+    legend: noteLegend(colors, [...keys, 'ideal'], selected, notes),
+    tooltip: itemTooltip(colors, (p: { seriesName: string; data: unknown; name?: string }) => {
+      if (Array.isArray(p.data) && p.data.length === 3) {
+        const [m, f, c] = p.data as number[]
+        return `${escapeHtml(p.seriesName)}<br>mean predicted ${formatNumber(m)}<br>fraction positive ${formatNumber(f)}<br>count ${formatNumber(c)}`
+      }
+      return `${escapeHtml(p.name ?? '')}: ${escapeHtml(String(p.data))} samples`
+    }),
     grid: [
       { left: 8, right: 16, top: 36, height: '52%', containLabel: true },
       { left: 8, right: 16, bottom: 28, height: '20%', containLabel: true },

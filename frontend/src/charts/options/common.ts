@@ -40,6 +40,24 @@ export function tooltipBase(colors: ChartColors) {
   }
 }
 
+/** An item tooltip (one series point at a time) with the given HTML formatter. */
+export function itemTooltip<P>(colors: ChartColors, formatter: (p: P) => string) {
+  return { ...tooltipBase(colors), trigger: 'item' as const, formatter }
+}
+
+/** The paging legend of the curve charts: a name is followed by its note (AUC, ECE, ...) when it has one. */
+export function noteLegend(colors: ChartColors, data: string[], selected: Record<string, boolean>, notes: ReadonlyMap<string, string>) {
+  return {
+    type: 'scroll' as const,
+    top: 0,
+    data,
+    selected,
+    textStyle: { color: colors.text },
+    pageTextStyle: { color: colors.muted },
+    formatter: (name: string) => (notes.has(name) ? `${name}  ${notes.get(name)}` : name),
+  }
+}
+
 export const REFERENCE_COLOR = '#9e9e9e'
 
 /** Colour of a series by role: classes cycle the palette, averages use the text colour. */

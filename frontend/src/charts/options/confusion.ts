@@ -1,7 +1,7 @@
 // Confusion matrix heatmap (counts or normalised, or a difference of two matrices). Category axes:
 // ECharts' heatmap needs them. Stays usable with 100+ classes: zoom sliders, labels thinned.
 import { formatNumber } from '../../model/format'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip } from './common'
 
 export interface ConfusionInput {
   labels: string[]
@@ -42,15 +42,11 @@ export function confusionOption({ labels, values, counts, normalized, diverging,
   return {
     ...baseOption(colors),
     grid: { left: 8, right: zoom ? 40 : 16, top: 16, bottom: zoom ? 72 : 48, containLabel: true },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { data: [number, number, number] }) => {
-        const [j, i, v] = p.data
-        const c = counts?.[i]?.[j]
-        return `true <b>${escapeHtml(labels[i])}</b> → predicted <b>${escapeHtml(labels[j])}</b><br>${escapeHtml(format(v))}${c !== undefined && normalized ? ` (${formatNumber(c)} samples)` : ''}`
-      },
-    },
+    tooltip: itemTooltip(colors, (p: { data: [number, number, number] }) => {
+      const [j, i, v] = p.data
+      const c = counts?.[i]?.[j]
+      return `true <b>${escapeHtml(labels[i])}</b> → predicted <b>${escapeHtml(labels[j])}</b><br>${escapeHtml(format(v))}${c !== undefined && normalized ? ` (${formatNumber(c)} samples)` : ''}`
+    }),
     xAxis: { ...category, name: 'Predicted', nameLocation: 'middle', nameGap: zoom ? 52 : 30, axisLabel: { ...category.axisLabel, rotate: n > 6 ? 45 : 0, interval: n > 40 ? 'auto' : 0 } },
     yAxis: { ...category, name: 'True', nameLocation: 'middle', nameGap: 60, inverse: true, axisLabel: { ...category.axisLabel, interval: n > 40 ? 'auto' : 0 } },
     visualMap: {

@@ -3,7 +3,7 @@
 import { formatNumber } from '../../model/format'
 import { DET_LIMITS, DET_TICKS, detTickLabel, probit } from '../../model/eval/probit'
 import { type CurveSeries, type CurveSpec } from '../../model/eval/series'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, seriesColor, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, noteLegend, seriesColor, tooltipBase } from './common'
 
 export interface CurveOptionInput {
   spec: CurveSpec
@@ -42,15 +42,7 @@ export function curveOption({ spec, series, hidden, colors, tooltipRows = 12 }: 
   return {
     ...baseOption(colors),
     grid: { left: 8, right: 16, top: 36 + Math.min(3, Math.ceil(names.length / 6)) * 4, bottom: 36, containLabel: true },
-    legend: {
-      type: 'scroll',
-      top: 0,
-      data: names,
-      selected,
-      textStyle: { color: colors.text },
-      pageTextStyle: { color: colors.muted },
-      formatter: (name: string) => (notes.has(name) ? `${name}  ${notes.get(name)}` : name),
-    },
+    legend: noteLegend(colors, names, selected, notes),
     tooltip: {
       ...tooltipBase(colors),
       trigger: 'axis',

@@ -1,6 +1,6 @@
 // Feature importance: sorted horizontal bars, the top k and the rest collapsed into one bar. Pure.
 import { formatNumber } from '../../model/format'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, PALETTE, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip, PALETTE } from './common'
 
 export interface ImportanceBars {
   names: string[]
@@ -29,11 +29,7 @@ export function importanceOption(bars: ImportanceBars, colors: ChartColors) {
   }
   return {
     ...baseOption(colors),
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { name: string; value: number }) => `${escapeHtml(p.name)}<br>${formatNumber(p.value)}`,
-    },
+    tooltip: itemTooltip(colors, (p: { name: string; value: number }) => `${escapeHtml(p.name)}<br>${formatNumber(p.value)}`),
     grid: { left: 8, right: 32, top: 8, bottom: 28, containLabel: true },
     xAxis: { type: 'value', name: 'importance', nameLocation: 'middle', nameGap: 22, ...axisStyle(colors) },
     yAxis: { type: 'category', inverse: true, data: bars.names, ...axisStyle(colors, label as never), axisLabel: { color: colors.muted, formatter: label, interval: 0 } },

@@ -2,7 +2,7 @@
 // or a 2-D density heatmap), residual histogram, residuals vs predicted. Pure.
 import type { PredictedVsTrue, PredictedVsTrueDensity, ResidualHistogram, ResidualsVsPredicted } from '../../api/evalTypes'
 import { formatNumber } from '../../model/format'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, PALETTE, REFERENCE_COLOR, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip, PALETTE, REFERENCE_COLOR } from './common'
 
 const centers = (edges: number[]) => edges.slice(0, -1).map((e, i) => (e + edges[i + 1]) / 2)
 
@@ -32,11 +32,7 @@ export function predictedVsTrueOption(data: PredictedVsTrue, colors: ChartColors
   return {
     ...baseOption(colors),
     legend: { top: 0, data: ['mean predicted', '±1 std', 'ideal'], textStyle: { color: colors.text } },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>true ${formatNumber(p.data[0])}<br>${p.seriesName === 'count' ? 'samples' : 'predicted'} ${formatNumber(p.data[1])}${p.data[2] !== undefined ? `<br>samples ${formatNumber(p.data[2])}` : ''}`,
-    },
+    tooltip: itemTooltip(colors, (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>true ${formatNumber(p.data[0])}<br>${p.seriesName === 'count' ? 'samples' : 'predicted'} ${formatNumber(p.data[1])}${p.data[2] !== undefined ? `<br>samples ${formatNumber(p.data[2])}` : ''}`),
     grid: [
       { left: 8, right: 16, top: 32, height: '58%', containLabel: true },
       { left: 8, right: 16, bottom: 28, height: '18%', containLabel: true },
@@ -71,12 +67,8 @@ export function histogramOption(data: ResidualHistogram, colors: ChartColors, xN
   const width = data.bin_edges.length > 1 ? data.bin_edges[1] - data.bin_edges[0] : 1
   return {
     ...baseOption(colors),
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { dataIndex: number }) =>
-        `${formatNumber(Number(data.bin_edges[p.dataIndex].toPrecision(4)))} … ${formatNumber(Number(data.bin_edges[p.dataIndex + 1].toPrecision(4)))}<br>${formatNumber(data.count[p.dataIndex])} samples`,
-    },
+    tooltip: itemTooltip(colors, (p: { dataIndex: number }) =>
+      `${formatNumber(Number(data.bin_edges[p.dataIndex].toPrecision(4)))} … ${formatNumber(Number(data.bin_edges[p.dataIndex + 1].toPrecision(4)))}<br>${formatNumber(data.count[p.dataIndex])} samples`),
     grid: { left: 8, right: 16, top: 28, bottom: 36, containLabel: true },
     xAxis: {
       type: 'value',
@@ -104,11 +96,7 @@ export function residualsOption(data: ResidualsVsPredicted, colors: ChartColors)
   return {
     ...baseOption(colors),
     legend: { top: 0, data: ['samples', 'mean residual', '±1 std'], textStyle: { color: colors.text } },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>predicted ${formatNumber(p.data[0])}<br>residual ${formatNumber(p.data[1])}`,
-    },
+    tooltip: itemTooltip(colors, (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>predicted ${formatNumber(p.data[0])}<br>residual ${formatNumber(p.data[1])}`),
     grid: { left: 8, right: 16, top: 32, bottom: 36, containLabel: true },
     xAxis: { type: 'value', scale: true, name: 'Predicted', nameLocation: 'middle', nameGap: 24, ...axisStyle(colors) },
     yAxis: { type: 'value', scale: true, name: 'Residual', nameLocation: 'middle', nameGap: 40, ...axisStyle(colors) },
@@ -180,15 +168,11 @@ export function densityOption(data: PredictedVsTrueDensity, colors: ChartColors,
   return {
     ...baseOption(colors),
     legend: { top: 0, data: ['samples (log colour)', ...(mean.length ? ['mean predicted'] : []), 'ideal'], textStyle: { color: colors.text } },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { seriesType: string; seriesName: string; data: number[] }) => {
-        if (p.seriesType !== 'heatmap') return `${escapeHtml(p.seriesName)}<br>true ${round4(p.data[0])}<br>predicted ${round4(p.data[1])}`
-        const [i, j, , c] = p.data
-        return `true ${round4(data.x_edges[i])} … ${round4(data.x_edges[i + 1])}<br>predicted ${round4(data.y_edges[j])} … ${round4(data.y_edges[j + 1])}<br>${formatNumber(Number(c.toPrecision(6)))} samples`
-      },
-    },
+    tooltip: itemTooltip(colors, (p: { seriesType: string; seriesName: string; data: number[] }) => {
+      if (p.seriesType !== 'heatmap') return `${escapeHtml(p.seriesName)}<br>true ${round4(p.data[0])}<br>predicted ${round4(p.data[1])}`
+      const [i, j, , c] = p.data
+      return `true ${round4(data.x_edges[i])} … ${round4(data.x_edges[i + 1])}<br>predicted ${round4(data.y_edges[j])} … ${round4(data.y_edges[j + 1])}<br>${formatNumber(Number(c.toPrecision(6)))} samples`
+    }),
     grid: { left: 8, right: 72, top: 32, bottom: 36, containLabel: true },
     xAxis: [
       { type: 'category', data: Array.from({ length: nx }, (_, i) => String(i)), ...hidden },

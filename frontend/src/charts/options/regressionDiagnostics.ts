@@ -2,7 +2,7 @@
 // (MAE / RMSE bars, mean error line). Pure.
 import type { Curves } from '../../api/evalTypes'
 import { formatNumber } from '../../model/format'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, PALETTE, REFERENCE_COLOR, tooltipBase } from './common'
+import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip, PALETTE, REFERENCE_COLOR, tooltipBase } from './common'
 
 type Num = number | null
 
@@ -72,13 +72,9 @@ export function qqOption(data: QQCurve, colors: ChartColors) {
   return {
     ...baseOption(colors),
     legend: { top: 0, data: ['residual quantiles', 'y = x (normal)'], textStyle: { color: colors.text } },
-    tooltip: {
-      ...tooltipBase(colors),
-      trigger: 'item',
-      formatter: (p: { seriesName: string; data: number[] }) =>
-        `${escapeHtml(p.seriesName)}<br>normal quantile ${round4(p.data[0])}<br>standardised residual ${round4(p.data[1])}` +
-        (p.seriesName === 'residual quantiles' && data.std > 0 ? `<br>residual ${round4(data.mean + data.std * p.data[1])}` : ''),
-    },
+    tooltip: itemTooltip(colors, (p: { seriesName: string; data: number[] }) =>
+      `${escapeHtml(p.seriesName)}<br>normal quantile ${round4(p.data[0])}<br>standardised residual ${round4(p.data[1])}` +
+      (p.seriesName === 'residual quantiles' && data.std > 0 ? `<br>residual ${round4(data.mean + data.std * p.data[1])}` : '')),
     grid: { left: 8, right: 16, top: 32, bottom: 36, containLabel: true },
     xAxis: { type: 'value', min: lo, max: hi, name: 'Theoretical normal quantile', nameLocation: 'middle', nameGap: 24, ...edgeless(colors) },
     yAxis: { type: 'value', min: lo, max: hi, name: 'Standardised residual', nameLocation: 'middle', nameGap: 40, ...edgeless(colors) },

@@ -1,18 +1,11 @@
-import type { DashboardDefinition } from '../../app/registry'
+import { defineDashboard } from '../shared/define'
 import { createClassificationState } from './state'
 import { ClassificationSidebar, ClassificationView } from './view'
 
-export const classificationDashboard: DashboardDefinition = {
+export const classificationDashboard = defineDashboard({
   id: 'classification',
   title: 'Classification',
-  create({ api, shell }) {
-    const state = createClassificationState(api, shell)
-    return {
-      View: () => <ClassificationView state={state} shell={shell} />,
-      Sidebar: () => <ClassificationSidebar state={state} />,
-      start: state.start,
-      restore: state.restore,
-      urlData: state.urlData,
-    }
-  },
-}
+  state: (api, shell) => createClassificationState(api, shell),
+  View: ClassificationView,
+  Sidebar: ClassificationSidebar,
+})

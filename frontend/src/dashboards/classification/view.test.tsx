@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { bootApp, cleanPageAfterEach, stopApp } from '../../../test/dom'
 import { evalFixtures, fakeFetch, XSS } from '../../../test/fixtures'
-import { createApi } from '../../api/client'
-import { boot } from '../../app/boot'
 
 // ECharts needs a real canvas; the chart host is covered by the end-to-end tests.
 vi.mock('../../charts/EChart', () => ({
@@ -12,17 +11,9 @@ vi.mock('../../charts/EChart', () => ({
   ),
 }))
 
-let app: ReturnType<typeof boot> | null = null
-afterEach(() => {
-  app?.stop()
-  app = null
-  document.body.innerHTML = ''
-  history.replaceState(null, '', '#')
-  delete (window as { __xss?: unknown }).__xss
-})
+cleanPageAfterEach()
 
 function start(hash: string) {
-  history.replaceState(null, '', hash)
   const { fetchImpl, calls } = fakeFetch({
     runs: evalFixtures.runs,
     tables: { tables: [], lists: [] },
@@ -36,10 +27,7 @@ function start(hash: string) {
     'evaluation/compare': evalFixtures.compare,
     importance: evalFixtures.importance,
   })
-  const host = document.createElement('div')
-  document.body.appendChild(host)
-  app = boot(host, { api: createApi(fetchImpl), pollMs: 0, ipc: false })
-  return { host, calls }
+  return { host: bootApp(fetchImpl, hash), calls }
 }
 
 const cell = (host: HTMLElement, name: string) => host.querySelector(`[data-cell="${name}"] .tbe-cm2-count`)!.textContent
@@ -88,11 +76,11 @@ describe('Regression, importance and compare dashboards', () => {
   it('show their cards and controls', async () => {
     const reg = start('#p.tb_eval.dash=regression&p.tb_eval.runs=%5B%22reg%22%5D')
     await vi.waitFor(() => expect(reg.host.querySelector('[data-metric="R²"] .tbe-card-value')!.textContent).toBe(evalFixtures.regression.metrics.r2.toFixed(4)))
-    app!.stop()
+    stopApp()
     const imp = start('#p.tb_eval.dash=importance&p.tb_eval.runs=%5B%22bin%22%5D')
     await vi.waitFor(() => expect(imp.host.querySelector('[data-testid="chart-importance"]')).not.toBeNull())
     expect(imp.host.textContent).toContain('Show all 31 features')
-    app!.stop()
+    stopApp()
     const cmp = start('#p.tb_eval.dash=compare&p.tb_eval.runs=%5B%22sweep%2Ft0%22%2C%22sweep%2Ft1%22%2C%22sweep%2Ft2%22%5D')
     await vi.waitFor(() => expect(cmp.host.querySelectorAll('[data-testid="compare-table"] tbody tr').length).toBe(3))
     expect(cmp.calls.some((c) => c.startsWith('evaluation/compare?run=sweep%2Ft0&run=sweep%2Ft1&run=sweep%2Ft2&name=val'))).toBe(true)

@@ -1,18 +1,5 @@
-import type { DashboardDefinition } from '../../app/registry'
+import { defineDashboard } from '../shared/define'
 import { createImportanceState } from './state'
 import { ImportanceSidebar, ImportanceView } from './view'
 
-export const importanceDashboard: DashboardDefinition = {
-  id: 'importance',
-  title: 'Feature importance',
-  create({ api, shell }) {
-    const state = createImportanceState(api, shell)
-    return {
-      View: () => <ImportanceView state={state} shell={shell} />,
-      Sidebar: () => <ImportanceSidebar state={state} />,
-      start: state.start,
-      restore: state.restore,
-      urlData: state.urlData,
-    }
-  },
-}
+export const importanceDashboard = defineDashboard({ id: 'importance', title: 'Feature importance', state: createImportanceState, View: ImportanceView, Sidebar: ImportanceSidebar })

@@ -1,16 +1,15 @@
 // State of the Feature importance dashboard: which logged importance is open, its step, the
 // class shown and how many bars. No view code.
-import { batch, computed, effect, signal } from '@preact/signals'
+import { batch, computed, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
 import type { EvaluationsResponse, ImportanceResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import { parseInteger } from '../../model/viewState'
+import { reload, startLifecycle } from '../shared/lifecycle'
 import { makeLoader } from '../shared/loader'
+import { entryFromUrl, entryToUrl, type OpenEntry, viewState } from '../shared/view'
 
-export interface ImportanceUrlState {
-  run: string | null
-  name: string | null
-  step: number | null
+export interface ImportanceUrlState extends OpenEntry {
   /** null: the overall importances. */
   cls: string | null
   topK: number
@@ -19,7 +18,7 @@ export interface ImportanceUrlState {
 export const TOP_K_CHOICES = [10, 20, 50, 0] // 0: all
 
 export function createImportanceState(api: Api, shell: Shell) {
-  const view = signal<ImportanceUrlState>({ run: null, name: null, step: null, cls: null, topK: 20 })
+  const { view, update } = viewState<ImportanceUrlState>({ run: null, name: null, step: null, cls: null, topK: 20 })
   const listing = signal<EvaluationsResponse | null>(null)
   const data = signal<ImportanceResponse | null>(null)
   const entries = computed(() => {
@@ -42,9 +41,6 @@ export function createImportanceState(api: Api, shell: Shell) {
       data.value = null
     })
   }
-  function update(patch: Partial<ImportanceUrlState>): void {
-    view.value = { ...view.value, ...patch }
-  }
   return {
     view,
     listing,
@@ -57,41 +53,30 @@ export function createImportanceState(api: Api, shell: Shell) {
       const steps = entry.value?.steps ?? []
       update({ step: step === steps[steps.length - 1] ? null : step })
     },
-    start() {
-      const stops = [
-        effect(() => {
-          void shell.refreshTick.value
-          return loadListing()
-        }),
-        effect(() => {
-          const list = entries.value
-          if (listing.value && !entry.value && list.length > 0) open(list[0].run, list[0].name)
-        }),
-        effect(() => {
-          void key.value
-          void shell.refreshTick.value
-          const v = view.peek()
-          if (entry.peek() && v.run !== null && v.name !== null) return load(v.run, v.name, v.step)
-        }),
-      ]
-      return () => stops.forEach((s) => s())
-    },
+    start: () =>
+      startLifecycle(shell, {
+        loadListing,
+        entries,
+        isOpen: () => entry.value !== null,
+        open: (e) => open(e.run, e.name),
+        reloads: [
+          reload(key, () => {
+            const v = view.peek()
+            if (entry.peek() && v.run !== null && v.name !== null) return load(v.run, v.name, v.step)
+          }),
+        ],
+      }),
     restore(d: Record<string, string>) {
       const topK = parseInteger(d.imp_k)
       view.value = {
-        run: d.imp_run ?? null,
-        name: d.imp_name ?? null,
-        step: parseInteger(d.imp_step),
+        ...entryFromUrl(d, 'imp_'),
         cls: d.imp_class ?? null,
         topK: topK !== null && TOP_K_CHOICES.includes(topK) ? topK : 20,
       }
     },
     urlData() {
       const v = view.value
-      const out: Record<string, string> = {}
-      if (v.run !== null) out.imp_run = v.run
-      if (v.name !== null) out.imp_name = v.name
-      if (v.step !== null) out.imp_step = String(v.step)
+      const out = entryToUrl(v, 'imp_')
       if (v.cls !== null) out.imp_class = v.cls
       if (v.topK !== 20) out.imp_k = String(v.topK)
       return out

@@ -6,7 +6,7 @@ import { fileStem } from '../../charts/export'
 import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
 import { importanceOption, topImportances } from '../../charts/options/importance'
 import { csvRows } from '../../model/eval/csv'
-import { Card, EntryList, StepSlider } from '../shared/widgets'
+import { Card, EntryList, Select, StepSlider } from '../shared/widgets'
 import { type ImportanceState, TOP_K_CHOICES } from './state'
 
 export function ImportanceSidebar({ state }: { state: ImportanceState }) {
@@ -55,22 +55,9 @@ export function ImportanceView({ state, shell }: { state: ImportanceState; shell
           csv={() => csvRows(['feature', 'importance'], d.names.map((n, i) => [n, values[i]]))}
         >
           {classes.length > 0 ? (
-            <select class="tbe-select tbe-small-select" aria-label="Class" value={cls ?? ''} onChange={(e) => state.update({ cls: (e.target as HTMLSelectElement).value || null })}>
-              <option value="">overall</option>
-              {classes.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
+            <Select small label="Class" value={cls ?? ''} choices={[{ value: '', label: 'overall' }, ...classes.map((c) => ({ value: c, label: c }))]} onChange={(c) => state.update({ cls: c || null })} />
           ) : null}
-          <select class="tbe-select tbe-small-select" aria-label="Bars shown" value={String(v.topK)} onChange={(e) => state.update({ topK: Number((e.target as HTMLSelectElement).value) })}>
-            {TOP_K_CHOICES.map((k) => (
-              <option key={k} value={String(k)}>
-                {k === 0 ? 'all features' : `top ${k}`}
-              </option>
-            ))}
-          </select>
+          <Select small label="Bars shown" value={String(v.topK)} choices={TOP_K_CHOICES.map((k) => ({ value: String(k), label: k === 0 ? 'all features' : `top ${k}` }))} onChange={(k) => state.update({ topK: Number(k) })} />
         </EChart>
         {bars.rest > 0 ? (
           <button type="button" class="tbe-link" onClick={() => state.update({ topK: 0 })}>

@@ -1,21 +1,12 @@
-import type { DashboardDefinition } from '../../app/registry'
-import { createClassificationState } from '../classification/state'
-import { ClassificationSidebar } from '../classification/view'
+import { defineDashboard } from '../shared/define'
+import { EvaluationSidebar } from '../shared/EvaluationSidebar'
+import { createRegressionState } from './state'
 import { RegressionView } from './view'
 
-// Same state shape as Classification (open evaluation, step, report, trend), restricted to
-// regression evaluations and with its own URL keys ("reg_").
-export const regressionDashboard: DashboardDefinition = {
+export const regressionDashboard = defineDashboard({
   id: 'regression',
   title: 'Regression',
-  create({ api, shell }) {
-    const state = createClassificationState(api, shell, ['regression'], 'reg_')
-    return {
-      View: () => <RegressionView state={state} shell={shell} />,
-      Sidebar: () => <ClassificationSidebar state={state} title="Regression evaluations" />,
-      start: state.start,
-      restore: state.restore,
-      urlData: state.urlData,
-    }
-  },
-}
+  state: createRegressionState,
+  View: RegressionView,
+  Sidebar: ({ state }) => <EvaluationSidebar state={state} title="Regression evaluations" />,
+})

@@ -10,9 +10,9 @@ import { defaultPvtView, densityCsvColumns, densityOption, histogramOption, pred
 import { type DiagnosticCurves, errorByBinCsvColumns, errorByBinOption, qqCsvColumns, qqOption } from '../../charts/options/regressionDiagnostics'
 import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
-import { TrendCard } from '../classification/view'
-import type { ClassificationState } from '../classification/state'
+import { TrendCard } from '../shared/TrendCard'
 import { Card, type CardItem, MetricCards, StepSlider } from '../shared/widgets'
+import type { RegressionState } from './state'
 
 const csvOf = (columns: Record<string, ArrayLike<number | null>>) => {
   const c = columnsCsv(columns)
@@ -35,7 +35,7 @@ export function regressionCards(m: Record<string, number>): CardItem[] {
   ]
 }
 
-export function RegressionView({ state, shell }: { state: ClassificationState; shell: Shell }) {
+export function RegressionView({ state, shell }: { state: RegressionState; shell: Shell }) {
   const r = state.report.value
   const entry = state.entry.value
   const colors = shell.dark.value ? DARK_COLORS : LIGHT_COLORS

@@ -1,10 +1,4 @@
-import type { DashboardDefinition } from '../../app/registry'
+import { defineDashboard } from '../shared/define'
 import { RunsView } from './view'
 
-export const runsDashboard: DashboardDefinition = {
-  id: 'runs',
-  title: 'Runs',
-  create({ shell }) {
-    return { View: () => <RunsView shell={shell} /> }
-  },
-}
+export const runsDashboard = defineDashboard({ id: 'runs', title: 'Runs', View: RunsView })

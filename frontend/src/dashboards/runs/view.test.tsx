@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals'
-import { render } from 'preact'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanPageAfterEach, mount } from '../../../test/dom'
 import type { RunInfo } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { RunsView } from './view'
@@ -13,16 +13,10 @@ function show(runs: (RunInfo & { error?: string | null })[]): HTMLElement {
     selectedRuns: signal(runs.map((r) => r.run)),
     loadingRuns: signal(false),
   } as unknown as Shell
-  const host = document.createElement('div')
-  document.body.appendChild(host)
-  render(<RunsView shell={shell} />, host)
-  return host
+  return mount(<RunsView shell={shell} />)
 }
 
-afterEach(() => {
-  document.body.innerHTML = ''
-  delete (window as { __xss?: unknown }).__xss
-})
+cleanPageAfterEach()
 
 describe('Runs dashboard', () => {
   it("shows a run's unreadable record as text, and nothing for readable runs", () => {

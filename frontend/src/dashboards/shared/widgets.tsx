@@ -1,5 +1,5 @@
-// Small pieces shared by the evaluation dashboards: step slider, metric cards, entry list, a
-// client-sorted table on top of the Tables grid, and a chart card.
+// Small pieces shared by the dashboards: step slider, metric cards, entry list, a client-sorted
+// table on top of the Tables grid, a chart card, and two kinds of select (a choice, a menu).
 import type { ComponentChildren } from 'preact'
 import { useCallback, useMemo, useState } from 'preact/hooks'
 import type { Cell, ColumnInfo } from '../../api/types'
@@ -132,5 +132,46 @@ export function Card({ title, children, wide, testId, subtitle }: { title: strin
       </h3>
       {children}
     </section>
+  )
+}
+
+export interface Choice {
+  value: string
+  label: string
+}
+
+/** A select showing the current choice. */
+export function Select({ label, value, choices, onChange, small = false }: { label: string; value: string; choices: Choice[]; onChange(value: string): void; small?: boolean }) {
+  return (
+    <select class={small ? 'tbe-select tbe-small-select' : 'tbe-select'} aria-label={label} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  )
+}
+
+/** A menu drawn as a small select: it shows `prompt`; picking an item calls onPick and shows the prompt again. */
+export function PickMenu({ label, prompt, items, onPick }: { label: string; prompt: string; items: Choice[]; onPick(value: string): void }) {
+  return (
+    <select
+      class="tbe-select tbe-small-select"
+      aria-label={label}
+      value=""
+      onChange={(e) => {
+        const value = (e.target as HTMLSelectElement).value
+        ;(e.target as HTMLSelectElement).value = ''
+        if (value) onPick(value)
+      }}
+    >
+      <option value="">{prompt}</option>
+      {items.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
   )
 }

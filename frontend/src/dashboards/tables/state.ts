@@ -1,13 +1,15 @@
 // State of the Tables dashboard: what is open, the query sent to the server, and what came back.
 // No view code: the view reads these signals and calls the actions.
-import { batch, computed, effect, signal } from '@preact/signals'
+import { batch, computed, signal } from '@preact/signals'
 import type { Api } from '../../api/client'
 import type { ColumnSummary, TablePage, TablesResponse } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { buildCatalog, type CatalogItem, itemKey, type TableItem } from '../../model/catalog'
 import { type ColumnFilter, type SortOrder, pageUrl, selectionParams, type TableQuery } from '../../model/query'
 import { chartColumns, type LinePlot, listSeries, tableSeries } from '../../model/series'
+import { reload, startLifecycle } from '../shared/lifecycle'
 import { makeLoader } from '../shared/loader'
+import { viewState } from '../shared/view'
 import { defaultTablesState, type OpenItem, type TablesUrlState, tablesFromUrl, tablesToUrl } from './url'
 
 /** Rows fetched for the line chart (the server's largest page); longer tables are drawn from
@@ -15,7 +17,7 @@ import { defaultTablesState, type OpenItem, type TablesUrlState, tablesFromUrl, 
 export const CHART_ROW_LIMIT = 1000
 
 export function createTablesState(api: Api, shell: Shell) {
-  const view = signal<TablesUrlState>(defaultTablesState())
+  const { view, update } = viewState<TablesUrlState>(defaultTablesState())
   const tables = signal<TablesResponse | null>(null)
   const page = signal<TablePage | null>(null)
   const summaries = signal<Record<string, ColumnSummary>>({})
@@ -60,10 +62,6 @@ export function createTablesState(api: Api, shell: Shell) {
     const item = openItem.value
     return item && item.kind === 'list' ? JSON.stringify([item.name, item.runs]) : ''
   })
-
-  function update(patch: Partial<TablesUrlState>): void {
-    view.value = { ...view.value, ...patch }
-  }
 
   // ---------------------------------------------------------------- actions
   function open(item: CatalogItem): void {
@@ -142,43 +140,38 @@ export function createTablesState(api: Api, shell: Shell) {
   })
 
   function start(): () => void {
-    const stops = [
-      effect(() => {
-        void shell.refreshTick.value
-        return loadTables()
-      }),
+    return startLifecycle(shell, {
+      loadListing: loadTables,
+      entries: catalog,
       // Open the first item when nothing is open yet.
-      effect(() => {
-        if (view.value.item === null && catalog.value.length > 0) open(catalog.value[0])
-      }),
-      effect(() => {
-        void pageKey.value
-        void shell.refreshTick.value
-        const q = query.peek()
-        if (q) return loadPage(q)
-      }),
-      effect(() => {
-        void selectionKey.value
-        void shell.refreshTick.value
-        const q = query.peek()
-        if (q) return loadSummary(q)
-      }),
-      effect(() => {
-        void selectionKey.value
-        void shell.refreshTick.value
-        const x = chartX.value
-        const q = query.peek()
-        if (q && x) return loadChart(q, x)
-        if (q && !x && page.peek()) plot.value = null
-      }),
-      effect(() => {
-        void listKey.value
-        void shell.refreshTick.value
-        const item = openItem.peek()
-        if (item && item.kind === 'list') return loadList(item)
-      }),
-    ]
-    return () => stops.forEach((stop) => stop())
+      isOpen: () => view.value.item !== null,
+      open,
+      reloads: [
+        reload(pageKey, () => {
+          const q = query.peek()
+          if (q) return loadPage(q)
+        }),
+        reload(selectionKey, () => {
+          const q = query.peek()
+          if (q) return loadSummary(q)
+        }),
+        reload(
+          () => {
+            void selectionKey.value
+            return chartX.value
+          },
+          (x) => {
+            const q = query.peek()
+            if (q && x) return loadChart(q, x)
+            if (q && !x && page.peek()) plot.value = null
+          },
+        ),
+        reload(listKey, () => {
+          const item = openItem.peek()
+          if (item && item.kind === 'list') return loadList(item)
+        }),
+      ],
+    })
   }
 
   return {

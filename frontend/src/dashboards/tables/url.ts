@@ -1,20 +1,12 @@
 // The Tables dashboard's URL keys: the open table or series, its step, sort, filters and page.
 import type { TableSource } from '../../api/types'
-import { type ColumnFilter, DEFAULT_PAGE_SIZE, PAGE_SIZES, type SortOrder } from '../../model/query'
+import { type ColumnFilter, DEFAULT_PAGE_SIZE, PAGE_SIZES, type TableView } from '../../model/query'
 import { parseInteger, parseJson } from '../../model/viewState'
 
 export type OpenItem = { kind: 'table'; name: string; source: TableSource } | { kind: 'list'; name: string }
 
-export interface TablesUrlState {
+export interface TablesUrlState extends TableView {
   item: OpenItem | null
-  /** null: the newest step. */
-  step: number | null
-  sort: string | null
-  order: SortOrder
-  q: string
-  filters: Record<string, ColumnFilter>
-  page: number
-  pageSize: number
 }
 
 export function defaultTablesState(): TablesUrlState {

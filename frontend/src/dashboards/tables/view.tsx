@@ -7,6 +7,7 @@ import { csvFileName, csvUrl, PAGE_SIZES, pageCount, type SortOrder } from '../.
 import { DataTable, useDebounced } from '../../table/DataTable'
 import { itemKey } from '../../model/catalog'
 import { runColor } from '../../model/palette'
+import { Select } from '../shared/widgets'
 import type { TablesState } from './state'
 
 export function TablesSidebar({ state }: { state: TablesState }) {
@@ -70,22 +71,12 @@ function Toolbar({ state }: { state: TablesState }) {
       {steps.length > 1 ? (
         <label class="tbe-subtitle">
           {'Step '}
-          <select
-            class="tbe-select"
-            aria-label="Step"
+          <Select
+            label="Step"
             value={query.step === null ? '' : String(query.step)}
-            onChange={(e) => {
-              const v = (e.target as HTMLSelectElement).value
-              state.setStep(v === '' ? null : Number(v))
-            }}
-          >
-            <option value="">{`latest (${steps[steps.length - 1]})`}</option>
-            {[...steps].reverse().map((s) => (
-              <option key={s} value={String(s)}>
-                {String(s)}
-              </option>
-            ))}
-          </select>
+            choices={[{ value: '', label: `latest (${steps[steps.length - 1]})` }, ...[...steps].reverse().map((s) => ({ value: String(s), label: String(s) }))]}
+            onChange={(v) => state.setStep(v === '' ? null : Number(v))}
+          />
         </label>
       ) : null}
       <span class="tbe-spacer" />

@@ -1,0 +1,108 @@
+"""Benchmarks of tb-eval beyond one machine (issue 12): one ``bench_*`` function per topic.
+
+Run ``python benchmarks/bench_scale.py [--n 1e8] [--only accumulate]``: ``main()`` runs every
+``bench_*`` function of this module (or those named by ``--only``), passing ``n`` to those
+that take it. Each prints its own figures and a ratio against the tool a user would
+otherwise use, measured side by side in this process. Not a test: no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+
+def bench_accumulate(n: float = 1e8, batch: int = 100_000, sklearn_every: int = 50) -> dict:
+    """Accumulate ``n`` binary predictions in batches of ``batch`` with the engine's
+    :class:`~tb_eval.evaluation.EvaluationAccumulator`: time per batch against
+    scikit-learn's ``roc_auc_score`` on one batch (every ``sklearn_every``-th batch, side by
+    side, untraced), and in a second pass the peak traced memory (tracemalloc, the batch's
+    own arrays included) after 1 %, 10 % and 100 % of the batches: it must not grow with n
+    (target < 50 MB)."""
+    from sklearn.metrics import roc_auc_score
+
+    from tb_eval.evaluation import EvaluationAccumulator
+
+    n = int(n)
+    batches = max(1, n // batch)
+
+    def batches_of_data():
+        rng = np.random.default_rng(0)
+        for i in range(1, batches + 1):
+            y = (rng.random(batch) < 0.3).astype(np.int64)
+            z = 1.2 * (2 * y - 1) + rng.normal(0.0, 1.5, batch)
+            yield i, y, 1.0 / (1.0 + np.exp(-z))
+
+    warm = next(batches_of_data())  # first calls (imports, caches) out of the timings
+    EvaluationAccumulator().update(warm[1], warm[2])
+    roc_auc_score(warm[1], warm[2])
+    # Pass 1, untraced: time per batch, scikit-learn side by side on every k-th batch.
+    acc = EvaluationAccumulator(task="binary", labels=[0, 1])
+    ours, theirs = [], []
+    for i, y, score in batches_of_data():
+        t0 = time.perf_counter()
+        acc.update(y, score)
+        ours.append(time.perf_counter() - t0)
+        if i % sklearn_every == 1 or batches == 1:
+            t0 = time.perf_counter()
+            roc_auc_score(y, score)
+            theirs.append(time.perf_counter() - t0)
+    # Pass 2, traced: the peak memory after 1 %, 10 % and 100 % of the batches.
+    checkpoints = {max(1, batches // 100): "1%", max(1, batches // 10): "10%", batches: "100%"}
+    peaks = {}
+    traced = EvaluationAccumulator(task="binary", labels=[0, 1])
+    tracemalloc.start()
+    for i, y, score in batches_of_data():
+        traced.update(y, score)
+        if i in checkpoints:
+            peaks[checkpoints[i]] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    ours_ms = statistics.median(ours) * 1e3
+    theirs_ms = statistics.median(theirs) * 1e3
+    result = acc.result
+    bound = acc.summary().error_bounds()
+    print(f"accumulate {batches * batch:.3g} binary predictions in batches of {batch:,}")
+    print(
+        f"  per batch: EvaluationAccumulator.update {ours_ms:.2f} ms, "
+        f"sklearn roc_auc_score {theirs_ms:.2f} ms -> {theirs_ms / ours_ms:.1f}x "
+        "(medians)"
+    )
+    print(f"  total update time {sum(ours):.1f} s for {batches} batches")
+    print(
+        "  peak traced memory (batch data included): "
+        + ", ".join(f"{k} of n: {v:.1f} MB" for k, v in peaks.items())
+        + "  (target: independent of n, < 50 MB)"
+    )
+    print(
+        f"  AUC {result['roc_auc']:.6f} (bound {bound['roc_auc']:.1e}), "
+        f"AP {result['average_precision']:.6f} (bound {bound['average_precision']:.1e})"
+    )
+    return {"ours_ms": ours_ms, "sklearn_ms": theirs_ms, "peak_mb": peaks}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=float, default=None, help="problem size for bench_* taking n")
+    parser.add_argument("--only", action="append", default=[], help="run only bench_<ONLY>")
+    args = parser.parse_args(argv)
+    module = sys.modules[__name__]
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if not name.startswith("bench_") or fn.__module__ != module.__name__:
+            continue
+        if args.only and name.removeprefix("bench_") not in args.only:
+            continue
+        kwargs = {}
+        if args.n is not None and "n" in inspect.signature(fn).parameters:
+            kwargs["n"] = args.n
+        print(f"== {name}")
+        fn(**kwargs)
+
+
+if __name__ == "__main__":
+    main()
