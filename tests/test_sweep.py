@@ -149,8 +149,8 @@ def _contribute(directory, how: str) -> int:
     ).returncode
 
 
-@pytest.mark.parametrize("how", ["exit", "kill"])
-def test_two_writers_make_one_run(tmp_path, how) -> None:
+@pytest.mark.parametrize(("how", "load_fast"), [("exit", True), ("kill", True), ("exit", False)])
+def test_two_writers_make_one_run(tmp_path, how, load_fast) -> None:
     owner = tb_eval.start_logging(tmp_path, "sweep", "trial", {"lr": 0.1})
     owner.log("loss", 0.5)
     owner.flush()
@@ -163,7 +163,9 @@ def test_two_writers_make_one_run(tmp_path, how) -> None:
     assert stored.status == "success" and stored.get_params() == {"lr": 0.1}
     assert stored.get_metrics()["worker_scalar"] == 3.0
     assert list(stored.get_predictions("val").y_true) == [0, 1, 1, 0]
-    with TensorBoardServer(tmp_path, load_fast=True) as tb:
+    # the Python loader reads every file of a run with --reload_multifile (see docs/logger.md)
+    flags = [] if load_fast else ["--reload_multifile=true"]
+    with TensorBoardServer(tmp_path, load_fast=load_fast, flags=flags) as tb:
         groups = tb.wait_for(
             lambda: (
                 (g := tb.session_groups())

@@ -222,6 +222,7 @@ class TbEvalCallback(tune.Callback):
     def on_experiment_end(self, trials: list, **info: Any) -> None:
         for trial_id in list(self._runs):
             internal_kv._internal_kv_del(_trial_key(trial_id), namespace=_NAMESPACE)
+        internal_kv._internal_kv_del(_ACTIVE_KEY, namespace=_NAMESPACE)  # later sweeps: not ours
         with self._lock:
             for run in self._runs.values():
                 if run.status == "running":  # the sweep stopped while it ran
