@@ -227,6 +227,15 @@ def _bounds(domain: Mapping[str, Any]) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------- the experiment root
+def absolute_logdir(logdir: str | os.PathLike) -> str:
+    """``logdir`` made absolute (trials run in other working directories); a URL such as
+    ``s3://bucket/runs`` is kept as it is."""
+    if not isinstance(logdir, (str, os.PathLike)):
+        raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
+    text = os.fspath(logdir)
+    return text if "://" in text else os.path.abspath(text)
+
+
 def experiment_root(logdir: str | os.PathLike, experiment: Any) -> str:
     if not isinstance(logdir, (str, os.PathLike)):
         raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")

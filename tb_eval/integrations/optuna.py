@@ -83,8 +83,6 @@ class TbEvalCallback:
         experiment: str | None = None,
         metric_name: str | Sequence[str] = "value",
     ) -> None:
-        if not isinstance(logdir, (str, os.PathLike)):
-            raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
         if experiment is not None:
             names.check_path_component(experiment, "experiment")
         metric_names = [metric_name] if isinstance(metric_name, str) else metric_name
@@ -99,7 +97,7 @@ class TbEvalCallback:
                 f"metric_name: names must be distinct and not {INTERMEDIATE_TAG!r}, "
                 f"got {metric_name!r}"
             )
-        self.logdir = os.path.abspath(os.fspath(logdir))
+        self.logdir = sweep.absolute_logdir(logdir)
         self.experiment = experiment
         self.metric_names = list(metric_names)
         self._lock = threading.Lock()

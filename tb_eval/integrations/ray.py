@@ -126,8 +126,6 @@ class TbEvalCallback(tune.Callback):
         metric: str | None = None,
         mode: str | None = None,
     ) -> None:
-        if not isinstance(logdir, (str, os.PathLike)):
-            raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
         if experiment is not None:
             names.check_path_component(experiment, "experiment")
         if metric is not None:
@@ -136,7 +134,7 @@ class TbEvalCallback(tune.Callback):
             sweep_kind.check_mode(mode)
             if metric is None:
                 raise ValueError(f"mode: {mode!r} given without a metric; pass metric= too")
-        self.logdir = os.path.abspath(os.fspath(logdir))
+        self.logdir = sweep.absolute_logdir(logdir)
         self.experiment = experiment
         self.metric = metric
         self.mode = mode or "max"
