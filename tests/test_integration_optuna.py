@@ -137,6 +137,24 @@ def test_callback_alone_multi_objective(tmp_path) -> None:
     ]
 
 
+def test_threads_each_log_to_their_own_trial(tmp_path) -> None:
+    cb = TbEvalCallback(tmp_path, experiment="threads")
+
+    @cb.track_in_tb_eval()
+    def objective(trial):
+        x = trial.suggest_int("x", 0, 1000)
+        tb_eval.get_context().log("x_seen", float(x))
+        return float(x)
+
+    study = optuna.create_study()
+    study.optimize(objective, n_trials=8, n_jobs=2, callbacks=[cb])
+    runs = _runs(tmp_path / "threads")
+    assert len(runs) == 8
+    for trial in study.trials:
+        metrics = runs[f"trial-{trial.number}"].get_metrics()
+        assert metrics["x_seen"] == metrics["value"] == trial.params["x"]
+
+
 def test_metric_name_count_must_match(tmp_path) -> None:
     cb = TbEvalCallback(tmp_path, experiment="mo", metric_name="acc")
     study = optuna.create_study(directions=["maximize", "minimize"])
