@@ -13,7 +13,8 @@ import shutil
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tb_eval import names
+from tb_eval import validation
+from tb_eval.io import remote
 from tb_eval.kinds import run_record
 
 _STAGED = ".partial"
@@ -21,7 +22,7 @@ _STAGED = ".partial"
 
 def artifact_path(directory: str, name: str) -> str:
     """Where the uploaded file ``name`` of the run at ``directory`` lies."""
-    return os.path.join(directory, run_record.ARTIFACTS_DIR, *name.split("/"))
+    return remote.join(directory, run_record.ARTIFACTS_DIR, *name.split("/"))
 
 
 def check_source(path_or_stream: Any, argument: str = "path_or_stream") -> Any:
@@ -70,7 +71,7 @@ def upload(
     taken = set(existing)
     checked: list[tuple[str, Any]] = []
     for name, source in uploads:
-        clean = names.check_artifact_name(name)
+        clean = validation.check_artifact_name(name)
         if clean in taken:
             raise ValueError(f"name: a file named {clean!r} was already uploaded to this run")
         taken.add(clean)
@@ -98,7 +99,7 @@ def upload(
 def folder_uploads(name: str, path: str | os.PathLike) -> list[tuple[str, str]]:
     """``(artifact name, local path)`` for every file under the folder ``path``, named
     ``<name>/<relative path>``."""
-    prefix = names.check_artifact_name(name)
+    prefix = validation.check_artifact_name(name)
     if not isinstance(path, (str, os.PathLike)) or not os.path.isdir(path):
         raise FileNotFoundError(f"path: no folder at {path!r}")
     pairs = []
@@ -132,7 +133,7 @@ def download(
         raise FileNotFoundError(f"output_file_path: no directory {parent!r} to write into")
     partial = target + _STAGED
     try:
-        shutil.copyfile(artifact_path(directory, name), partial)
+        remote.copy_file(artifact_path(directory, name), partial)
         os.replace(partial, target)
     except BaseException:
         with contextlib.suppress(OSError):

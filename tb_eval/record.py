@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tb_eval import artifacts, names
+from tb_eval import artifacts, validation
+from tb_eval.io import remote
 from tb_eval.io.events import encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, run_record
@@ -33,7 +34,7 @@ def merged_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
     """``current`` updated with ``tags`` (a dict, or a str: one tag without a value)."""
     if isinstance(tags, str):
         tags = {tags: ""}
-    return {**current, **names.check_params(tags, "tags")}
+    return {**current, **validation.check_params(tags, "tags")}
 
 
 def without_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def without_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
 def merged_properties(current: Mapping[str, Any], properties: Any) -> dict[str, Any]:
     """``current`` with ``properties`` added. Properties are write-once, as in Azure ML: adding
     an existing key again with another value raises ``ValueError`` (the same value is a no-op)."""
-    checked = names.check_params(properties, "properties")
+    checked = validation.check_params(properties, "properties")
     for key, value in checked.items():
         if key in current and current[key] != value:
             raise ValueError(
@@ -71,6 +72,9 @@ def check_display_name(value: Any) -> str:
 
 def append_record(directory: str, record: dict[str, Any], step: int) -> None:
     """Write ``record`` at ``step`` in a new event file of the run at ``directory``."""
+    if remote.is_url(directory):
+        remote.append_event_file(directory, lambda local: append_record(local, record, step))
+        return
     writer = EventFileWriter(directory)
     try:
         value = common.summary_value(
@@ -230,6 +234,11 @@ class RecordSurface:
         return find_children(self, self._live_children(), recursive, tags, properties, status)
 
     # ------------------------------------------------------------------ files
+    @property
+    def _files_directory(self) -> str:
+        """Where the uploaded files are read from (a remote run's: its URL)."""
+        return self.directory
+
     def get_file_names(self) -> list[str]:
         """Names of the files uploaded to this run."""
         return [entry["name"] for entry in self._record().get("files", [])]
@@ -237,7 +246,9 @@ class RecordSurface:
     def download_file(self, name: str, output_file_path: str | os.PathLike | None = None) -> str:
         """Copy the uploaded file ``name`` to ``output_file_path`` (default: its base name in
         the working directory). Returns the path written."""
-        return artifacts.download(self.directory, self.get_file_names(), name, output_file_path)
+        return artifacts.download(
+            self._files_directory, self.get_file_names(), name, output_file_path
+        )
 
     def download_files(
         self,
@@ -253,7 +264,7 @@ class RecordSurface:
         ``append_prefix=False``). ``batch_size`` and ``timeout_seconds`` are accepted for
         Azure compatibility and unused. Returns the paths written."""
         return artifacts.download_many(
-            self.directory,
+            self._files_directory,
             self.get_file_names(),
             prefix,
             output_directory,
@@ -265,4 +276,4 @@ class RecordSurface:
         """Where the uploaded file ``name`` lies on disk."""
         if name not in self.get_file_names():
             raise KeyError(f"name: no uploaded file {name!r} in run {self.directory!r}")
-        return artifacts.artifact_path(self.directory, name)
+        return artifacts.artifact_path(self._files_directory, name)

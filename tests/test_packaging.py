@@ -55,6 +55,7 @@ EXTRAS = {
     "keras",
     "lightning",
     "s3",
+    "gcs",
     "matplotlib",
     "pandas",
     "ray",
@@ -318,6 +319,8 @@ def test_wheel_metadata(release: Artifacts) -> None:
     assert extra("keras") == {"keras"}
     assert extra("lightning") == {"lightning", "torch"}
     assert extra("s3") == {"s3fs"}
+    assert extra("gcs") == {"gcsfs"}
+    assert {"s3fs", "moto", "gcsfs", "gcp-storage-emulator"} <= extra("dev")
     assert extra("matplotlib") == {"matplotlib"}
     assert extra("pandas") == {"pandas"}
     assert extra("ray") == {"ray"}
@@ -350,8 +353,8 @@ def test_loader_imports_only_tensorboard_and_stdlib() -> None:
     )
     location, added = json.loads(result.stdout)
     assert Path(location) == ROOT / "tb_plugin" / "loader.py"
-    ours = {"tb_plugin", "tb_plugin.loader"}
-    assert ours <= set(added)
+    ours = {"tb_plugin", "tb_plugin.loader", "tb_plugin.flags"}
+    assert {"tb_plugin", "tb_plugin.loader"} <= set(added)
     foreign = [m for m in set(added) - ours if m.split(".")[0] not in sys.stdlib_module_names]
     assert foreign == []
     assert "numpy" not in added

@@ -9,60 +9,12 @@ from typing import Any
 from tensorboard import errors
 from werkzeug import wrappers, wsgi
 
+from tb_eval.io import remote
 from tb_eval.kinds import run_record
 from tb_plugin.data import DataError
 from tb_plugin.http import content_disposition, respond_json, route
 from tb_plugin.query import shown, single
 from tb_plugin.services import Services, request_context
-
-#: Types a run record's fields must have (``None`` allowed where a run may lack the value).
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "name": (str,),
-    "experiment": (str, type(None)),
-    "status": (str,),
-    "params": (dict,),
-    "tags": (dict,),
-    "properties": (dict,),
-    "display_name": (str, type(None)),
-    "parent": (str, type(None)),
-    "files": (list,),
-    "start_time": (int, float, type(None)),
-    "end_time": (int, float, type(None)),
-}
-
-
-def _type_name(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def _check_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The fields of ``record`` that have their type, and one problem per field that has not."""
-    kept, problems = {}, []
-    for field, types in _FIELD_TYPES.items():
-        if field not in record:
-            continue
-        value = record[field]
-        if isinstance(value, bool) or not isinstance(value, types):
-            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            problems.append(f"{field!r} should be {expected}, not {_type_name(value)}")
-        else:
-            kept[field] = value
-    files, file_problems = _check_files(kept.get("files", []))
-    kept["files"] = files
-    return kept, problems + file_problems
-
-
-def _check_files(entries: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The well-formed ``{"name": str, "size": int}`` entries, and what is wrong with others."""
-    files, problems = [], []
-    for index, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        size = entry.get("size") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or isinstance(size, bool) or not isinstance(size, int):
-            problems.append(f"files[{index}] should be {{name: str, size: int}}")
-        else:
-            files.append({"name": name, "size": size})
-    return files, problems
 
 
 def describe_run(
@@ -78,7 +30,7 @@ def describe_run(
     if isinstance(record, Exception):
         problems.append(str(record))
         record = None
-    fields, field_problems = _check_fields(record) if record is not None else ({}, [])
+    fields, field_problems = run_record.shown_fields(record) if record is not None else ({}, [])
     if field_problems:
         problems.append("run record: " + "; ".join(field_problems))
     return {
@@ -107,16 +59,16 @@ def resolve_artifact(logdir: str, run: str, name: str) -> tuple[str | None, str]
 
     Only a regular file inside the run's own ``artifacts`` directory is served, with every
     symlink resolved: the run directory must resolve inside the logdir, ``artifacts`` must not
-    be a symlink, and neither may any part of ``name`` lead out of it. ``..``, absolute names and
-    remote logdirs are refused.
+    be a symlink, and neither may any part of ``name`` lead out of it. ``..`` and absolute names
+    are refused. Under a remote logdir (``s3://...``) the file is its URL, read through fsspec.
     """
     if not name or "\0" in name or name.startswith(("/", "\\")) or os.path.isabs(name):
         return None, "is not a relative file name"
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
         return None, "is not a plain relative path"
-    if "://" in logdir:
-        return None, "cannot be served: files are served from a local --logdir only"
+    if remote.is_url(logdir):
+        return remote.resolve_artifact(logdir, run, parts, run_record.ARTIFACTS_DIR)
     root = os.path.realpath(logdir)
     run_dir = os.path.realpath(os.path.join(root, *run.split("/")))
     if run_dir != root and not _within(run_dir, root):
@@ -150,7 +102,7 @@ class RunRoutes:
     def _runs(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
         data = self._services.data
-        runs = sorted({info.run for info in data.tags(ctx, eid)})
+        runs = sorted({info.run for info in data.listing(ctx, eid)})
         records = data.run_records(ctx, eid)
         logdir = self._logdir(ctx, eid)
         entries = []
@@ -202,12 +154,12 @@ class RunRoutes:
         if path is None:
             raise errors.NotFoundError(f"run {run!r}: file {shown(name)} {reason}")
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - the response closes it once sent
-        except OSError as error:
+            handle, size = remote.open_for_serving(path)  # the response closes it once sent
+        except Exception as error:  # noqa: BLE001 - local or store errors alike: a 404
+            reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
             raise errors.NotFoundError(
-                f"run {run!r}: file {shown(name)} cannot be opened ({error.strerror})"
+                f"run {run!r}: file {shown(name)} cannot be opened ({reason})"
             ) from None
-        size = os.fstat(handle.fileno()).st_size
         return wrappers.Response(
             wsgi.wrap_file(request.environ, handle),
             mimetype="application/octet-stream",
