@@ -19,7 +19,7 @@ import os
 import time
 from typing import Any
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.run import Run
 
@@ -89,7 +89,7 @@ def contribute(directory: str | os.PathLike) -> ContributorRun:
     directory = os.path.normpath(os.path.abspath(os.fspath(directory)))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r} (its owner starts it)")
-    name = names.check_path_component(os.path.basename(directory), "directory")
+    name = validation.check_path_component(os.path.basename(directory), "directory")
     return ContributorRun(
         directory,
         experiment=os.path.basename(os.path.dirname(directory)) or None,

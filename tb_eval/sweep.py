@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.io.events import encode_event, file_version_event
 from tb_eval.io.writer import event_file_name
 from tb_eval.kinds import common, hparams, run_record
@@ -74,7 +74,7 @@ def log_sweep(
     domains = None if params is None else check_domains(params)
     if isinstance(extra_metrics, str) or not isinstance(extra_metrics, Iterable):
         raise TypeError(f"extra_metrics: expected a list of scalar names, got {extra_metrics!r}")
-    extra = [names.check_name(tag, "extra_metrics") for tag in extra_metrics]
+    extra = [validation.check_name(tag, "extra_metrics") for tag in extra_metrics]
     if extra and domains is None:
         raise ValueError("extra_metrics: only used with params (the HParams experiment config)")
     shown = [entry["name"] for entry in metrics] + [tag for tag in extra if tag not in metrics]
@@ -89,7 +89,7 @@ def _objectives(metric: Any, mode: Any) -> list[dict[str, str]]:
     if not isinstance(metric_list, Sequence) or not metric_list:
         raise ValueError(f"metric: expected a scalar name or a list of them, got {metric!r}")
     for entry in metric_list:
-        names.check_name(entry, "metric")
+        validation.check_name(entry, "metric")
     if isinstance(mode, str):
         modes = [mode] * len(metric_list)
     elif isinstance(mode, Sequence) and len(mode) == len(metric_list):
@@ -239,7 +239,8 @@ def absolute_logdir(logdir: str | os.PathLike) -> str:
 def experiment_root(logdir: str | os.PathLike, experiment: Any) -> str:
     if not isinstance(logdir, (str, os.PathLike)):
         raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
-    return os.path.join(os.fspath(logdir), names.check_path_component(experiment, "experiment"))
+    name = validation.check_path_component(experiment, "experiment")
+    return os.path.join(os.fspath(logdir), name)
 
 
 def read_sweep_record(directory: str) -> tuple[int, dict[str, Any] | None]:
@@ -347,7 +348,7 @@ def claim_run_directory(experiment_dir: str, name: str) -> tuple[str, str]:
     """``(run name, directory)`` of a new, empty directory ``<experiment_dir>/<name>`` made by
     this call (``name-2``, ``name-3``, ... when taken), so two trials of one name never share
     a run, even from two processes (``mkdir`` is atomic)."""
-    base = names.check_path_component(name, "run_name")
+    base = validation.check_path_component(name, "run_name")
     os.makedirs(experiment_dir, exist_ok=True)
     candidate, number = base, 1
     while True:

@@ -40,7 +40,7 @@ from optuna.distributions import (  # noqa: E402 - after the version check
 from optuna.study import StudyDirection  # noqa: E402
 from optuna.trial import TrialState  # noqa: E402
 
-from tb_eval import names, sweep  # noqa: E402
+from tb_eval import sweep, validation  # noqa: E402
 from tb_eval.context import use_run  # noqa: E402
 from tb_eval.run import Run, start_logging  # noqa: E402
 
@@ -53,7 +53,7 @@ def _domain(distribution: Any) -> dict | None:
     if isinstance(distribution, (FloatDistribution, IntDistribution)):
         return {"type": "float", "min": float(distribution.low), "max": float(distribution.high)}
     if isinstance(distribution, CategoricalDistribution):
-        values = [names.param_value(choice) for choice in distribution.choices]
+        values = [validation.param_value(choice) for choice in distribution.choices]
         values = ["None" if value is None else value for value in values]
         kinds = {sweep._value_type(value) for value in values}
         if len(kinds) == 1:
@@ -84,14 +84,14 @@ class TbEvalCallback:
         metric_name: str | Sequence[str] = "value",
     ) -> None:
         if experiment is not None:
-            names.check_path_component(experiment, "experiment")
+            validation.check_path_component(experiment, "experiment")
         metric_names = [metric_name] if isinstance(metric_name, str) else metric_name
         if not isinstance(metric_names, Sequence) or not metric_names:
             raise ValueError(
                 f"metric_name: expected a name or a list of names, got {metric_name!r}"
             )
         for entry in metric_names:
-            names.check_name(entry, "metric_name")
+            validation.check_name(entry, "metric_name")
         if len(set(metric_names)) != len(metric_names) or INTERMEDIATE_TAG in metric_names:
             raise ValueError(
                 f"metric_name: names must be distinct and not {INTERMEDIATE_TAG!r}, "
@@ -109,7 +109,7 @@ class TbEvalCallback:
     # ------------------------------------------------------------------ runs
     def _experiment(self, study: optuna.Study) -> str:
         if self.experiment is None:
-            self.experiment = names.check_path_component(study.study_name, "experiment")
+            self.experiment = validation.check_path_component(study.study_name, "experiment")
         return self.experiment
 
     def _check_objectives(self, study: optuna.Study) -> None:
@@ -152,7 +152,7 @@ class TbEvalCallback:
                         raise  # Optuna marks the trial pruned; the callback ends the run
                     except BaseException as error:
                         # Optuna calls no callback for an error it does not catch: end here.
-                        _quiet(run.log_params, names.check_params(trial.params))
+                        _quiet(run.log_params, validation.check_params(trial.params))
                         _quiet(run.tag, "trial_state", "fail")
                         run.fail(error)
                         raise
@@ -168,7 +168,7 @@ class TbEvalCallback:
         if run.status != "running":  # failed in the decorated objective
             self._update_root(study, trial)
             return
-        _quiet(run.log_params, names.check_params(trial.params))
+        _quiet(run.log_params, validation.check_params(trial.params))
         for step, value in sorted(trial.intermediate_values.items()):
             last = run.last_step(INTERMEDIATE_TAG)
             if last is None or step > last:
@@ -235,7 +235,7 @@ def _params_before_first_write(run: Run, trial: optuna.Trial) -> None:
         if not synced and original is not None and run.status == "running":
             synced = True
             try:
-                params = names.check_params(trial.params)
+                params = validation.check_params(trial.params)
             except Exception:  # noqa: BLE001 - the trial's storage is gone; log what we have
                 params = {}
             if params:

@@ -44,7 +44,7 @@ from ray import tune  # noqa: E402 - after the version check
 from ray.experimental import internal_kv  # noqa: E402
 from ray.tune.result import AUTO_RESULT_KEYS  # noqa: E402
 
-from tb_eval import names, sweep  # noqa: E402
+from tb_eval import sweep, validation  # noqa: E402
 from tb_eval.contributor import ContributorRun, contribute  # noqa: E402
 from tb_eval.kinds import sweep as sweep_kind  # noqa: E402
 from tb_eval.run import Run, start_logging  # noqa: E402
@@ -127,9 +127,9 @@ class TbEvalCallback(tune.Callback):
         mode: str | None = None,
     ) -> None:
         if experiment is not None:
-            names.check_path_component(experiment, "experiment")
+            validation.check_path_component(experiment, "experiment")
         if metric is not None:
-            names.check_name(metric, "metric")
+            validation.check_name(metric, "metric")
         if mode is not None:
             sweep_kind.check_mode(mode)
             if metric is None:
@@ -165,7 +165,7 @@ class TbEvalCallback(tune.Callback):
         """The experiment (Tune's name for it unless given); its sweep record written first."""
         if self.experiment is None:
             name = getattr(getattr(trial, "storage", None), "experiment_dir_name", None)
-            self.experiment = names.check_path_component(name or "tune", "experiment")
+            self.experiment = validation.check_path_component(name or "tune", "experiment")
         if not self._root_written and self.metric is not None:
             self._write_root(domains=None)
         self._root_written = True
@@ -176,7 +176,7 @@ class TbEvalCallback(tune.Callback):
             if trial.trial_id in self._runs:  # restarted after a failure: the same run
                 return
             experiment = self._experiment_for(trial)
-            params = names.check_params(dict(trial.config), "config")
+            params = validation.check_params(dict(trial.config), "config")
             run_name, _ = sweep.claim_run_directory(
                 os.path.join(self.logdir, experiment), sweep.safe_run_name(str(trial))
             )

@@ -17,16 +17,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, json_tensor, our_metadata, our_tag
+from tb_eval.kinds import common
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metadata, our_tag
 
 KIND = "sweep"
+DATA_CLASS = DATA_CLASS_TENSOR
+PLUGIN_NAME = common.PLUGIN_NAME
+parse_metadata = common.parse_metadata
+STORAGE = JSON
 TAG = our_tag(KIND, "record")
 MODES = ("max", "min")
 SOURCES = ("ray", "optuna", "user")
 
 
-def metadata():
-    return our_metadata(KIND, DATA_CLASS_TENSOR)
+def tag(name: str = "record") -> str:
+    return TAG
+
+
+def metadata(description: str = ""):
+    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def _check_metric_name(value: Any, argument: str) -> str:
@@ -88,10 +97,12 @@ def encode(record: dict[str, Any]):
     return json_tensor(check(record))
 
 
-def decode(payload: bytes | str) -> dict[str, Any]:
-    """A written record back (``ValueError`` for anything that is not a valid record)."""
-    try:
-        parsed = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"sweep record: not JSON ({error})") from None
-    return check(parsed)
+def decode(document: Any) -> dict[str, Any]:
+    """A written record back, from its parsed JSON (what the reader hands kinds) or its raw
+    bytes; ``ValueError`` for anything that is not a valid record."""
+    if isinstance(document, (bytes, str)):
+        try:
+            document = json.loads(document)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"sweep record: not JSON ({error})") from None
+    return check(document)
