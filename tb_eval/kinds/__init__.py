@@ -29,6 +29,7 @@ from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named
     run_record,
     scalar,
     series,
+    sweep,
     table,
     text,
 )
@@ -52,6 +53,7 @@ KINDS: dict[str, ModuleType] = {
         predictions,
         importance,
         confusion,
+        sweep,
     )
 }
 #: The kinds written to TensorBoard's own dashboards, by plugin name (their tag is the name).
