@@ -23,7 +23,7 @@ from tensorboard.compat.proto import event_pb2
 from tb_eval import kinds, validation
 from tb_eval.io import remote
 from tb_eval.io.records import iter_records
-from tb_eval.kinds import common, image, scalar, text
+from tb_eval.kinds import common, eval_summary, image, scalar, text
 from tb_eval.record import RecordSurface, append_record
 
 
@@ -132,7 +132,8 @@ class RunData:
 
     def names_held(self) -> dict[str, str]:
         """The kind each logged name holds, as ``Run`` claims names (a table's Text tag shares
-        its name: the table wins; lists and the run record claim nothing of their own)."""
+        its name: the table wins; lists, the run record and evaluation summaries claim nothing of
+        their own)."""
         held: dict[str, str] = {}
         for tag, plugin in self.plugins.items():
             found = kinds.for_tag(plugin, tag)
@@ -140,8 +141,8 @@ class RunData:
                 continue
             if plugin != common.PLUGIN_NAME:
                 held.setdefault(found.name, found.kind)
-            elif found.kind not in (kinds.series.KIND, kinds.run_record.KIND):
-                held[found.name] = found.kind
+            elif found.kind not in (kinds.series.KIND, kinds.run_record.KIND, eval_summary.KIND):
+                held[found.name] = found.kind  # (a predictions' summary shares their name)
         return held
 
     def prediction_tasks(self) -> dict[str, str]:

@@ -655,17 +655,30 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             return tag, self._next_step(tag, step, name)
 
     def _write_predictions(self, name: str, prepared, step: int | None) -> None:
+        from tb_eval.evaluation import evaluate_prepared
+        from tb_eval.kinds import eval_summary
+
         blob = kinds.predictions.encode(*prepared.to_arrays())
+        summary = None
+        if prepared.n <= eval_summary.MAX_ROWS:
+            # The headline metrics for Compare runs, so the plugin's table needs no raw reads
+            # (if the engine cannot evaluate these, the plugin says why when asked).
+            try:
+                summary = eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
+            except (ValueError, TypeError, ArithmeticError):
+                summary = None
         with self._lock:
             self._check_predictions(name, prepared.task, step)
-            self._log_own(
-                name,
-                kinds.predictions,
-                step,
-                blob,
-                lambda: kinds.predictions.metadata(prepared.task),
-            )
+            tag, step = self._take(name, kinds.predictions, step)
+            self._emit_own(tag, step, blob, lambda: kinds.predictions.metadata(prepared.task))
             self._prediction_tasks[name] = prepared.task
+            if summary is not None:  # at the predictions' step, not a name of its own
+                self._emit_own(
+                    common.our_tag(eval_summary.KIND, name),
+                    step,
+                    common.json_tensor(summary),
+                    eval_summary.metadata,
+                )
 
     def log_feature_importance(
         self,

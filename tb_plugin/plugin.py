@@ -7,6 +7,7 @@ from collections.abc import Callable
 from tensorboard.plugins import base_plugin
 
 from tb_plugin.flags import DEFAULT_CACHE_MB
+from tb_plugin.routes.compare import CompareRoutes
 from tb_plugin.routes.evaluation import EvaluationRoutes
 from tb_plugin.routes.runs import RunRoutes
 from tb_plugin.routes.static import StaticRoutes
@@ -29,6 +30,7 @@ class TbEvalPlugin(base_plugin.TBPlugin):
             RunRoutes(self.services),
             TableRoutes(self.services),
             EvaluationRoutes(self.services),
+            CompareRoutes(self.services),
         ]
 
     def get_plugin_apps(self) -> dict[str, Callable]:

@@ -43,6 +43,14 @@ def shown(raw: str) -> str:
     return repr(raw) if len(raw) <= SHOWN_CHARS else f"{raw[:SHOWN_CHARS]!r}... ({len(raw)} chars)"
 
 
+def run_names(args: MultiDict) -> list[str]:
+    """The repeated ``run`` parameter, each name once, in order; ``400`` when missing or empty."""
+    runs = list(dict.fromkeys(args.getlist("run")))
+    if not runs or any(run == "" for run in runs):
+        raise errors.InvalidArgumentError("missing parameter 'run'")
+    return runs
+
+
 def integer(
     args: MultiDict,
     name: str,

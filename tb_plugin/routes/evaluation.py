@@ -25,7 +25,7 @@ from tb_plugin.evaluation_store import (
     to_json_bytes,
 )
 from tb_plugin.http import JSON, respond_json, route
-from tb_plugin.query import integer, single
+from tb_plugin.query import integer, run_names, single
 from tb_plugin.routes.runs import describe_run
 from tb_plugin.services import Services, request_context
 
@@ -100,9 +100,7 @@ class EvaluationRoutes:
     @route
     def _compare(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
-        runs = list(dict.fromkeys(request.args.getlist("run")))
-        if not runs or any(run == "" for run in runs):
-            raise errors.InvalidArgumentError("missing parameter 'run'")
+        runs = run_names(request.args)
         name = single(request.args, "name", required=True)
         step = integer(request.args, "step", None)
         max_points = _points(request, "max_points", None)

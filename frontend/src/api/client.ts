@@ -2,7 +2,9 @@
 // /data/plugin/tb_eval/, which keeps them working under --path_prefix and /experiment/<id>/.
 import { chartRowsUrl, listUrl, pageUrl, summaryUrl, type TableQuery } from '../model/query'
 import type {
+  CompareCurvesResponse,
   CompareResponse,
+  CompareTableResponse,
   ConfusionResponse,
   EvaluationReport,
   EvaluationsResponse,
@@ -63,6 +65,10 @@ export interface Api {
   thresholds(run: string, name: string, step: number | null, label: string | null, points: number, signal?: AbortSignal): Promise<ThresholdTable>
   trend(run: string, name: string, signal?: AbortSignal): Promise<TrendResponse>
   compare(runs: string[], name: string, step: number | null, signal?: AbortSignal): Promise<CompareResponse>
+  /** Every run's params and headline metrics (no curves), for 1,000 runs and more. */
+  compareTable(name: string, step: number | null, signal?: AbortSignal): Promise<CompareTableResponse>
+  /** The curves of the runs drawn (at most MAX_CURVE_RUNS per request). */
+  compareCurves(runs: string[], name: string, step: number | null, signal?: AbortSignal): Promise<CompareCurvesResponse>
   importance(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ImportanceResponse>
   confusion(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ConfusionResponse>
   files(run: string, signal?: AbortSignal): Promise<FilesResponse>
@@ -84,6 +90,9 @@ export function fileUrl(run: string, name: string): string {
   return routeUrl('file', { run, name })
 }
 
+/** Most runs one evaluation/compare/curves request may name (the server answers 400 above). */
+export const MAX_CURVE_RUNS = 50
+
 export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, init)): Api {
   async function json<T>(url: string, signal?: AbortSignal): Promise<T> {
     const response = await fetchImpl(url, { signal, headers: { Accept: 'application/json' } })
@@ -103,6 +112,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       json<ThresholdTable>(routeUrl('evaluation/thresholds', { run, name, step, class: label, points }), signal),
     trend: (run, name, signal) => json<TrendResponse>(routeUrl('evaluation/trend', { run, name }), signal),
     compare: (runs, name, step, signal) => json<CompareResponse>(routeUrl('evaluation/compare', { run: runs, name, step }), signal),
+    compareTable: (name, step, signal) => json<CompareTableResponse>(routeUrl('evaluation/compare/table', { name, step }), signal),
+    compareCurves: (runs, name, step, signal) => json<CompareCurvesResponse>(routeUrl('evaluation/compare/curves', { run: runs, name, step }), signal),
     importance: (run, name, step, signal) => json<ImportanceResponse>(routeUrl('importance', { run, name, step }), signal),
     confusion: (run, name, step, signal) => json<ConfusionResponse>(routeUrl('confusion', { run, name, step }), signal),
     files: (run, signal) => json<FilesResponse>(routeUrl('files', { run }), signal),

@@ -187,6 +187,44 @@ export interface CompareResponse {
   errors?: { run: string; error: string }[]
 }
 
+/** The sweep a compare table's runs belong to (its record at the experiment's root run). */
+export interface SweepInfo {
+  run: string
+  experiment: string | null
+  metric: string
+  mode: 'max' | 'min'
+  /** The run with the best sweep_value (null: none has one). */
+  best: string | null
+  runs: number
+}
+/** One run of evaluation/compare/table: metrics in the order of the response's `metrics`. */
+export interface CompareTableRow {
+  run: string
+  step: number
+  task: Task
+  n_samples: number | null
+  status: string
+  params: Record<string, unknown>
+  tags: Record<string, unknown>
+  metrics: (number | null)[]
+  /** The sweep's metric for this run (only runs of the response's sweep have it). */
+  sweep_value?: number | null
+}
+export interface CompareTableResponse {
+  name: string
+  step: number | null
+  metrics: string[]
+  sweep: SweepInfo | null
+  runs: CompareTableRow[]
+  errors?: { run: string; error: string }[]
+}
+/** evaluation/compare/curves: the curves of the runs drawn. */
+export interface CompareCurvesResponse {
+  name: string
+  runs: Pick<CompareRun, 'run' | 'step' | 'task' | 'labels' | 'curves'>[]
+  errors?: { run: string; error: string }[]
+}
+
 export interface ImportanceResponse {
   run: string
   name: string

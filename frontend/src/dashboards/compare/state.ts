@@ -1,9 +1,12 @@
-// State of the Compare runs dashboard: one evaluation name across the chosen runs, their curves
-// and metrics (evaluation/compare), and a confusion-matrix difference between two (run, step)
-// pairs computed on the client from two evaluation reports. No view code.
+// State of the Compare runs dashboard: one evaluation name across the chosen runs. The table of
+// every run (params and headline metrics) comes from evaluation/compare/table, the curves of the
+// runs drawn (at most MAX_DRAWN) from evaluation/compare/curves; a confusion-matrix difference
+// between two (run, step) pairs is computed on the client from two evaluation reports. An offline
+// report (which holds evaluation/compare answers only) falls back to evaluation/compare. No view
+// code.
 import { computed, effect, signal } from '@preact/signals'
-import type { Api } from '../../api/client'
-import type { CompareResponse, ConfusionMatrix, EvaluationReport, EvaluationsResponse } from '../../api/evalTypes'
+import { type Api, ApiError, MAX_CURVE_RUNS } from '../../api/client'
+import type { CompareCurvesResponse, CompareResponse, CompareRun, CompareTableResponse, ConfusionMatrix, EvaluationReport, EvaluationsResponse } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import { groupByTask, pickTask, splitByTask } from '../../model/eval/compare'
 import type { Normalization } from '../../model/eval/confusion'
@@ -44,10 +47,57 @@ export function reportMatrix(r: EvaluationReport | null): ConfusionMatrix | null
   return cm && 'matrix' in cm ? (cm as ConfusionMatrix) : null
 }
 
+/** Curves drawn at once at most; the other runs stay in the table, selectable. */
+export const MAX_DRAWN = Math.min(10, MAX_CURVE_RUNS)
+
+/** A compared run with its sweep value (the runs table's ★ column). */
+export type TableRun = CompareRun & { sweep_value?: number | null }
+
+/** The table response as compare runs (metrics by name, no curves). */
+export function tableRuns(t: CompareTableResponse): TableRun[] {
+  return t.runs.map((r) => {
+    const metrics: Record<string, number> = {}
+    t.metrics.forEach((m, i) => {
+      const v = r.metrics[i]
+      if (typeof v === 'number') metrics[m] = v
+    })
+    return { run: r.run, step: r.step, task: r.task, n_samples: r.n_samples ?? undefined, params: r.params, tags: r.tags, status: r.status, metrics, curves: {}, sweep_value: r.sweep_value }
+  })
+}
+
+/** The runs drawn by default: the first `n`, best sweep value first when there is a sweep. */
+export function defaultDrawn(runs: TableRun[], sweep: CompareTableResponse['sweep'], n: number = MAX_DRAWN): string[] {
+  if (!sweep) return runs.slice(0, n).map((r) => r.run)
+  const sign = sweep.mode === 'max' ? -1 : 1
+  const value = (r: TableRun) => (typeof r.sweep_value === 'number' ? r.sweep_value : null)
+  const ordered = runs
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => {
+      const x = value(a.r)
+      const y = value(b.r)
+      if (x === null || y === null) return x === y ? a.i - b.i : x === null ? 1 : -1
+      return sign * (x - y) || a.i - b.i
+    })
+  return ordered.slice(0, n).map((e) => e.r.run)
+}
+
+/** A 404 from evaluation/compare/table: an offline report (which holds evaluation/compare answers
+ * only) or a server without the route; then evaluation/compare of the chosen runs is asked (a
+ * real "no run has it" 404 comes back from there too). */
+function offline(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404
+}
+
 export function createCompareState(api: Api, shell: Shell) {
   const view = signal<CompareUrlState>({ name: null, task: null, step: null, avg: 'micro', a: null, b: null, norm: 'true', color: null, layout: 'overlay' })
   const listing = signal<EvaluationsResponse | null>(null)
-  const data = signal<CompareResponse | null>(null)
+  /** Every run's row (evaluation/compare/table), or null while loading. */
+  const table = signal<CompareTableResponse | null>(null)
+  /** An offline report's evaluation/compare answer for the chosen runs (no table route there). */
+  const legacy = signal<CompareResponse | null>(null)
+  /** The runs the user chose to draw (null: the default, see defaultDrawn). */
+  const picked = signal<string[] | null>(null)
+  const curves = signal<CompareCurvesResponse | null>(null)
   const reportA = signal<EvaluationReport | null>(null)
   const reportB = signal<EvaluationReport | null>(null)
 
@@ -71,7 +121,33 @@ export function createCompareState(api: Api, shell: Shell) {
     const g = group.value
     return g ? named.value.filter((e) => (e.task ?? 'unknown') !== g.task).map((e) => ({ run: e.run, task: e.task ?? 'unknown' })) : []
   })
-  /** The compare response split into the shown task and runs whose compared step has another. */
+  /** Every compared run of the table (the chosen runs with the name), split into the shown task
+   * and the runs whose compared step has another. */
+  const rows = computed(() => {
+    const chosen = new Set(runs.value.map((e) => e.run))
+    const all: TableRun[] = legacy.value ? legacy.value.runs : table.value ? tableRuns(table.value) : []
+    return splitByTask(all.filter((r) => chosen.has(r.run)), group.value?.task ?? null)
+  })
+  /** The runs whose curves are drawn: the user's pick (those still shown), else the default. */
+  const drawn = computed(() => {
+    const shownRuns = rows.value.shown
+    const names = new Set(shownRuns.map((r) => r.run))
+    const pick = picked.value?.filter((r) => names.has(r))
+    return pick ?? defaultDrawn(shownRuns, table.value?.sweep ?? null)
+  })
+  /** The drawn runs with their curves, as an evaluation/compare response (what the overlays use). */
+  const data = computed<CompareResponse | null>(() => {
+    const n = name.value
+    if (!n) return null
+    const wanted = drawn.value
+    if (legacy.value) return { ...legacy.value, runs: legacy.value.runs.filter((r) => wanted.includes(r.run)) }
+    const c = curves.value
+    if (!c || !table.value) return null
+    const byRun = new Map(rows.value.shown.map((r) => [r.run, r]))
+    const runsWithCurves: CompareRun[] = c.runs.filter((e) => wanted.includes(e.run)).map((e) => ({ ...(byRun.get(e.run) ?? { params: {}, tags: {}, status: 'unknown', metrics: {} }), ...e }) as CompareRun)
+    return { name: c.name, runs: runsWithCurves, errors: [...(table.value.errors ?? []), ...(c.errors ?? [])] }
+  })
+  /** The drawn runs split like rows (the overlays show the shown task only). */
   const split = computed(() => splitByTask(data.value?.runs ?? [], group.value?.task ?? null))
   /** Steps logged by every compared run (the step picker's choices). */
   const commonSteps = computed(() => {
@@ -95,9 +171,23 @@ export function createCompareState(api: Api, shell: Shell) {
   const loadListing = loader(async (signal) => {
     listing.value = await api.evaluations(signal)
   })
-  const load = loader(async (signal, list: string[], n: string, step: number | null) => {
-    const d = await api.compare(list, n, step, signal)
-    if (!signal.aborted) data.value = d
+  const loadTable = loader(async (signal, n: string, step: number | null) => {
+    try {
+      const t = await api.compareTable(n, step, signal)
+      if (!signal.aborted) {
+        legacy.value = null
+        table.value = t
+      }
+    } catch (error) {
+      const chosen = runs.peek().map((e) => e.run)
+      if (!offline(error) || chosen.length === 0) throw error
+      const d = await api.compare(chosen, n, step, signal)
+      if (!signal.aborted) legacy.value = d
+    }
+  })
+  const loadCurves = loader(async (signal, list: string[], n: string, step: number | null) => {
+    const c = await api.compareCurves(list, n, step, signal)
+    if (!signal.aborted) curves.value = c
   })
   const loadSide = (target: typeof reportA) =>
     loader(async (signal, side: Side, n: string) => {
@@ -107,7 +197,9 @@ export function createCompareState(api: Api, shell: Shell) {
   const loadA = loadSide(reportA)
   const loadB = loadSide(reportB)
 
-  const key = computed(() => (name.value ? JSON.stringify([runs.value.map((e) => e.run), name.value, view.value.step]) : ''))
+  /** The table's request; offline (evaluation/compare of the chosen runs) also the chosen runs. */
+  const key = computed(() => (name.value ? JSON.stringify([name.value, view.value.step, legacy.value !== null ? runs.value.map((e) => e.run) : null]) : ''))
+  const curvesKey = computed(() => (name.value && table.value && !legacy.value && drawn.value.length > 0 ? JSON.stringify([drawn.value, name.value, view.value.step]) : ''))
   const keyA = computed(() => (name.value && sides.value ? JSON.stringify([sides.value.a, name.value]) : ''))
   const keyB = computed(() => (name.value && sides.value ? JSON.stringify([sides.value.b, name.value]) : ''))
 
@@ -115,9 +207,22 @@ export function createCompareState(api: Api, shell: Shell) {
     view.value = { ...view.value, ...patch }
   }
 
+  /** Draw `run` or stop drawing it (at most MAX_DRAWN at once: a further one is refused). */
+  function toggleDrawn(run: string): void {
+    const now = drawn.value
+    if (now.includes(run)) picked.value = now.filter((r) => r !== run)
+    else if (now.length < MAX_DRAWN) picked.value = [...now, run]
+  }
+
   return {
     view,
     listing,
+    table,
+    legacy,
+    picked,
+    curves,
+    rows,
+    drawn,
     data,
     reportA,
     reportB,
@@ -132,6 +237,23 @@ export function createCompareState(api: Api, shell: Shell) {
     commonSteps,
     sides,
     update,
+    toggleDrawn,
+    /** evaluation/compare of the drawn runs (the JSON download); errors go to the banner. */
+    async exportDrawn(): Promise<CompareResponse | null> {
+      const n = name.value
+      if (!n) return null
+      if (legacy.value) return data.value
+      try {
+        return await api.compare(drawn.value, n, view.value.step)
+      } catch (e) {
+        shell.reportError('Could not download the comparison', e)
+        return null
+      }
+    },
+    /** Draw exactly these runs (the first MAX_DRAWN of them); null: the default. */
+    setDrawn(list: string[] | null) {
+      picked.value = list === null ? null : list.slice(0, MAX_DRAWN)
+    },
     start() {
       const stops = [
         effect(() => {
@@ -142,11 +264,19 @@ export function createCompareState(api: Api, shell: Shell) {
           const k = key.value
           void shell.refreshTick.value
           if (!k) {
-            data.value = null
+            table.value = null
+            legacy.value = null
             return
           }
+          const [n, step] = JSON.parse(k) as [string, number | null]
+          return loadTable(n, step)
+        }),
+        effect(() => {
+          const k = curvesKey.value
+          void shell.refreshTick.value
+          if (!k) return
           const [list, n, step] = JSON.parse(k) as [string[], string, number | null]
-          if (list.length > 0) return load(list, n, step)
+          return loadCurves(list, n, step)
         }),
         effect(() => {
           const k = keyA.value

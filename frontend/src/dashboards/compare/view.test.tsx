@@ -1,6 +1,6 @@
 import { render } from 'preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { UnreadRuns } from './view'
+import { UnreadRuns } from './notices'
 
 function show(errors: { run: string; error: string }[] | undefined): HTMLElement {
   const host = document.createElement('div')
