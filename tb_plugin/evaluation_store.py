@@ -35,6 +35,7 @@ from tb_eval.evaluation import (
     threshold_table,
 )
 from tb_eval.kinds import common, predictions
+from tb_plugin import summaries
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
 
@@ -79,6 +80,8 @@ class Series:
     name: str
     tag: str
     data: list[provider.BlobSequenceDatum]
+    #: ``predictions`` (raw rows) or ``binned_summary`` (see :mod:`tb_plugin.summaries`).
+    kind: str = predictions.KIND
 
     @property
     def steps(self) -> list[int]:
@@ -156,19 +159,21 @@ class EvaluationStore:
             ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME
         )
         evaluations = []
-        pred_steps = self._steps(ctx, eid, blobs, predictions.KIND, blob=True)
-        for (run, _), (name, series, steps) in pred_steps.items():
-            content = common.parse_content(series.plugin_content)
-            task = content.get("task")
-            evaluations.append(
-                {
+        for kind, mark in ((predictions.KIND, dict), (summaries.KIND, summaries.listing_entry)):
+            for (run, _), (name, series, steps) in self._steps(
+                ctx, eid, blobs, kind, blob=True
+            ).items():
+                content = common.parse_content(series.plugin_content)
+                task = content.get("task")
+                entry = {
                     "run": run,
                     "name": name,
                     "task": task if isinstance(task, str) else None,
                     "steps": steps,
                     "max_step": int(series.max_step or 0),
                 }
-            )
+                evaluations.append(mark(entry))
+        evaluations.sort(key=lambda entry: (entry["run"], entry["name"]))
         out: dict[str, list[dict[str, Any]]] = {"evaluations": evaluations}
         for kind, key in (
             (predictions.IMPORTANCE_KIND, "importances"),
@@ -210,11 +215,12 @@ class EvaluationStore:
     # ------------------------------------------------------------------ predictions
     def series(self, ctx: Any, eid: str, run: str, name: str) -> Series:
         """The steps of evaluation ``name`` in ``run``; ``NotFoundError`` when absent."""
-        tag = common.our_tag(predictions.KIND, name)
-        data = self._data.blob_steps(ctx, eid, run, tag)
-        if not data:
-            raise errors.NotFoundError(f"run {run!r} has no evaluation {name!r}")
-        return Series(run, name, tag, data)
+        for kind in (predictions.KIND, summaries.KIND):
+            tag = common.our_tag(kind, name)
+            data = self._data.blob_steps(ctx, eid, run, tag)
+            if data:
+                return Series(run, name, tag, data, kind)
+        raise errors.NotFoundError(f"run {run!r} has no evaluation {name!r}")
 
     @staticmethod
     def _key(eid: str, series: Series, datum: provider.BlobSequenceDatum) -> Hashable:
@@ -245,6 +251,43 @@ class EvaluationStore:
             return cached if cached is not None else decode()
         return self._cache.get_or_compute(key, decode, _prepared_nbytes)
 
+    def summary(
+        self, ctx: Any, eid: str, series: Series, datum: provider.BlobSequenceDatum
+    ) -> summaries.BinnedSummary:
+        """The decoded binned summary of one step (cached; its size is independent of n)."""
+        what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
+
+        def decode() -> summaries.BinnedSummary:
+            payload = self._data.blob(ctx, datum, what)
+            try:
+                return summaries.decode(payload)
+            except DECODE_ERRORS as error:
+                raise DataError(f"{what}: cannot decode ({error})") from None
+
+        key = ("eval-summary", self._key(eid, series, datum))
+        return self._cache.get_or_compute(key, decode, summaries.nbytes)
+
+    def _report_of_summary(self, ctx, eid, series, datum, max_points) -> dict[str, Any]:
+        """The ``/evaluation`` document of a summary: a report, plus ``source``/``summary``."""
+        summary = self.summary(ctx, eid, series, datum)
+        points = max_points or default_max_points(summary.task, len(summary.labels))
+        what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
+        try:
+            report, info = summaries.report(summary, points)
+        except DECODE_ERRORS as error:
+            raise DataError(f"{what}: cannot evaluate ({error})") from None
+        report["curves"].pop(THRESHOLD_KIND, None)
+        round_curves(report["curves"], CURVE_DIGITS, ROUNDED_KINDS)
+        return {
+            "run": series.run,
+            "name": series.name,
+            "step": datum.step,
+            "steps": series.steps,
+            **report,
+            "max_points": points,
+            **info,
+        }
+
     def report(
         self,
         ctx: Any,
@@ -261,6 +304,9 @@ class EvaluationStore:
         key = ("eval-report", self._key(eid, series, datum), max_points)
 
         def compute() -> tuple[dict[str, Any], bytes]:
+            if series.kind == summaries.KIND:
+                document = self._report_of_summary(ctx, eid, series, datum, max_points)
+                return document, to_json_bytes(document)
             prepared = self.prepared(ctx, eid, series, datum, keep=keep_prepared)
             points = max_points or default_max_points(prepared.task, len(prepared.labels))
             what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
@@ -302,6 +348,8 @@ class EvaluationStore:
 
     def _threshold_table(self, ctx: Any, eid: str, series: Series, datum, label, points) -> dict:
         """The document of :meth:`thresholds`: the engine's table of one class."""
+        if series.kind == summaries.KIND:
+            return self._summary_threshold_table(ctx, eid, series, datum, label, points)
         p = self.prepared(ctx, eid, series, datum)
         if p.task == "regression":
             raise errors.InvalidArgumentError(
@@ -333,6 +381,35 @@ class EvaluationStore:
             "positives": table["positives"],
             "negatives": table["negatives"],
             "exact_points": table["exact_points"],
+            **{column: _finite_or_none(values) for column, values in columns.items()},
+        }
+
+    def _summary_threshold_table(self, ctx, eid, series, datum, label, points) -> dict:
+        """:meth:`_threshold_table` of a summary: a row per kept bin (at its lowest score)."""
+        summary = self.summary(ctx, eid, series, datum)
+        names = [str(v) for v in summary.labels]
+        if label is None:
+            label = names[1] if summary.task == "binary" else names[0]
+        allowed = names[1:] if summary.task == "binary" else names
+        if label not in allowed:
+            raise errors.InvalidArgumentError(
+                f"parameter 'class': {label!r} is not one of the labels {allowed[:20]}"
+            )
+        table = summaries.threshold_table(summary, label, points)
+        columns = {
+            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
+        }
+        return {
+            "run": series.run,
+            "name": series.name,
+            "step": datum.step,
+            "task": summary.task,
+            "class": label,
+            "labels": list(summary.labels),
+            "positives": table["positives"],
+            "negatives": table["negatives"],
+            "exact_points": table["exact_points"],
+            "source": summaries.SOURCE,
             **{column: _finite_or_none(values) for column, values in columns.items()},
         }
 
