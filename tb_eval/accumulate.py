@@ -272,7 +272,7 @@ def _all_reduce(
     score_range = None
     if has_ranges:
         if summary is None:
-            lo, hi = np.full(shape, np.inf), np.full(shape, -np.inf)
+            lo, hi = np.full(shape[:-1], np.inf), np.full(shape[:-1], -np.inf)
         else:
             lo, hi = summary.score_range[..., 0], summary.score_range[..., 1]
         # One MIN reduction of (lowest, -highest) instead of a MIN and a MAX.

@@ -147,8 +147,10 @@ def evaluate_summary(
     --------
     >>> s = BinnedSummary.from_predictions([0, 1, 1, 0], [0.1, 0.8, 0.6, 0.3])
     >>> report, info = evaluate_summary(s)
-    >>> report.metrics["roc_auc"], info["error_bounds"]["roc_auc"], "log_loss" in info["unavailable"]
-    (1.0, 0.0, True)
+    >>> report.metrics["roc_auc"], info["error_bounds"]["roc_auc"]
+    (1.0, 0.0)
+    >>> "log_loss" in info["unavailable"]
+    True
     """
     if max_points is not None and max_points < 16:
         raise ValueError(f"max_points must be None or >= 16, got {max_points}")
