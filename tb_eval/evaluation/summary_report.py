@@ -20,16 +20,16 @@ import numpy as np
 
 from . import binary as B
 from . import classification as K
-from .binned import BinnedSummary, _fraction_ge
+from .binned import BinnedSummary, fraction_ge
 from .calibration import calibration_from_counts, max_calibration_error
 from .curves import binary_curve_set
 from .report import (
+    MetricCollector,
     Report,
-    _add_macro_curves,
-    _Collector,
-    _common_cm_metrics,
-    _confusion_curve,
-    _label_metrics,
+    add_macro_curves,
+    common_cm_metrics,
+    confusion_curve,
+    label_metrics,
 )
 from .thresholds import threshold_table_from_counts
 
@@ -86,7 +86,7 @@ def _counts_at(summary: BinnedSummary, key: str | None, t: float) -> tuple[float
     """(TP, FP, uncertain weight) of ``score >= t``; uncertain: the weight of the bins whose
     score range holds ``t`` strictly inside (they count as spread evenly)."""
     pos, neg, lo, hi = _bins(summary, key)
-    share = _fraction_ge(lo, hi, np.array([t]))[0]
+    share = fraction_ge(lo, hi, np.array([t]))[0]
     inside = (lo < t) & (t <= hi) & (lo < hi)
     return float(share @ pos), float(share @ neg), float((pos + neg)[inside].sum())
 
@@ -154,7 +154,7 @@ def evaluate_summary(
     """
     if max_points is not None and max_points < 16:
         raise ValueError(f"max_points must be None or >= 16, got {max_points}")
-    col = _Collector()
+    col = MetricCollector()
     curves: dict[str, Any] = {}
     bounds: dict[str, float] = {}
     areas, area_bounds = summary.metrics(), summary.error_bounds()
@@ -184,15 +184,15 @@ def evaluate_summary(
             col.put("mce", max_calibration_error(calib["uniform"]), "no samples")
             bounds["ece"] = ece_bound
     if task != "binary":
-        _add_macro_curves(curves, [k for k in class_keys if k != "micro"], max_points)
+        add_macro_curves(curves, [k for k in class_keys if k != "micro"], max_points)
     uncertain: dict[str, float] = {}
     if task == "binary":
         tp, fp, unsure = _counts_at(summary, None, THRESHOLD)
         p, n = summary.counts[0, :, 1].sum(), summary.counts[0, :, 0].sum()
         cm = np.array([[n - fp, fp], [p - tp, tp]])
-        curves["confusion_matrix"] = _confusion_curve(cm, summary.labels)
-        _common_cm_metrics(col, cm)
-        _label_metrics(col, cm, summary.labels, suffix_avg=False)
+        curves["confusion_matrix"] = confusion_curve(cm, summary.labels)
+        common_cm_metrics(col, cm)
+        label_metrics(col, cm, summary.labels, suffix_avg=False)
         pos_label = summary.labels[1]
         for name in ("precision", "recall", "f1"):
             full = f"{name}/{pos_label}"
@@ -209,7 +209,7 @@ def evaluate_summary(
             tp, fp, unsure = _counts_at(summary, key, THRESHOLD)
             h = summary._key_bins(key)[0]
             p, n = h[:, 1].sum(), h[:, 0].sum()
-            matrices[key] = _confusion_curve(np.array([[n - fp, fp], [p - tp, tp]]), [0, 1])
+            matrices[key] = confusion_curve(np.array([[n - fp, fp], [p - tp, tp]]), [0, 1])
             uncertain[key] = unsure
             pc = K.per_class_prf(np.array([tp]), np.array([fp]), np.array([p - tp]))
             for name in ("precision", "recall", "f1"):
@@ -233,6 +233,28 @@ def summary_threshold_table(
     summary: BinnedSummary, label: str, max_rows: int | None = 1000
 ) -> dict[str, Any]:
     """The threshold table of one class against the rest (binary: the positive label), at
-    each bin's lowest score: every row is an exact row of the raw data's table."""
+    each bin's lowest score: every row is an exact row of the raw data's table.
+
+    Parameters
+    ----------
+    summary : BinnedSummary
+    label : str
+        The class (ignored for binary: the positive label).
+    max_rows : int or None, default 1000
+        As for :func:`threshold_table`.
+
+    Returns
+    -------
+    dict
+        The columns of :func:`threshold_table`, ``positives``, ``negatives`` and
+        ``exact_points`` (the used bins).
+
+    Examples
+    --------
+    >>> s = BinnedSummary.from_predictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> table = summary_threshold_table(s, "1")
+    >>> table["threshold"].tolist(), table["tp"].tolist(), table["fp"].tolist()
+    ([0.8, 0.4, 0.35, 0.1], [1.0, 1.0, 2.0, 2.0], [0.0, 1.0, 1.0, 2.0])
+    """
     key = None if summary.task == "binary" else str(label)
     return threshold_table_from_counts(summary.binary_counts(key), max_rows=max_rows)
