@@ -404,3 +404,36 @@ def test_two_ranks_that_disagree_get_a_clear_error(tmp_path):
     ranks = _launch(tmp_path, "disagree")
     for r in ranks:
         assert r["error"].startswith("name: the ranks disagree"), r
+
+
+def test_multilabel_and_weighted_summaries(tmp_path):
+    """Per-label confusion matrices at 0.5 (exact with the default bins) and weighted
+    summaries, served through the plugin against scikit-learn."""
+    rng = np.random.default_rng(4)
+    truth = (rng.random((20_000, 3)) < 0.4).astype(int)
+    scores = np.clip(0.3 * truth + rng.random(truth.shape) * 0.7, 0.0, 1.0)
+    y, s = DATA["real"]
+    w = rng.random(y.size)
+    run = tb_eval.start_logging(tmp_path, run_name="w")
+    acc = run.evaluation_accumulator("ml", task="multilabel", labels=["r", "g", "b"])
+    acc.update(truth, scores)
+    acc.log(0)
+    acc = run.evaluation_accumulator("weighted", labels=[0, 1])
+    acc.update(y, s, sample_weight=w)
+    acc.log(0)
+    run.complete()
+    client = plugin_client(tmp_path)
+    doc = json.loads(client.get(_url("/evaluation", run="w", name="ml")).data)
+    for j, label in enumerate(["r", "g", "b"]):
+        cm = skm.confusion_matrix(truth[:, j], scores[:, j] >= 0.5)
+        assert doc["curves"]["confusion_matrix"][label]["matrix"] == cm.tolist()
+        auc = skm.roc_auc_score(truth[:, j], scores[:, j])
+        assert abs(doc["metrics"][f"roc_auc/{label}"] - auc) <= 1e-4
+        f1 = skm.f1_score(truth[:, j], scores[:, j] >= 0.5)
+        assert doc["metrics"][f"f1/{label}"] == pytest.approx(f1, rel=1e-12)
+    assert "accuracy" in doc["summary"]["unavailable"]
+    doc = json.loads(client.get(_url("/evaluation", run="w", name="weighted")).data)
+    m = doc["metrics"]
+    assert abs(m["roc_auc"] - skm.roc_auc_score(y, s, sample_weight=w)) <= 1e-4
+    assert abs(m["average_precision"] - skm.average_precision_score(y, s, sample_weight=w)) <= 1e-4
+    assert m["accuracy"] == pytest.approx(skm.accuracy_score(y, s >= 0.5, sample_weight=w))
