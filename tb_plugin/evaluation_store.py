@@ -140,6 +140,24 @@ def summary_curves(task: str, curves: dict[str, Any], labels: list) -> dict[str,
     }
 
 
+def _threshold_document(series, datum, task, label, labels, table, extra) -> dict[str, Any]:
+    """The ``/evaluation/thresholds`` document of one class's threshold ``table``."""
+    columns = {"thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS}
+    return {
+        "run": series.run,
+        "name": series.name,
+        "step": datum.step,
+        "task": task,
+        "class": label,
+        "labels": list(labels),
+        "positives": table["positives"],
+        "negatives": table["negatives"],
+        "exact_points": table["exact_points"],
+        **extra,
+        **{column: _finite_or_none(values) for column, values in columns.items()},
+    }
+
+
 class EvaluationStore:
     """Reads our evaluation data from a data provider and computes reports, cached."""
 
@@ -368,21 +386,7 @@ class EvaluationStore:
             )
         positive, score = one_vs_rest(p, names.index(label))
         table = threshold_table(positive, score, p.sample_weight, max_rows=points)
-        columns = {
-            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
-        }
-        return {
-            "run": series.run,
-            "name": series.name,
-            "step": datum.step,
-            "task": p.task,
-            "class": label,
-            "labels": list(p.labels),
-            "positives": table["positives"],
-            "negatives": table["negatives"],
-            "exact_points": table["exact_points"],
-            **{column: _finite_or_none(values) for column, values in columns.items()},
-        }
+        return _threshold_document(series, datum, p.task, label, p.labels, table, {})
 
     def _summary_threshold_table(self, ctx, eid, series, datum, label, points) -> dict:
         """:meth:`_threshold_table` of a summary: a row per kept bin (at its lowest score)."""
@@ -396,22 +400,10 @@ class EvaluationStore:
                 f"parameter 'class': {label!r} is not one of the labels {allowed[:20]}"
             )
         table = summaries.threshold_table(summary, label, points)
-        columns = {
-            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
-        }
-        return {
-            "run": series.run,
-            "name": series.name,
-            "step": datum.step,
-            "task": summary.task,
-            "class": label,
-            "labels": list(summary.labels),
-            "positives": table["positives"],
-            "negatives": table["negatives"],
-            "exact_points": table["exact_points"],
-            "source": summaries.SOURCE,
-            **{column: _finite_or_none(values) for column, values in columns.items()},
-        }
+        source = {"source": summaries.SOURCE}
+        return _threshold_document(
+            series, datum, summary.task, label, summary.labels, table, source
+        )
 
     def trend(self, ctx: Any, eid: str, series: Series) -> bytes:
         """Every metric at every step, as JSON (each step's report is computed once and

@@ -289,11 +289,17 @@ def _binary(p: Prepared, col: MetricCollector, curves: dict, max_points) -> None
         tp = float(c.tps[k - 1]) if k else 0.0
         fp = float(c.fps[k - 1]) if k else 0.0
         cm = np.array([[c.neg - fp, fp], [c.pos - tp, tp]])
-    curves["confusion_matrix"] = confusion_curve(cm, p.labels)
+    binary_confusion_metrics(col, curves, cm, p.labels)
+
+
+def binary_confusion_metrics(col: MetricCollector, curves: dict, cm: np.ndarray, labels) -> None:
+    """The binary confusion matrix curve and every metric read off it (``precision``,
+    ``recall`` and ``f1`` are the positive class's)."""
+    curves["confusion_matrix"] = confusion_curve(cm, labels)
     common_cm_metrics(col, cm)
-    label_metrics(col, cm, p.labels, suffix_avg=False)
+    label_metrics(col, cm, labels, suffix_avg=False)
     for name in ("precision", "recall", "f1"):
-        full = f"{name}/{pos_label}"
+        full = f"{name}/{labels[1]}"
         if full in col.metrics:
             col.metrics[name] = col.metrics[full]
         else:

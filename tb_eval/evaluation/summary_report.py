@@ -27,9 +27,8 @@ from .report import (
     MetricCollector,
     Report,
     add_macro_curves,
-    common_cm_metrics,
+    binary_confusion_metrics,
     confusion_curve,
-    label_metrics,
 )
 from .thresholds import threshold_table_from_counts
 
@@ -190,17 +189,8 @@ def evaluate_summary(
         tp, fp, unsure = _counts_at(summary, None, THRESHOLD)
         p, n = summary.counts[0, :, 1].sum(), summary.counts[0, :, 0].sum()
         cm = np.array([[n - fp, fp], [p - tp, tp]])
-        curves["confusion_matrix"] = confusion_curve(cm, summary.labels)
-        common_cm_metrics(col, cm)
-        label_metrics(col, cm, summary.labels, suffix_avg=False)
-        pos_label = summary.labels[1]
-        for name in ("precision", "recall", "f1"):
-            full = f"{name}/{pos_label}"
-            if full in col.metrics:
-                col.metrics[name] = col.metrics[full]
-            else:
-                col.undefined[name] = col.undefined[full]
-        uncertain[str(pos_label)] = unsure
+        binary_confusion_metrics(col, curves, cm, summary.labels)
+        uncertain[str(summary.labels[1])] = unsure
         if p + n > 0:
             bounds["accuracy"] = unsure / (p + n)
     elif task == "multilabel":
