@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tb_eval import names
+from tb_eval.io import remote
 from tb_eval.kinds import run_record
 
 _STAGED = ".partial"
@@ -21,7 +22,7 @@ _STAGED = ".partial"
 
 def artifact_path(directory: str, name: str) -> str:
     """Where the uploaded file ``name`` of the run at ``directory`` lies."""
-    return os.path.join(directory, run_record.ARTIFACTS_DIR, *name.split("/"))
+    return remote.join(directory, run_record.ARTIFACTS_DIR, *name.split("/"))
 
 
 def check_source(path_or_stream: Any, argument: str = "path_or_stream") -> Any:
@@ -132,7 +133,7 @@ def download(
         raise FileNotFoundError(f"output_file_path: no directory {parent!r} to write into")
     partial = target + _STAGED
     try:
-        shutil.copyfile(artifact_path(directory, name), partial)
+        remote.copy_file(artifact_path(directory, name), partial)
         os.replace(partial, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ import numpy as np
 from tensorboard.compat.proto import event_pb2
 
 from tb_eval import names
+from tb_eval.io import remote
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, run_record, scalar, series, table, text
 from tb_eval.record import RecordSurface, append_record
@@ -75,6 +76,8 @@ _FLOAT_STRUCT = struct.Struct("<f")
 
 def event_files(directory: str) -> list[str]:
     """The event files directly inside ``directory``, in TensorBoard's (lexicographic) order."""
+    if remote.is_url(directory):
+        return remote.event_files(directory)
     return sorted(
         path
         for path in glob.glob(os.path.join(glob.escape(directory), "*tfevents*"))
@@ -173,13 +176,12 @@ def read_run(directory: str) -> RunData:
     record boundaries cannot be trusted), and each file with skipped records gives one
     :class:`CorruptRecordWarning` naming it.
     """
-    if not os.path.isdir(directory):
+    if not remote.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r}")
     data = RunData(directory)
     reader = _RecordReader(data)
     for path in event_files(directory):
-        with open(path, "rb") as handle:
-            buffer = handle.read()
+        buffer = remote.read_bytes(path)
         records = iter_records(buffer, check_data_crc=False)
         skipped: list[str] = []
         while True:  # a record that raises is skipped; the generator goes on after it
@@ -385,7 +387,7 @@ class StoredRun(RecordSurface):
     @property
     def parent(self) -> StoredRun | None:
         """The parent run, read from disk (``None`` for a top-level run)."""
-        parent_dir = os.path.dirname(os.path.normpath(self.directory))
+        parent_dir = remote.parent(self.directory)
         if self._data.record.get("parent") is None or not event_files(parent_dir):
             return None
         return StoredRun(parent_dir)

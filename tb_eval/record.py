@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tb_eval import artifacts, names
+from tb_eval.io import remote
 from tb_eval.io.events import encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, run_record
@@ -71,6 +72,9 @@ def check_display_name(value: Any) -> str:
 
 def append_record(directory: str, record: dict[str, Any], step: int) -> None:
     """Write ``record`` at ``step`` in a new event file of the run at ``directory``."""
+    if remote.is_url(directory):
+        remote.append_event_file(directory, lambda local: append_record(local, record, step))
+        return
     writer = EventFileWriter(directory)
     try:
         value = common.summary_value(
@@ -230,6 +234,11 @@ class RecordSurface:
         return find_children(self, self._live_children(), recursive, tags, properties, status)
 
     # ------------------------------------------------------------------ files
+    @property
+    def _files_directory(self) -> str:
+        """Where the uploaded files are read from (a remote run's: its URL)."""
+        return self.directory
+
     def get_file_names(self) -> list[str]:
         """Names of the files uploaded to this run."""
         return [entry["name"] for entry in self._record().get("files", [])]
@@ -237,7 +246,9 @@ class RecordSurface:
     def download_file(self, name: str, output_file_path: str | os.PathLike | None = None) -> str:
         """Copy the uploaded file ``name`` to ``output_file_path`` (default: its base name in
         the working directory). Returns the path written."""
-        return artifacts.download(self.directory, self.get_file_names(), name, output_file_path)
+        return artifacts.download(
+            self._files_directory, self.get_file_names(), name, output_file_path
+        )
 
     def download_files(
         self,
@@ -253,7 +264,7 @@ class RecordSurface:
         ``append_prefix=False``). ``batch_size`` and ``timeout_seconds`` are accepted for
         Azure compatibility and unused. Returns the paths written."""
         return artifacts.download_many(
-            self.directory,
+            self._files_directory,
             self.get_file_names(),
             prefix,
             output_directory,
@@ -265,4 +276,4 @@ class RecordSurface:
         """Where the uploaded file ``name`` lies on disk."""
         if name not in self.get_file_names():
             raise KeyError(f"name: no uploaded file {name!r} in run {self.directory!r}")
-        return artifacts.artifact_path(self.directory, name)
+        return artifacts.artifact_path(self._files_directory, name)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from tb_eval import artifacts, azureml, names
+from tb_eval.io import remote
 from tb_eval.io.events import ScalarEncoder, encode_event
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, histogram, hparams, run_record, scalar, series, table, text
@@ -115,7 +116,9 @@ def start_logging(
     Parameters
     ----------
     logdir:
-        The directory ``tensorboard --logdir`` will be pointed at.
+        The directory ``tensorboard --logdir`` will be pointed at: a local path, or a URL
+        such as ``s3://bucket/runs`` or ``gs://bucket/runs`` (any fsspec URL; see the remote
+        logdirs guide), which is probed at once.
     experiment:
         Optional grouping directory, e.g. the sweep's name.
     run_name:
@@ -155,13 +158,18 @@ def start_logging(
     checked_tags = names.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
-    directory = os.path.join(*parts)
-    if not resume and _has_event_files(directory):
+    parts[0] = remote.local_path(parts[0])
+    mirror = None
+    if remote.is_url(parts[0]):  # written in a local staging directory, uploaded by mirror
+        directory, mirror = remote.stage_run(parts[0], parts[1:], resume)
+    else:
+        directory = os.path.join(*parts)
+    if mirror is None and not resume and _has_event_files(directory):
         raise FileExistsError(
             f"run_name: {directory!r} already holds a run; choose another run_name, or pass "
             "resume=True to continue it"
         )
-    return Run(
+    run = Run(
         directory,
         experiment=experiment,
         name=run_name,
@@ -170,6 +178,9 @@ def start_logging(
         flush_secs=float(flush_secs),
         resume=resume,
     )
+    if mirror is not None:
+        mirror.attach(run)
+    return run
 
 
 def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
@@ -181,6 +192,11 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     """
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory: expected a path, got {directory!r}")
+    if remote.is_url(os.fspath(directory)):
+        raise ValueError(
+            f"directory: {os.fspath(directory)!r} is a URL; attach() takes a local run "
+            "directory (start a remote run with start_logging(<URL>, ...))"
+        )
     directory = os.path.normpath(os.fspath(directory))
     name = names.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
@@ -259,6 +275,7 @@ class Run(RecordSurface):
         self._session_started = False
         self._writer_closed = False
         self._warned_late_params = False
+        self._mirror: remote.Mirror | None = None  # uploads a remote run (tb_eval.io.remote)
         os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
             self._resume(directory)
@@ -308,6 +325,11 @@ class Run(RecordSurface):
 
     def __repr__(self) -> str:
         return f"Run(directory={self.directory!r}, status={self._status!r})"
+
+    @property
+    def _files_directory(self) -> str:
+        # a remote run's files are read from the store: a resumed run's earlier ones are there
+        return self.directory if self._mirror is None else self._mirror.remote_path(self.directory)
 
     @property
     def status(self) -> str:
@@ -457,6 +479,8 @@ class Run(RecordSurface):
             if "display_name" in changes:
                 self._display_name = changes["display_name"]
             self._write_run_record()
+            if self._mirror is not None and self._writer_closed:
+                self._mirror.sync()
 
     def _note_late_hparams(self) -> None:
         if self._session_started and not self._warned_late_params:
@@ -934,6 +958,8 @@ class Run(RecordSurface):
             existing = [entry["name"] for entry in self._files]
             self._files.extend(artifacts.upload(self.directory, existing, uploads, argument))
             self._write_run_record()
+        if self._mirror is not None:
+            self.flush()
 
     # ------------------------------------------------------------------ reading
     def _metrics(self, name: str | None) -> dict[str, Any]:
@@ -975,6 +1001,8 @@ class Run(RecordSurface):
                 display_name=name,
                 parent=self,
             )
+            if self._mirror is not None:
+                self._mirror.attach(child)
             self._children.append(child)
             return child
 
@@ -995,8 +1023,11 @@ class Run(RecordSurface):
 
     # ------------------------------------------------------------------ lifecycle
     def flush(self, timeout_seconds: float = 300) -> None:
-        """Write everything logged so far to disk."""
+        """Write everything logged so far to disk (and upload it, for a remote logdir, within
+        ``timeout_seconds``)."""
         self._writer.flush()
+        if self._mirror is not None:
+            self._mirror.sync(timeout_seconds)
 
     def complete(self, _set_status: bool = True) -> None:
         """Mark the run successful, write everything and close the file."""
@@ -1042,6 +1073,8 @@ class Run(RecordSurface):
                 self._writer.append(encode_event(self._end_time, 0, [end]))
             self._writer_closed = True  # from now on record changes go to a new file
         self._writer.close()
+        if self._mirror is not None:
+            self._mirror.run_ended(self)
 
 
 def _described(make_metadata: Callable, description: str) -> Callable:
@@ -1098,10 +1131,13 @@ def _end_live_runs() -> None:
     for run in list(_live_runs):
         if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
             continue
-        if _uncaught:
-            run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
-        else:
-            run.complete()
+        try:
+            if _uncaught:
+                run.fail(f"{type(_uncaught[-1]).__name__}: {_uncaught[-1]}")
+            else:
+                run.complete()
+        except OSError as error:  # a remote run's last upload: the other runs still end
+            warnings.warn(f"run {run.name!r}: {error}", RuntimeWarning, stacklevel=1)
 
 
 def _reset_locks_in_child() -> None:

@@ -20,23 +20,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process_group(process: subprocess.Popen | None) -> None:
+    """End ``process`` and its children (started with ``start_new_session=True``)."""
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def read_log(log: Any) -> str:
+    """Everything a server wrote to its temporary log file."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
+
+
 class TensorBoardServer:
     """``with TensorBoardServer(logdir, load_fast=True) as tb: tb.get_json("/data/runs")``.
 
     ``load_fast`` picks TensorBoard's loader: ``True`` the Rust data server, ``False`` the Python
-    multiplexer. ``reload_interval`` is in seconds. Extra command-line flags go in ``flags``.
+    multiplexer, ``"auto"`` TensorBoard's default. ``reload_interval`` is in seconds. Extra
+    command-line flags go in ``flags``. ``logdir`` may be a URL (``s3://...``); ``env`` is the
+    server's whole environment (default: this process's).
     """
 
     def __init__(
         self,
         logdir: str | os.PathLike,
         *,
-        load_fast: bool,
+        load_fast: bool | str,
         reload_interval: float = 1,
         flags: list[str] | None = None,
         timeout: float = 60,
+        env: dict[str, str] | None = None,
     ) -> None:
-        self.logdir = os.fspath(logdir)
+        self.logdir = logdir if isinstance(logdir, str) else os.fspath(logdir)
         self.load_fast = load_fast
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,17 +70,22 @@ class TensorBoardServer:
             "127.0.0.1",
             "--port",
             str(self.port),
-            f"--load_fast={'true' if load_fast else 'false'}",
+            f"--load_fast={load_fast if isinstance(load_fast, str) else str(load_fast).lower()}",
             f"--reload_interval={reload_interval}",
             *(flags or []),
         ]
         self._timeout = timeout
+        self._env = env
         self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - read by output() after stop
 
     def __enter__(self) -> TensorBoardServer:
         self._process = subprocess.Popen(
-            self._command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            self._command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=self._env,
         )
         deadline = time.monotonic() + self._timeout
         while time.monotonic() < deadline:
@@ -78,17 +103,10 @@ class TensorBoardServer:
         self.stop()
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.killpg(self._process.pid, 15)  # the data server is a child: end the whole group
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, 9)
-                self._process.wait()
+        stop_process_group(self._process)  # the data server is a child: end the whole group
 
     def output(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
+        return read_log(self._log)
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None):
         """``(status, headers, body)`` for ``path``; HTTP errors are returned, not raised."""

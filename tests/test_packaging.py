@@ -40,7 +40,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NO_BUNDLE_MESSAGE = "tb_plugin/static/index.js is missing and cannot be built"
 #: Never pulled in by `pip install tb-eval`.
 HEAVY = {"tensorflow", "tensorflow-cpu", "tf-nightly", "torch", "keras", "lightning", "jax"}
-EXTRAS = {"torch", "keras", "lightning", "s3", "matplotlib", "pandas", "dev", "docs"}
+EXTRAS = {"torch", "keras", "lightning", "s3", "gcs", "matplotlib", "pandas", "dev", "docs"}
 
 pytestmark = pytest.mark.skipif(
     shutil.which("npm") is None or shutil.which("git") is None or not (ROOT / ".git").exists(),
@@ -297,6 +297,8 @@ def test_wheel_metadata(release: Artifacts) -> None:
     assert extra("keras") == {"keras"}
     assert extra("lightning") == {"lightning", "torch"}
     assert extra("s3") == {"s3fs"}
+    assert extra("gcs") == {"gcsfs"}
+    assert {"s3fs", "moto", "gcsfs", "gcp-storage-emulator"} <= extra("dev")
     assert extra("matplotlib") == {"matplotlib"}
     assert extra("pandas") == {"pandas"}
     assert {"pytest", "build", "playwright"} <= extra("dev")

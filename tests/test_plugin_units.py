@@ -324,7 +324,21 @@ def test_artifact_path_guards(tmp_path):
     )
     for bad in ["../../outside.txt", "/etc/passwd", "link.txt", "sub", "sub/../sub/ok.bin", ""]:
         assert artifact_path(logdir, "exp/r1", bad) is None
-    assert artifact_path("gs://bucket/logs", "exp/r1", "sub/ok.bin") is None
+
+
+def test_artifact_path_under_a_remote_logdir():
+    """A remote logdir's file is its URL, read through fsspec (``memory://`` stands in for a
+    bucket: no network); the same names are refused, and so is a run leading out."""
+    fsspec = pytest.importorskip("fsspec")
+    fsspec.filesystem("memory").pipe("/bucket/logs/exp/r1/artifacts/sub/ok.bin", b"1")
+    logdir = "memory://bucket/logs"
+    expected = "memory://bucket/logs/exp/r1/artifacts/sub/ok.bin"
+    assert artifact_path(logdir, "exp/r1", "sub/ok.bin") == expected
+    for bad in ["../../outside.txt", "/etc/passwd", "sub", "sub/../sub/ok.bin", "", "nope.bin"]:
+        assert artifact_path(logdir, "exp/r1", bad) is None
+    assert artifact_path(logdir, "exp/../exp/r1", "sub/ok.bin") is None
+    # a scheme without an installed filesystem: refused, not an error
+    assert artifact_path("nosuch://bucket/logs", "exp/r1", "sub/ok.bin") is None
 
 
 def _symlinked_run(tmp_path, how: str) -> tuple[str, str]:

@@ -37,6 +37,7 @@ import numpy as np
 from tensorboard.compat.proto import event_pb2, summary_pb2
 
 from tb_eval import names
+from tb_eval.io import remote
 from tb_eval.io.records import frame
 from tb_eval.kinds import histogram, pr_curve
 from tb_eval.kinds import image as image_kind
@@ -304,8 +305,12 @@ class SummaryWriter:
         self._get_run()  # like torch, the directory and its event file exist from the start
 
     def _open(self, directory: str) -> Run:
+        mirror = None
+        if remote.is_url(directory):  # s3://, gs://...: written locally, uploaded in segments
+            name = directory.rstrip("/").rsplit("/", 1)[-1]
+            directory, mirror = remote.stage_run(remote.parent(directory), [name], resume=True)
         # Like torch, no HParams session unless add_hparams is called.
-        return Run(
+        run = Run(
             directory,
             experiment=None,
             name=os.path.basename(os.path.normpath(directory)) or directory,
@@ -315,6 +320,9 @@ class SummaryWriter:
             session_on_first_write=False,
             resume=True,  # like torch, a second writer on a log_dir adds to it
         )
+        if mirror is not None:
+            mirror.attach(run)
+        return run
 
     def _get_run(self) -> Run:
         """The writer's run, reopened (in a new event file) if the writer was closed."""

@@ -9,6 +9,7 @@ from typing import Any
 from tensorboard import errors
 from werkzeug import wrappers, wsgi
 
+from tb_eval.io import remote
 from tb_eval.kinds import run_record
 from tb_plugin.data import DataError
 from tb_plugin.http import content_disposition, respond_json, route
@@ -107,16 +108,16 @@ def resolve_artifact(logdir: str, run: str, name: str) -> tuple[str | None, str]
 
     Only a regular file inside the run's own ``artifacts`` directory is served, with every
     symlink resolved: the run directory must resolve inside the logdir, ``artifacts`` must not
-    be a symlink, and neither may any part of ``name`` lead out of it. ``..``, absolute names and
-    remote logdirs are refused.
+    be a symlink, and neither may any part of ``name`` lead out of it. ``..`` and absolute names
+    are refused. Under a remote logdir (``s3://...``) the file is its URL, read through fsspec.
     """
     if not name or "\0" in name or name.startswith(("/", "\\")) or os.path.isabs(name):
         return None, "is not a relative file name"
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
         return None, "is not a plain relative path"
-    if "://" in logdir:
-        return None, "cannot be served: files are served from a local --logdir only"
+    if remote.is_url(logdir):
+        return remote.resolve_artifact(logdir, run, parts, run_record.ARTIFACTS_DIR)
     root = os.path.realpath(logdir)
     run_dir = os.path.realpath(os.path.join(root, *run.split("/")))
     if run_dir != root and not _within(run_dir, root):
@@ -202,12 +203,12 @@ class RunRoutes:
         if path is None:
             raise errors.NotFoundError(f"run {run!r}: file {shown(name)} {reason}")
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - the response closes it once sent
-        except OSError as error:
+            handle, size = remote.open_for_serving(path)  # the response closes it once sent
+        except Exception as error:  # noqa: BLE001 - local or store errors alike: a 404
+            reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
             raise errors.NotFoundError(
-                f"run {run!r}: file {shown(name)} cannot be opened ({error.strerror})"
+                f"run {run!r}: file {shown(name)} cannot be opened ({reason})"
             ) from None
-        size = os.fstat(handle.fileno()).st_size
         return wrappers.Response(
             wsgi.wrap_file(request.environ, handle),
             mimetype="application/octet-stream",
