@@ -294,14 +294,14 @@ class EvaluationStore:
             report, info = summaries.report(summary, points)
         except DECODE_ERRORS as error:
             raise DataError(f"{what}: cannot evaluate ({error})") from None
-        report["curves"].pop(THRESHOLD_KIND, None)
-        round_curves(report["curves"], CURVE_DIGITS, ROUNDED_KINDS)
+        report.curves.pop(THRESHOLD_KIND, None)
+        round_curves(report.curves, CURVE_DIGITS, ROUNDED_KINDS)
         return {
             "run": series.run,
             "name": series.name,
             "step": datum.step,
             "steps": series.steps,
-            **report,
+            **report.to_dict(),
             "max_points": points,
             **info,
         }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tb_eval.evaluation import BinnedSummary, evaluate_summary, summary_threshold_table
+from tb_eval.evaluation import BinnedSummary, Report, evaluate_summary, summary_threshold_table
 from tb_eval.kinds import binned_summary
 
 KIND = binned_summary.KIND
@@ -31,10 +31,11 @@ def nbytes(summary: BinnedSummary) -> int:
     return size + (0 if summary.score_range is None else summary.score_range.nbytes)
 
 
-def report(summary: BinnedSummary, max_points: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(report.to_dict(), info)`` of one summary (info: see the module)."""
+def report(summary: BinnedSummary, max_points: int) -> tuple[Report, dict[str, Any]]:
+    """``(report, fields)`` of one summary (fields: ``source`` and ``summary``, see the
+    module)."""
     result, info = evaluate_summary(summary, max_points=max_points)
-    return result.to_dict(), {"source": SOURCE, "summary": info}
+    return result, {"source": SOURCE, "summary": info}
 
 
 def threshold_table(summary: BinnedSummary, label: str, points: int) -> dict[str, Any]:

@@ -167,6 +167,8 @@ def test_auc_ap_and_curves_match_sklearn_on_the_raw_data(tb, name):
     assert abs(m["average_precision"] - ap) <= bounds["average_precision"]
     roc = doc["curves"]["roc"]["1"]
     _on_raw_roc(y, s, roc["fpr"], roc["tpr"])
+    # Display curves are rounded to 6 significant digits, as for prediction sets.
+    assert all(float(f"{v:.6g}") == v for v in roc["fpr"] + roc["tpr"])
     # The confusion matrix at 0.5 and what follows from it: exact here (0.5 is a bin edge).
     assert doc["summary"]["threshold_uncertain"] == {"1": 0.0}
     cm = skm.confusion_matrix(y, s >= 0.5)
