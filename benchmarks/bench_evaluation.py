@@ -17,7 +17,7 @@ import numpy as np
 from sklearn import calibration as skc
 from sklearn import metrics as M
 
-from tb_eval.evaluation import BinnedSummary, evaluate, evaluate_prepared, prepare
+from tb_eval.evaluation import BinnedSummary, Prepared, evaluate, evaluate_prepared, prepare
 from tb_eval.kinds import predictions
 
 
@@ -133,7 +133,9 @@ def main() -> None:
         return
     y, S = multiclass_data(n)
     wide = prepare(y, S)  # float64 scores, as prepare() returns them
-    stored = predictions.decode(predictions.encode(wide))  # float32, as the plugin reads them
+    stored = predictions.decode(  # float32, as the plugin reads them
+        predictions.encode_payload(*wide.to_arrays()), Prepared.from_arrays
+    )
     compare(
         f"10-class one-vs-rest + micro/macro, n={n:.0e}",
         {

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.kinds import binned_summary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +41,7 @@ def log_summary(
     description: str = "",
 ) -> None:
     """Log ``summary`` under ``name`` at ``step`` (a name holds one task, like predictions)."""
-    names.check_blob_key_safe(names.check_name(name))
+    validation.check_blob_key_safe(validation.check_name(name))
     if not isinstance(description, str):
         raise TypeError(f"description: expected a str, got {type(description).__name__}")
     meta, arrays = summary.to_arrays()
@@ -72,7 +72,7 @@ def log_accuracy_table(
     """``run.log_accuracy_table``: Azure ML's accuracy-table schema (a dict or its JSON text)."""
     from tb_eval.evaluation import BinnedSummary
 
-    names.check_name(name)
+    validation.check_name(name)
     if not isinstance(value, (dict, str, bytes)):
         raise TypeError(
             "value: expected Azure ML's accuracy table, a dict or its JSON text "
@@ -137,7 +137,7 @@ class RunAccumulator:
     ) -> None:
         from tb_eval.evaluation import EvaluationAccumulator
 
-        names.check_blob_key_safe(names.check_name(name))
+        validation.check_blob_key_safe(validation.check_name(name))
         if task == "regression":
             raise ValueError(
                 "task: an evaluation accumulator is for classification, not regression"
@@ -192,7 +192,7 @@ class RunAccumulator:
         afresh (``reset=False`` keeps accumulating). Collective under ``torch.distributed``
         (every rank must call it). Returns what was logged (``None``: no batch anywhere)."""
         if step is not None:
-            step = names.check_step(step)
+            step = validation.check_step(step)
         summary = self._engine.summary()
         group = _group()
         writes = True

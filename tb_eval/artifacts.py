@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.io import remote
 from tb_eval.kinds import run_record
 
@@ -71,7 +71,7 @@ def upload(
     taken = set(existing)
     checked: list[tuple[str, Any]] = []
     for name, source in uploads:
-        clean = names.check_artifact_name(name)
+        clean = validation.check_artifact_name(name)
         if clean in taken:
             raise ValueError(f"name: a file named {clean!r} was already uploaded to this run")
         taken.add(clean)
@@ -99,7 +99,7 @@ def upload(
 def folder_uploads(name: str, path: str | os.PathLike) -> list[tuple[str, str]]:
     """``(artifact name, local path)`` for every file under the folder ``path``, named
     ``<name>/<relative path>``."""
-    prefix = names.check_artifact_name(name)
+    prefix = validation.check_artifact_name(name)
     if not isinstance(path, (str, os.PathLike)) or not os.path.isdir(path):
         raise FileNotFoundError(f"path: no folder at {path!r}")
     pairs = []

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.kinds import run_record
 from tb_eval.record import AZURE_STATUS, RecordSurface
 
@@ -38,7 +38,7 @@ def child_directory_name(parent_directory: str, name: Any, run_id: Any) -> str:
 
 
 def _check_child_name(value: Any, argument: str) -> str:
-    value = names.check_path_component(value, argument)
+    value = validation.check_path_component(value, argument)
     if "/" in value or value == run_record.ARTIFACTS_DIR:
         raise ValueError(
             f"{argument}: {value!r} is not usable as a child run's directory name "

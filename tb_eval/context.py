@@ -80,7 +80,7 @@ def environment_for(run: Run | str | os.PathLike) -> dict[str, str]:
     Runs of this process at that directory or its parent are flushed first, so that the
     subprocess finds their records on disk (and a child run its parent's id and experiment).
     """
-    from tb_eval.run import live_runs
+    from tb_eval.lifecycle import live_runs
 
     directory = os.path.abspath(
         os.fspath(run if isinstance(run, (str, os.PathLike)) else run.directory)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import json
 import os
 import struct
 import warnings
@@ -21,10 +20,10 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import event_pb2
 
-from tb_eval import names
+from tb_eval import kinds, validation
 from tb_eval.io import remote
 from tb_eval.io.records import iter_records
-from tb_eval.kinds import common, image, run_record, scalar, series, table, text
+from tb_eval.kinds import common, image, scalar, text
 from tb_eval.record import RecordSurface, append_record
 
 
@@ -37,38 +36,6 @@ class CorruptRunError(ValueError):
 
 class CorruptRecordWarning(UserWarning):
     """Records of an event file were skipped as unreadable; the message names the file."""
-
-
-#: The record fields other code relies on, and the types they must have.
-_RECORD_FIELDS = {
-    "name": str,
-    "id": str,
-    "display_name": str,
-    "experiment": str,
-    "parent": str,
-    "status": str,
-    "error": str,
-    "params": dict,
-    "tags": dict,
-    "properties": dict,
-    "files": list,
-    "start_time": (int, float),
-    "end_time": (int, float),
-}
-
-
-def _checked_record(record: Any) -> dict[str, Any]:
-    """A run record with every known field of the right type (``ValueError`` otherwise)."""
-    if not isinstance(record, dict):
-        raise ValueError(f"the run record is a {type(record).__name__}, not an object")
-    for key, kind in _RECORD_FIELDS.items():
-        value = record.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise ValueError(f"the run record's {key!r} is a {type(value).__name__}")
-    files = record.get("files") or []
-    if not all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in files):
-        raise ValueError("the run record's 'files' are not objects with a name")
-    return record
 
 
 _FLOAT_STRUCT = struct.Struct("<f")
@@ -121,11 +88,11 @@ class RunData:
             if tag not in table_names:
                 out[tag] = strings[0] if len(strings) == 1 else strings
         for tag, rows in self.rows.items():
-            with self._decoding("rows", table.ROW_KIND, tag):
-                out[tag] = table.rows_to_table(rows).to_dict()
+            with self._decoding("rows", kinds.row.KIND, tag):
+                out[tag] = kinds.row.rows_to_table(rows).to_dict()
         for tag, payloads in self.tables.items():
-            with self._decoding("table", table.TABLE_KIND, tag):
-                tables = [table.decode_table(payload).to_dict() for _, payload in payloads]
+            with self._decoding("table", kinds.table.KIND, tag):
+                tables = [kinds.table.decode(payload).to_dict() for _, payload in payloads]
             out[tag] = tables[0] if len(tables) == 1 else tables
         if name is not None:
             if name not in out:
@@ -135,18 +102,18 @@ class RunData:
 
     def predictions(self, name: str, step: int | None = None):
         """The predictions logged under ``name`` at ``step`` (default: the last one)."""
-        from tb_eval.kinds import predictions
+        from tb_eval.evaluation import Prepared
 
-        logged = self.blobs.get(predictions.KIND, {}).get(name)
+        logged = self.blobs.get(kinds.predictions.KIND, {}).get(name)
         if not logged:
             raise KeyError(f"name: no predictions {name!r} in run {self.directory!r}")
         if step is None:
-            with self._decoding("predictions", predictions.KIND, name):
-                return predictions.decode(logged[-1][1])
+            with self._decoding("predictions", kinds.predictions.KIND, name):
+                return kinds.predictions.decode(logged[-1][1], Prepared.from_arrays)
         for logged_step, payload in logged:
             if logged_step == step:
-                with self._decoding("predictions", predictions.KIND, name):
-                    return predictions.decode(payload)
+                with self._decoding("predictions", kinds.predictions.KIND, name):
+                    return kinds.predictions.decode(payload, Prepared.from_arrays)
         steps = [logged_step for logged_step, _ in logged]
         raise KeyError(f"step: no predictions {name!r} at step {step}; logged steps: {steps}")
 
@@ -162,6 +129,33 @@ class RunData:
                 f"{path}: {what} {name!r} cannot be read ({type(error).__name__}: "
                 f"{error!s:.200}); move the file out of the run, or log it again"
             ) from error
+
+    def names_held(self) -> dict[str, str]:
+        """The kind each logged name holds, as ``Run`` claims names (a table's Text tag shares
+        its name: the table wins; lists and the run record claim nothing of their own)."""
+        held: dict[str, str] = {}
+        for tag, plugin in self.plugins.items():
+            found = kinds.for_tag(plugin, tag)
+            if found is None:
+                continue
+            if plugin != common.PLUGIN_NAME:
+                held.setdefault(found.name, found.kind)
+            elif found.kind not in (kinds.series.KIND, kinds.run_record.KIND):
+                held[found.name] = found.kind
+        return held
+
+    def prediction_tasks(self) -> dict[str, str]:
+        """The task of each predictions name (from its metadata)."""
+        return {
+            common.split_our_tag(tag)[1]: content["task"]
+            for tag, content in self.contents.items()
+            if content.get("task") and common.split_our_tag(tag)
+        }
+
+    @property
+    def has_session(self) -> bool:
+        """Whether the run holds an HParams session-start record."""
+        return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
         """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
@@ -264,21 +258,22 @@ class _RecordReader:
                     else:
                         continue
                     if plugin == common.PLUGIN_NAME:
-                        content = common.parse_content(value.metadata.plugin_data.content)
-                        kind_of[tag] = split_tag(tag)
-                        data.contents[tag] = content
+                        found = kinds.for_tag(plugin, tag) or kinds.Found("", tag, None)
+                        kind_of[tag] = found
+                        data.contents[tag] = (found.module or common).parse_metadata(
+                            value.metadata.plugin_data.content
+                        )
                     plugin_of[tag] = plugin
                 if plugin == scalar.PLUGIN_NAME:
                     scalar_steps[tag].append(step)
-                    number = scalar.stored_value(value)
+                    number = scalar.decode(value)
                     scalar_values[tag].append(number)
                     if len(event.summary.value) == 1 and not value.HasField("metadata"):
                         _learn_scalar_head(scalar_heads, payload, tag, value, number)
                 elif plugin == text.PLUGIN_NAME:
-                    if not value.tensor.tensor_shape.dim:
-                        data.texts.setdefault(tag, []).append(
-                            value.tensor.string_val[0].decode("utf-8")
-                        )
+                    string = text.decode(value.tensor)
+                    if string is not None:
+                        data.texts.setdefault(tag, []).append(string)
                 elif plugin == image.PLUGIN_NAME:
                     data.images[tag] = data.images.get(tag, 0) + 1
                 elif plugin == common.PLUGIN_NAME:
@@ -322,26 +317,27 @@ def split_tag(tag: str) -> tuple[str, str]:
     return common.split_our_tag(tag) or ("", tag)
 
 
-def _read_ours(data: RunData, kind_name: tuple[str, str], step: int, tensor) -> None:
-    kind, name = kind_name
-    if kind == series.KIND:
-        data.lists.setdefault(name, []).append(np.frombuffer(tensor.tensor_content, dtype="<f8"))
-    elif kind == table.ROW_KIND:
-        row = json.loads(tensor.string_val[0])
-        if not isinstance(row, dict):
-            raise ValueError(f"a row of {name!r} is a {type(row).__name__}, not an object")
-        table.normalize_row(row, f"a row of {name!r}")  # cells of the right types
-        data.rows.setdefault(name, []).append(row)
-    elif kind == table.TABLE_KIND:
-        data.tables.setdefault(name, []).append((step, tensor.string_val[0]))
-    elif kind == run_record.KIND:
-        data.record = _checked_record(json.loads(tensor.string_val[0]))
-    elif tensor.dtype == 7 and not tensor.tensor_shape.dim:  # a JSON document kind
+def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
+    """One record of our plugin, decoded by its kind (kinds this version does not know are
+    skipped)."""
+    kind, name, module = found
+    if module is None:
+        return
+    stored = common.stored_data(module.STORAGE, tensor)
+    if module is kinds.series:
+        data.lists.setdefault(name, []).append(kinds.series.decode(stored))
+    elif module is kinds.row:
+        data.rows.setdefault(name, []).append(kinds.row.decode(stored, f"a row of {name!r}"))
+    elif module is kinds.table:  # decoded when read (get_metrics), so damage names its file
+        data.tables.setdefault(name, []).append((step, stored))
+    elif module is kinds.run_record:
+        data.record = kinds.run_record.decode(stored)
+    elif module in (kinds.importance, kinds.confusion):
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
-            (step, json.loads(tensor.string_val[0]))
+            (step, module.decode(stored))
         )
-    elif tensor.dtype == 7 and len(tensor.string_val) == 1:  # a one-blob kind
-        data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, tensor.string_val[0]))
+    elif module in (kinds.predictions, kinds.binned_summary):  # decoded when read
+        data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, stored))
 
 
 class StoredRun(RecordSurface):
@@ -354,7 +350,7 @@ class StoredRun(RecordSurface):
         self.directory = os.fspath(directory)
         self._data = read_run(self.directory)
         self.name = self._data.record.get("name", os.path.basename(self.directory.rstrip("/")))
-        self.experiment = names.experiment_name(self._data.record.get("experiment"))
+        self.experiment = validation.experiment_name(self._data.record.get("experiment"))
 
     def __repr__(self) -> str:
         return f"StoredRun(directory={self.directory!r}, status={self.status!r})"
@@ -367,10 +363,10 @@ class StoredRun(RecordSurface):
         if all(record.get(key) == value for key, value in changes.items()):
             return
         updated = {**record, **changes}
-        step = self._data.last_steps.get(run_record.TAG, -1) + 1
+        step = self._data.last_steps.get(kinds.run_record.TAG, -1) + 1
         append_record(self.directory, updated, step)
         self._data.record = updated
-        self._data.last_steps[run_record.TAG] = step
+        self._data.last_steps[kinds.run_record.TAG] = step
 
     @property
     def status(self) -> str:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tb_eval import artifacts, names
+from tb_eval import artifacts, validation
 from tb_eval.io import remote
 from tb_eval.io.events import encode_event
 from tb_eval.io.writer import EventFileWriter
@@ -34,7 +34,7 @@ def merged_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
     """``current`` updated with ``tags`` (a dict, or a str: one tag without a value)."""
     if isinstance(tags, str):
         tags = {tags: ""}
-    return {**current, **names.check_params(tags, "tags")}
+    return {**current, **validation.check_params(tags, "tags")}
 
 
 def without_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def without_tags(current: Mapping[str, Any], tags: Any) -> dict[str, Any]:
 def merged_properties(current: Mapping[str, Any], properties: Any) -> dict[str, Any]:
     """``current`` with ``properties`` added. Properties are write-once, as in Azure ML: adding
     an existing key again with another value raises ``ValueError`` (the same value is a no-op)."""
-    checked = names.check_params(properties, "properties")
+    checked = validation.check_params(properties, "properties")
     for key, value in checked.items():
         if key in current and current[key] != value:
             raise ValueError(

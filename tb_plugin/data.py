@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from tensorboard import errors
 from tensorboard.data import provider
 
+from tb_eval import kinds
 from tb_eval.kinds import common, run_record
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,8 @@ def _record(data: list[Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TagInfo:
-    """One of our time series: which run, tag, kind and name, and its newest step."""
+    """One of our time series: which run, tag, kind and name, its newest step, its parsed
+    metadata (the kind's ``parse_metadata``) and, when asked for, its steps."""
 
     run: str
     tag: str
@@ -62,6 +65,16 @@ class TagInfo:
     blob: bool
     #: The description logged with the series (``log_table(..., description=...)``), or "".
     description: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: Every kept step, oldest first (``None`` unless :meth:`DataAccess.listing` read them).
+    steps: list[int] | None = None
+
+    @property
+    def fits(self) -> bool:
+        """Whether the series is stored as its kind stores it (a blob sequence for blob kinds,
+        a tensor series for the others), i.e. was written by us."""
+        module = kinds.KINDS.get(self.kind)
+        return module is not None and (module.STORAGE == common.BLOB) == self.blob
 
 
 def downsample_for(hint: int | None) -> int:
@@ -98,53 +111,74 @@ class DataAccess:
         return self._provider
 
     # ------------------------------------------------------------------ listing
-    def tags(self, ctx: Any, eid: str) -> list[TagInfo]:
-        """All our tensor and blob-sequence series, in run then tag order."""
+    def listing(
+        self, ctx: Any, eid: str, only: tuple[str, str] | None = None, steps_of: Collection = ()
+    ) -> list[TagInfo]:
+        """Every tensor and blob-sequence series of ours (only the ``(run, tag)`` given), in
+        run then tag order, with its kind's parsed metadata; the steps of the kinds
+        ``steps_of`` are read too (blob references and tensors of those series only: one
+        provider call per storage, a series TensorBoard cannot decode listed without steps)."""
         found = []
         listings = (
             (self._provider.list_tensors, False),
             (self._provider.list_blob_sequences, True),
         )
+        filters = {}
+        if only is not None:
+            filters["run_tag_filter"] = _filter(*only)
         for list_series, is_blob in listings:
-            by_run = list_series(ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME)
-            for run, by_tag in by_run.items():
-                for tag, series in by_tag.items():
-                    parsed = common.split_our_tag(tag)
-                    if parsed is None:
+            by_run = list_series(ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, **filters)
+            for run_name, by_tag in by_run.items():
+                for tag_name, series in by_tag.items():
+                    kind = kinds.for_tag(common.PLUGIN_NAME, tag_name)
+                    if kind is None:
                         continue
+                    parse = (kind.module or common).parse_metadata
                     found.append(
                         TagInfo(
-                            run,
-                            tag,
-                            parsed[0],
-                            parsed[1],
+                            run_name,
+                            tag_name,
+                            kind.kind,
+                            kind.name,
                             int(series.max_step or 0),
                             float(series.max_wall_time or 0.0),
                             is_blob,
                             series.description or "",
+                            parse(getattr(series, "plugin_content", b"") or b""),
                         )
                     )
-        return sorted(found, key=lambda info: (info.run, info.tag))
+        found.sort(key=lambda info: (info.run, info.tag))
+        for blob in (False, True):
+            wanted = [i for i in found if i.kind in steps_of and i.blob == blob and i.fits]
+            if not wanted:
+                continue
+            # One undecodable tensor (another writer's) must not fail the whole listing.
+            by_run, _ = self.read_each(
+                ctx,
+                eid,
+                sorted({info.run for info in wanted}),
+                sorted({info.tag for info in wanted}),
+                blob=blob,
+            )
+            steps = {
+                (info.run, info.tag): sorted(
+                    datum.step for datum in by_run.get(info.run, {}).get(info.tag) or []
+                )
+                for info in wanted
+            }
+            found = [
+                replace(info, steps=steps[(info.run, info.tag)])
+                if (info.run, info.tag) in steps
+                else info
+                for info in found
+            ]
+        return found
 
     def tag(self, ctx: Any, eid: str, run: str, tag: str, blob: bool) -> TagInfo | None:
         """One series, or ``None`` if the run has no such tag of ours."""
-        list_series = self._provider.list_blob_sequences if blob else self._provider.list_tensors
-        by_run = list_series(
-            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, run_tag_filter=_filter(run, tag)
-        )
-        series = by_run.get(run, {}).get(tag)
-        parsed = common.split_our_tag(tag)
-        if series is None or parsed is None:
-            return None
-        return TagInfo(
-            run,
-            tag,
-            parsed[0],
-            parsed[1],
-            int(series.max_step or 0),
-            float(series.max_wall_time or 0.0),
-            blob,
-            series.description or "",
+        return next(
+            (info for info in self.listing(ctx, eid, (run, tag)) if info.blob == blob),
+            None,
         )
 
     # ------------------------------------------------------------------ reading
@@ -172,18 +206,6 @@ class DataAccess:
         except DECODE_ERRORS as error:
             raise DataError(f"TensorBoard cannot decode {tag!r} ({error})") from None
         return sorted(by_run.get(run, {}).get(tag) or [], key=lambda datum: datum.step)
-
-    def all_blob_steps(self, ctx: Any, eid: str) -> dict[tuple[str, str], list[int]]:
-        """The steps of every blob-sequence series of ours, by (run, tag), in one call (blob
-        references only, no payloads)."""
-        by_run = self._provider.read_blob_sequences(
-            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME, downsample=self.downsample
-        )
-        return {
-            (run, tag): sorted(datum.step for datum in data)
-            for run, by_tag in by_run.items()
-            for tag, data in by_tag.items()
-        }
 
     def blob(self, ctx: Any, datum: provider.BlobSequenceDatum, what: str) -> bytes:
         """The first blob of ``datum`` (our one-blob kinds)."""

@@ -34,7 +34,7 @@ from tb_eval.evaluation import (
     round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
     threshold_table,
 )
-from tb_eval.kinds import common, predictions
+from tb_eval.kinds import common, confusion, importance, predictions
 from tb_plugin import summaries
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -170,64 +170,30 @@ class EvaluationStore:
     # ------------------------------------------------------------------ listing
     def listing(self, ctx: Any, eid: str) -> dict[str, list[dict[str, Any]]]:
         """Every evaluation, importance and confusion series (metadata and steps only)."""
-        blobs = self._provider.list_blob_sequences(
-            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME
-        )
-        tensors = self._provider.list_tensors(
-            ctx, experiment_id=eid, plugin_name=common.PLUGIN_NAME
-        )
-        evaluations = []
-        for kind, mark in ((predictions.KIND, dict), (summaries.KIND, summaries.listing_entry)):
-            for (run, _), (name, series, steps) in self._steps(
-                ctx, eid, blobs, kind, blob=True
-            ).items():
-                content = common.parse_content(series.plugin_content)
-                task = content.get("task")
+        kinds = (predictions.KIND, summaries.KIND, importance.KIND, confusion.KIND)
+        out: dict[str, list[dict[str, Any]]] = {
+            "evaluations": [],
+            "importances": [],
+            "confusions": [],
+        }
+        for info in self._data.listing(ctx, eid, steps_of=kinds):
+            if info.kind not in kinds or not info.fits:
+                continue
+            if info.kind in (predictions.KIND, summaries.KIND):
                 entry = {
-                    "run": run,
-                    "name": name,
-                    "task": task if isinstance(task, str) else None,
-                    "steps": steps,
-                    "max_step": int(series.max_step or 0),
+                    "run": info.run,
+                    "name": info.name,
+                    "task": info.metadata["task"],
+                    "steps": info.steps,
+                    "max_step": info.max_step,
                 }
-                evaluations.append(mark(entry))
-        evaluations.sort(key=lambda entry: (entry["run"], entry["name"]))
-        out: dict[str, list[dict[str, Any]]] = {"evaluations": evaluations}
-        for kind, key in (
-            (predictions.IMPORTANCE_KIND, "importances"),
-            (predictions.CONFUSION_KIND, "confusions"),
-        ):
-            found = self._steps(ctx, eid, tensors, kind, blob=False)
-            out[key] = [
-                {"run": run, "name": name, "steps": steps}
-                for (run, _), (name, _, steps) in found.items()
-            ]
-        return out
-
-    def _steps(
-        self, ctx: Any, eid: str, listing: dict, kind: str, blob: bool
-    ) -> dict[tuple[str, str], tuple[str, Any, list[int]]]:
-        """``{(run, tag): (name, time series, steps)}`` for our series of ``kind``, sorted."""
-        found = {}
-        for run, by_tag in listing.items():
-            for tag, series in by_tag.items():
-                parsed = common.split_our_tag(tag)
-                if parsed is not None and parsed[0] == kind:
-                    found[(run, tag)] = (parsed[1], series)
-        if not found:
-            return {}
-        # One undecodable tensor (another writer's) must not fail the whole listing.
-        by_run, _ = self._data.read_each(
-            ctx,
-            eid,
-            sorted({run for run, _ in found}),
-            sorted({tag for _, tag in found}),
-            blob=blob,
-        )
-        out = {}
-        for (run, tag), (name, series) in sorted(found.items()):
-            data = by_run.get(run, {}).get(tag) or []
-            out[(run, tag)] = (name, series, sorted(datum.step for datum in data))
+                if info.kind == summaries.KIND:
+                    entry = summaries.listing_entry(entry)
+                out["evaluations"].append(entry)
+            else:
+                key = "importances" if info.kind == importance.KIND else "confusions"
+                out[key].append({"run": info.run, "name": info.name, "steps": info.steps})
+        out["evaluations"].sort(key=lambda entry: (entry["run"], entry["name"]))
         return out
 
     # ------------------------------------------------------------------ predictions
@@ -260,7 +226,7 @@ class EvaluationStore:
         def decode() -> Prepared:
             payload = self._data.blob(ctx, datum, what)
             try:
-                return predictions.decode(payload)
+                return predictions.decode(payload, Prepared.from_arrays)
             except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
@@ -460,9 +426,8 @@ class EvaluationStore:
     @staticmethod
     def importance(document: Any, what: str) -> dict[str, Any]:
         """``{"names", "values", "per_class"}`` sorted for display by the engine."""
-        if not isinstance(document, dict) or "features" not in document:
-            raise DataError(f"{what}: not an importance document")
         try:
+            document = importance.decode(document)
             return feature_importance(
                 document["features"], document.get("importances"), document.get("per_class")
             )
@@ -475,7 +440,7 @@ class EvaluationStore:
         if not isinstance(document, dict):
             raise DataError(f"{what}: not a confusion matrix document")
         try:
-            checked = predictions.check_confusion_matrix(
+            checked = confusion.check_confusion_matrix(
                 document.get("matrix"), document.get("labels")
             )
         except DECODE_ERRORS as error:

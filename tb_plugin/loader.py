@@ -13,10 +13,7 @@ from typing import Any
 
 from tensorboard.plugins import base_plugin
 
-#: Our plugin's name; equal to ``tb_eval.kinds.common.PLUGIN_NAME`` (not imported: too heavy).
-PLUGIN_NAME = "tb_eval"
-#: Default memory budget of the decoded-table cache, in MiB.
-DEFAULT_CACHE_MB = 1024
+from tb_plugin.flags import DEFAULT_CACHE_MB, PLUGIN_NAME
 
 
 class TbEvalLoader(base_plugin.TBLoader):

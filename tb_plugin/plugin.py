@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tensorboard.plugins import base_plugin
 
-from tb_plugin.loader import DEFAULT_CACHE_MB
+from tb_plugin.flags import DEFAULT_CACHE_MB
 from tb_plugin.routes.evaluation import EvaluationRoutes
 from tb_plugin.routes.runs import RunRoutes
 from tb_plugin.routes.static import StaticRoutes

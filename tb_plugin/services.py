@@ -1,4 +1,5 @@
-"""What the route modules share: data access, the cache and the table store.
+"""What the route modules share: data access, the cache and the stores (tables, evaluations with
+their importance and confusion documents), all built here.
 
 A new group of routes (for example evaluation reports from ``tb_eval/predictions/<name>`` blobs)
 takes a :class:`Services`, reads through ``services.data``, caches in ``services.cache`` and
@@ -17,6 +18,7 @@ from werkzeug import wrappers
 from tb_eval.kinds.common import PLUGIN_NAME
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DataAccess, downsample_for
+from tb_plugin.evaluation_store import EvaluationStore
 from tb_plugin.tables import TableStore
 
 
@@ -27,6 +29,7 @@ class Services:
     data: DataAccess
     cache: LruCache
     tables: TableStore
+    evaluations: EvaluationStore
 
     @classmethod
     def from_context(cls, context: TBContext, cache_bytes: int) -> Services:
@@ -34,7 +37,7 @@ class Services:
         hints = context.sampling_hints or {}
         data = DataAccess(context.data_provider, downsample_for(hints.get(PLUGIN_NAME)))
         cache = LruCache(cache_bytes)
-        return cls(data, cache, TableStore(data, cache))
+        return cls(data, cache, TableStore(data, cache), EvaluationStore(data, cache))
 
 
 def request_context(request: wrappers.Request) -> tuple[Any, str]:

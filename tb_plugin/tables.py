@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 from tensorboard import errors
 
-from tb_eval.kinds import common, table
+from tb_eval.kinds import row as row_kind
+from tb_eval.kinds import table
 from tb_plugin import frame as frames
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -80,7 +81,7 @@ class TableStore:
         return Loaded(key, stacked, max(used) if used else None, all_steps, described)
 
     def _table_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> _Part | None:
-        tag = common.our_tag(table.TABLE_KIND, selection.name)
+        tag = table.tag(selection.name)
         data = self._data.blob_steps(ctx, eid, run, tag)
         if not data:
             return None
@@ -93,7 +94,7 @@ class TableStore:
         def decode() -> Frame:
             payload = self._data.blob(ctx, datum, what)
             try:
-                return frames.from_table(table.decode_table(payload))
+                return frames.from_table(table.decode(payload))
             except DECODE_ERRORS as error:
                 raise DataError(f"{what}: cannot decode ({error})") from None
 
@@ -101,7 +102,7 @@ class TableStore:
         return _Part(run, datum.step, [d.step for d in data], key, frame)
 
     def _rows_part(self, ctx: Any, eid: str, run: str, selection: Selection) -> _Part | None:
-        tag = common.our_tag(table.ROW_KIND, selection.name)
+        tag = row_kind.tag(selection.name)
         info = self._data.tag(ctx, eid, run, tag, blob=False)
         if info is None:
             return None
@@ -111,12 +112,13 @@ class TableStore:
         def decode() -> Frame:
             rows = []
             for datum in self._data.tensors(ctx, eid, run, tag):
-                row = tensor_json(datum.numpy, f"{what} step {datum.step}")
-                if not isinstance(row, dict):
-                    raise DataError(f"{what} step {datum.step}: a row must be a JSON object")
-                rows.append(row)
+                where = f"{what} step {datum.step}"
+                try:
+                    rows.append(row_kind.decode(tensor_json(datum.numpy, where), where))
+                except (ValueError, TypeError) as error:
+                    raise DataError(str(error)) from None
             try:
-                return frames.from_table(table.rows_to_table(rows))
+                return frames.from_table(row_kind.rows_to_table(rows))
             except (ValueError, TypeError) as error:
                 raise DataError(f"{what}: {error}") from None
 

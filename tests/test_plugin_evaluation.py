@@ -74,7 +74,7 @@ def _corrupt_events() -> bytes:
     """A predictions record whose blob is not a predictions payload."""
     tag = common.our_tag(predictions.KIND, "val")
     blob = common.string_tensor(np.array([b"TBEV1\n\x05\x00\x00\x00{bad}"], dtype=object))
-    value = common.summary_value(tag, blob, predictions.predictions_metadata("binary"))
+    value = common.summary_value(tag, blob, predictions.metadata("binary"))
     return file_version_event(time.time()) + encode_event(time.time(), 0, [value])
 
 

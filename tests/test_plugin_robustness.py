@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tb_eval
-from tb_eval.kinds import predictions
+from tb_eval.kinds import importance
 from tests.plugin_support import BAD_RECORDS, PREFIX, plugin_client, write_bad_record
 
 RNG = np.random.default_rng(5)
@@ -59,7 +59,7 @@ def logdir(tmp_path_factory):
     sick.log_predictions("val", RNG.integers(0, 2, N), y_score=RNG.random(N))
     sick.complete()
     write_bad_record(root / "sick", BAD_RECORDS["dtype0"])
-    write_bad_record(root / "sick", BAD_RECORDS["two_strings"], predictions.IMPORTANCE_KIND)
+    write_bad_record(root / "sick", BAD_RECORDS["two_strings"], importance.KIND)
     # Symlinks out of a run's artifacts: the directory, a component under it, the file itself.
     outside = root.parent / f"{root.name}_outside"
     (outside / "sub").mkdir(parents=True)

@@ -38,9 +38,10 @@ import numpy as np
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.kinds.common import tensor_to_numpy
-from tb_eval.run import Run, _readable_name, start_logging
+from tb_eval.naming import _readable_name
+from tb_eval.run import Run, start_logging
 
 
 def _flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -86,7 +87,7 @@ class TbEvalLogger(Logger):
             raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
         for argument, value in (("experiment", experiment), ("run_name", run_name)):
             if value is not None:
-                names.check_path_component(value, argument)
+                validation.check_path_component(value, argument)
         self._logdir = os.fspath(logdir)
         self._experiment_name = experiment
         self._run_name = run_name

@@ -35,7 +35,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.evaluation import Report, evaluate, prepare
 from tb_eval.run import Run, start_logging
 
@@ -411,7 +411,7 @@ def _plan_estimator(run: Run | None, estimator: Any, X: Any, y: Any, options: tu
     if len(X) != len(y):
         raise ValueError(f"y: has {len(y)} rows but X has {len(X)}")
     inputs = _input_names(estimator, X, feature_names)
-    params = names.check_params(estimator.get_params(deep=True), "estimator")
+    params = validation.check_params(estimator.get_params(deep=True), "estimator")
 
     records = _prediction_records(estimator, X, y, labels, name)
     reports = {}
@@ -559,7 +559,7 @@ def log_search(
         raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
     if experiment is None:
         experiment = _default_experiment(search)
-    names.check_path_component(experiment, "experiment")
+    validation.check_path_component(experiment, "experiment")
     root = os.path.join(os.fspath(logdir), experiment)
     if os.path.isdir(root) and os.listdir(root):
         raise FileExistsError(
@@ -572,7 +572,7 @@ def log_search(
     width = max(3, len(str(len(groups) - 1)))
     planned = []
     for index, rows in enumerate(groups):
-        params = names.check_params(results["params"][rows[0]], "search")
+        params = validation.check_params(results["params"][rows[0]], "search")
         best = best_row is not None and best_row in rows
         planned.append((f"candidate-{index:0{width}d}", rows, params, best))
     iterations = np.asarray(results["iter"]) if "iter" in results else None

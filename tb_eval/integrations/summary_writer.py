@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import event_pb2, summary_pb2
 
-from tb_eval import names
+from tb_eval import validation
 from tb_eval.io import remote
 from tb_eval.io.records import frame
 from tb_eval.kinds import histogram, pr_curve
@@ -223,9 +223,9 @@ class _FileWriter:
         """Write one ``Event`` proto (its ``wall_time`` is now unless ``walltime`` is given)."""
         if not isinstance(event, event_pb2.Event):
             raise TypeError(f"event: expected an Event proto, got {type(event).__name__}")
-        event.wall_time = time.time() if walltime is None else names.check_wall_time(walltime)
+        event.wall_time = time.time() if walltime is None else validation.check_wall_time(walltime)
         if step is not None:
-            event.step = names.check_step(step, "step")
+            event.step = validation.check_step(step, "step")
         with self._run._lock:
             self._run._check_open()
             self._run._writer.append_locked(frame(event.SerializeToString()))
@@ -237,7 +237,7 @@ class _FileWriter:
         if not isinstance(summary, summary_pb2.Summary):
             raise TypeError(f"summary: expected a Summary proto, got {type(summary).__name__}")
         if global_step is not None:
-            names.check_step(global_step, "global_step")
+            validation.check_step(global_step, "global_step")
         self.add_event(event_pb2.Event(summary=summary), global_step, walltime)
 
     def flush(self) -> None:
@@ -385,7 +385,7 @@ class SummaryWriter:
         """Several numbers on one chart: each key ``k`` becomes the run
         ``<log_dir>/<main_tag>_<k>`` (``/`` in ``main_tag`` as ``_``) holding tag ``main_tag``,
         as in torch."""
-        names.check_name(main_tag, "main_tag")
+        validation.check_name(main_tag, "main_tag")
         if not isinstance(tag_scalar_dict, Mapping):
             raise TypeError(
                 f"tag_scalar_dict: expected a dict of name to number, "
@@ -395,16 +395,16 @@ class SummaryWriter:
             key: _one_number(value, f"tag_scalar_dict[{key!r}]")
             for key, value in tag_scalar_dict.items()
         }
-        walltime = time.time() if walltime is None else names.check_wall_time(walltime)
+        walltime = time.time() if walltime is None else validation.check_wall_time(walltime)
         children = {}
         for key in values:
             if not isinstance(key, str):
                 raise TypeError(f"tag_scalar_dict: keys must be str, got {key!r}")
-            children[key] = names.check_path_component(
+            children[key] = validation.check_path_component(
                 main_tag.replace("/", "_") + "_" + key, "tag_scalar_dict"
             )
         if global_step is not None:
-            names.check_step(global_step, "global_step")
+            validation.check_step(global_step, "global_step")
         for key, value in values.items():
             child = self._child(children[key])
             child.log(main_tag, value, step=global_step, wall_time=walltime)
@@ -423,9 +423,9 @@ class SummaryWriter:
 
     # ------------------------------------------------------------------ images
     def _log_image(self, tag: str, hwc: np.ndarray, global_step, walltime) -> None:
-        names.check_name(tag, "tag")
+        validation.check_name(tag, "tag")
         if walltime is not None:
-            walltime = names.check_wall_time(walltime)
+            walltime = validation.check_wall_time(walltime)
         png, width, height = image_kind.to_png(image=hwc)
         self._get_run()._log_builtin(
             tag,
@@ -488,9 +488,9 @@ class SummaryWriter:
 
     # ------------------------------------------------------------------ histograms, PR curves
     def _log_histogram(self, tag: str, proto, global_step, walltime) -> None:
-        names.check_name(tag, "tag")
+        validation.check_name(tag, "tag")
         if walltime is not None:
-            walltime = names.check_wall_time(walltime)
+            walltime = validation.check_wall_time(walltime)
         self._get_run()._log_builtin(
             tag,
             "histogram",
@@ -548,9 +548,9 @@ class SummaryWriter:
         self._log_histogram(tag, proto, global_step, walltime)
 
     def _log_pr_curve(self, tag: str, data: np.ndarray, global_step, walltime) -> None:
-        names.check_name(tag, "tag")
+        validation.check_name(tag, "tag")
         if walltime is not None:
-            walltime = names.check_wall_time(walltime)
+            walltime = validation.check_wall_time(walltime)
         self._get_run()._log_builtin(
             tag, "pr_curve", global_step, lambda first: pr_curve.value(tag, data, first), walltime
         )
@@ -633,10 +633,10 @@ class SummaryWriter:
         params = {k: _hparam(k, v) for k, v in hparam_dict.items() if v is not None}
         metrics = {k: _one_number(v, f"metric_dict[{k!r}]") for k, v in metric_dict.items()}
         for key in metrics:
-            names.check_name(key, "metric_dict")
-        checked = names.check_params(params, "hparam_dict")
+            validation.check_name(key, "metric_dict")
+        checked = validation.check_params(params, "hparam_dict")
         if run_name is not None:
-            names.check_path_component(run_name, "run_name")
+            validation.check_path_component(run_name, "run_name")
         target = self._get_run() if run_name is None else self._child(run_name)
         recorded = target.get_params()
         if target._session_started and any(

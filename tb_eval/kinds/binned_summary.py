@@ -18,13 +18,12 @@ from typing import Any
 import numpy as np
 
 from tb_eval.kinds import codec, common
-from tb_eval.kinds.common import DATA_CLASS_BLOB_SEQUENCE, our_metadata, our_tag, string_tensor
+from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, our_metadata, our_tag
 
 KIND = "binned_summary"
 DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
 PLUGIN_NAME = common.PLUGIN_NAME
-#: What a record holds for :func:`decode` (``common.BLOB`` once the kind registry has it).
-STORAGE = getattr(common, "BLOB", "blob")
+STORAGE = BLOB
 TASKS = ("binary", "multiclass", "multilabel")
 
 
@@ -40,7 +39,7 @@ def metadata(task: str, description: str = ""):
 
 def parse_metadata(content: bytes) -> dict[str, Any]:
     """The metadata's facts; ``task`` is a str, or ``None`` when missing or not a str."""
-    parsed = common.parse_content(content)
+    parsed = common.parse_metadata(content)
     task = parsed.get("task")
     return {**parsed, "task": task if isinstance(task, str) else None}
 
@@ -89,7 +88,7 @@ def encode_payload(meta: Mapping[str, Any], arrays: Mapping[str, Any]) -> bytes:
 
 def encode(meta: Mapping[str, Any], arrays: Mapping[str, Any]):
     """The record's blob tensor (a one-blob sequence, like predictions)."""
-    return string_tensor(np.array([encode_payload(meta, arrays)], dtype=object))
+    return blob_tensor(encode_payload(meta, arrays))
 
 
 def decode(payload: bytes, build: Callable[[dict, dict], Any] | None = None) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -144,3 +145,55 @@ def summary_value(
     if metadata is not None:
         value.metadata.CopyFrom(metadata)
     return value
+
+
+#: How a kind's records hold their data, so readers know what to hand its ``decode``: a JSON
+#: document in a rank-0 string (``JSON``), one blob (``BLOB``, bytes), or a 1-D float64 tensor.
+JSON, BLOB, FLOAT64 = "json", "blob", "float64"
+
+
+def stored_data(storage: str, tensor: tensor_pb2.TensorProto) -> Any:
+    """What a record's ``TensorProto`` holds for ``decode``: the parsed JSON document, the blob's
+    bytes or the float64 array; ``ValueError`` when it holds something else."""
+    if storage == FLOAT64:
+        return np.frombuffer(tensor.tensor_content, dtype="<f8")
+    if tensor.dtype != types_pb2.DT_STRING or len(tensor.string_val) != 1:
+        raise ValueError(f"expected one string, got dtype {tensor.dtype}")
+    if storage == BLOB:
+        return tensor.string_val[0]
+    if tensor.tensor_shape.dim:
+        raise ValueError("expected a rank-0 string")
+    return json.loads(tensor.string_val[0])
+
+
+def parse_metadata(content: bytes) -> dict[str, Any]:
+    """The facts our metadata ``content`` holds (``kind``, ``version`` and a kind's own);
+    ``{}`` for anything unreadable."""
+    return parse_content(content)
+
+
+def blob_tensor(payload: bytes) -> tensor_pb2.TensorProto:
+    """A one-blob sequence: a DT_STRING tensor of shape ``[1]`` holding ``payload``."""
+    return string_tensor(np.array([payload], dtype=object))
+
+
+def builtin_tag(name: str) -> str:
+    """The tag of a name in one of TensorBoard's own dashboards: the name itself."""
+    return name
+
+
+def no_facts(content: bytes) -> dict[str, Any]:
+    """``parse_metadata`` of a dashboard whose plugin data holds nothing we read."""
+    return {}
+
+
+def tag_and_metadata(kind: str, data_class: int) -> tuple[Callable, Callable]:
+    """``tag(name)`` and ``metadata(description="")`` of one of our kinds."""
+
+    def tag(name: str) -> str:
+        return our_tag(kind, name)
+
+    def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
+        return our_metadata(kind, data_class, description)
+
+    return tag, metadata

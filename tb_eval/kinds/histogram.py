@@ -12,10 +12,22 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.histogram import plugin_data_pb2
+from tensorboard.util import tensor_util
 
-from tb_eval.kinds.common import builtin_metadata, float64_tensor, summary_value, tensor_to_numpy
+from tb_eval.kinds.common import (
+    builtin_metadata,
+    builtin_tag,
+    float64_tensor,
+    no_facts,
+    summary_value,
+    tensor_to_numpy,
+)
 
 PLUGIN_NAME = "histograms"
+KIND = "histogram"
+DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+tag = builtin_tag
+parse_metadata = no_facts
 DEFAULT_BINS = 30
 #: The most buckets one histogram may have (a [bins, 3] float64 tensor: 1.5 MiB at the limit).
 MAX_BINS = 1 << 16
@@ -68,3 +80,11 @@ def value(tag: str, rows: np.ndarray, with_metadata: bool, description: str = ""
     return summary_value(
         tag, float64_tensor(rows), metadata(description) if with_metadata else None
     )
+
+
+encode = value
+
+
+def decode(tensor) -> np.ndarray:
+    """The ``[bins, 3]`` rows of one histogram record."""
+    return np.asarray(tensor_util.make_ndarray(tensor), dtype=np.float64)

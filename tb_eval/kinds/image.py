@@ -10,9 +10,20 @@ import numpy as np
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.image import plugin_data_pb2
 
-from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value, tensor_to_numpy
+from tb_eval.kinds.common import (
+    builtin_metadata,
+    builtin_tag,
+    no_facts,
+    string_tensor,
+    summary_value,
+    tensor_to_numpy,
+)
 
 PLUGIN_NAME = "images"
+KIND = "image"
+DATA_CLASS = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
+tag = builtin_tag
+parse_metadata = no_facts
 
 
 def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
@@ -105,3 +116,12 @@ def value(
     """A blob-sequence value ``[width, height, png]``."""
     tensor = string_tensor(np.array([str(width).encode(), str(height).encode(), png], dtype=object))
     return summary_value(tag, tensor, metadata(description) if with_metadata else None)
+
+
+encode = value
+
+
+def decode(tensor) -> tuple[int, int, bytes]:
+    """``(width, height, png)`` of one image record."""
+    width, height, png = tensor.string_val[:3]
+    return int(width), int(height), png

@@ -17,9 +17,12 @@ from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.pr_curve import plugin_data_pb2
 from tensorboard.util import tensor_util
 
-from tb_eval.kinds.common import builtin_metadata, summary_value, tensor_to_numpy
+from tb_eval.kinds.common import builtin_metadata, builtin_tag, summary_value, tensor_to_numpy
 
 PLUGIN_NAME = "pr_curves"
+KIND = "pr_curve"
+DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+tag = builtin_tag
 DEFAULT_THRESHOLDS = 127
 #: The smallest denominator of precision and recall, so an empty bucket gives 0, not NaN.
 _MINIMUM_COUNT = 1e-7
@@ -33,6 +36,15 @@ def metadata(num_thresholds: int, description: str = "") -> summary_pb2.SummaryM
     return builtin_metadata(
         PLUGIN_NAME, content.SerializeToString(), summary_pb2.DATA_CLASS_TENSOR, description
     )
+
+
+def parse_metadata(content: bytes) -> dict[str, Any]:
+    """``{"num_thresholds": T}`` (``{}`` for content that does not parse)."""
+    try:
+        data = plugin_data_pb2.PrCurvePluginData.FromString(content)
+    except Exception:  # noqa: BLE001 - protobuf's DecodeError and friends
+        return {}
+    return {"num_thresholds": int(data.num_thresholds)}
 
 
 def check_thresholds(num_thresholds: Any) -> int:
@@ -128,3 +140,11 @@ def value(
     return summary_value(
         tag, tensor, metadata(data.shape[1], description) if with_metadata else None
     )
+
+
+encode = value
+
+
+def decode(tensor) -> np.ndarray:
+    """The ``[6, T]`` curve of one record."""
+    return np.asarray(tensor_util.make_ndarray(tensor), dtype=np.float32)

@@ -1,4 +1,4 @@
-"""Predictions (``log_predictions``), feature importances and precomputed confusion matrices.
+"""Predictions (``log_predictions``): what a model predicted, stored raw for the evaluation engine.
 
 Predictions are stored raw, one blob per evaluation step at ``tb_eval/predictions/<name>``, so
 every metric and curve can be computed later from exactly what the model said. Blobs, unlike
@@ -7,28 +7,26 @@ step (``--samples_per_plugin tb_eval=0`` by default). Arrays are stored at the n
 that holds them exactly: class indices in uint8/uint16/..., float64 scores in float32 whenever
 that round-trips bit for bit (e.g. a model's float32 softmax).
 
-Importances and confusion matrices are small JSON documents at ``tb_eval/importance/<name>`` and
-``tb_eval/confusion/<name>``.
+The payload's ``meta`` and arrays are those of :meth:`tb_eval.evaluation.Prepared.to_arrays`
+(``y_true`` and whichever of ``y_score``, ``y_pred``, ``sample_weight`` exist; ``task``,
+``task_inferred``, ``labels``); this module does not import the engine: readers rebuild a
+``Prepared`` with ``decode(payload, Prepared.from_arrays)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from tb_eval.evaluation import Prepared
-from tb_eval.kinds import codec
-from tb_eval.kinds.common import (
-    DATA_CLASS_BLOB_SEQUENCE,
-    DATA_CLASS_TENSOR,
-    our_metadata,
-    tensor_to_numpy,
-)
+from tb_eval.kinds import codec, common
+from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, our_metadata, our_tag
 
 KIND = "predictions"
-IMPORTANCE_KIND = "importance"
-CONFUSION_KIND = "confusion"
+DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
+PLUGIN_NAME = common.PLUGIN_NAME
+STORAGE = BLOB
 #: A protobuf message must stay under 2 GiB; leave room for the event around the blob.
 MAX_PAYLOAD_BYTES = 1_800_000_000
 
@@ -52,70 +50,54 @@ def _narrow(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def encode(prepared: Prepared) -> bytes:
-    """``prepared`` as one compact, lossless payload."""
-    meta, arrays = prepared.to_arrays()
+def tag(name: str) -> str:
+    return our_tag(KIND, name)
+
+
+def metadata(task: str, description: str = ""):
+    """The task never changes for a name (``Run`` enforces it), so listings can show it without
+    reading any blob."""
+    return our_metadata(KIND, DATA_CLASS, description, task=task)
+
+
+def parse_metadata(content: bytes) -> dict[str, Any]:
+    """The metadata's facts; ``task`` is a str, or ``None`` when missing or not a str."""
+    parsed = common.parse_metadata(content)
+    task = parsed.get("task")
+    return {**parsed, "task": task if isinstance(task, str) else None}
+
+
+def encode_payload(meta: Mapping[str, Any], arrays: Mapping[str, Any]) -> bytes:
+    """Predictions (``Prepared.to_arrays()``) as one compact, lossless payload."""
     payload = codec.encode(
         {key: _narrow(np.asarray(value)) for key, value in arrays.items()},
         {"kind": KIND, **meta},
     )
     if len(payload) > MAX_PAYLOAD_BYTES:
+        n = int(np.shape(arrays["y_true"])[0])
         raise ValueError(
-            f"y_true: {prepared.n:,} predictions make a {len(payload) / 2**30:.1f} GiB record, "
+            f"y_true: {n:,} predictions make a {len(payload) / 2**30:.1f} GiB record, "
             "over TensorBoard's 2 GiB limit; log a sample, or split them across names"
         )
     return payload
 
 
-def decode(payload: bytes) -> Prepared:
-    """Inverse of :func:`encode`; ``ValueError`` for anything else."""
+def encode(meta: Mapping[str, Any], arrays: Mapping[str, Any]):
+    """The record's blob tensor (see :func:`encode_payload`)."""
+    return blob_tensor(encode_payload(meta, arrays))
+
+
+def decode(payload: bytes, build: Callable[[dict, dict], Any] | None = None) -> Any:
+    """Inverse of :func:`encode_payload`: ``(meta, arrays)``, or ``build(meta, arrays)`` (e.g.
+    ``Prepared.from_arrays``); ``ValueError`` for anything else."""
     meta, arrays = codec.decode(payload)
     if meta.get("kind") != KIND:
         raise ValueError("payload is not a predictions record")
+    if "y_true" not in arrays:
+        raise ValueError("predictions payload lacks 'y_true'")
+    if build is None:
+        return meta, arrays
     try:
-        return Prepared.from_arrays(meta, arrays)
+        return build(meta, arrays)
     except KeyError as missing:
         raise ValueError(f"predictions payload lacks {missing}") from None
-
-
-def check_confusion_matrix(matrix: Any, labels: Any) -> dict[str, Any]:
-    """A square, non-negative, finite matrix with one label per row, as a JSON document."""
-    matrix = tensor_to_numpy(matrix)
-    try:
-        array = np.asarray(matrix, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise TypeError("matrix: expected a square array of counts") from None
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
-        raise ValueError(f"matrix: expected a non-empty square matrix, got shape {array.shape}")
-    if not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError("matrix: counts must be finite and >= 0")
-    if labels is None:
-        labels = list(range(array.shape[0]))
-    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-        raise TypeError("labels: expected a list with one label per row of matrix")
-    labels = [label.item() if hasattr(label, "item") else label for label in labels]
-    if len(labels) != array.shape[0]:
-        raise ValueError(
-            f"labels: {len(labels)} labels for a {array.shape[0]}x{array.shape[0]} matrix"
-        )
-    if not all(isinstance(label, (str, int)) and not isinstance(label, bool) for label in labels):
-        raise TypeError("labels: each label must be a str or an int")
-    if len(set(labels)) != len(labels):
-        raise ValueError("labels: labels must be distinct")
-    as_ints = array.astype(np.int64)
-    values = as_ints.tolist() if np.array_equal(as_ints, array) else array.tolist()
-    return {"labels": labels, "matrix": values}
-
-
-def predictions_metadata(task: str):
-    """The task never changes for a name (``Run`` enforces it), so listings can show it without
-    reading any blob."""
-    return our_metadata(KIND, DATA_CLASS_BLOB_SEQUENCE, task=task)
-
-
-def importance_metadata():
-    return our_metadata(IMPORTANCE_KIND, DATA_CLASS_TENSOR)
-
-
-def confusion_metadata():
-    return our_metadata(CONFUSION_KIND, DATA_CLASS_TENSOR)

@@ -12,13 +12,26 @@ rounds to it, so ``3424.3`` logged reads back as ``3424.3`` rather than ``3424.3
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
 import numpy as np
 from tensorboard.compat.proto import summary_pb2, types_pb2
 from tensorboard.plugins.scalar import plugin_data_pb2
 
-from tb_eval.kinds.common import builtin_metadata
+from tb_eval.kinds.common import (
+    builtin_metadata,
+    builtin_tag,
+    check_scalar_range,
+    no_facts,
+    tensor_to_numpy,
+)
 
 PLUGIN_NAME = "scalars"
+KIND = "scalar"
+DATA_CLASS = summary_pb2.DATA_CLASS_SCALAR
+tag = builtin_tag
+parse_metadata = no_facts
 
 
 def metadata(description: str = "", display_name: str = "") -> summary_pb2.SummaryMetadata:
@@ -29,6 +42,35 @@ def metadata(description: str = "", display_name: str = "") -> summary_pb2.Summa
     return result
 
 
+def check(value: Any, name: str) -> float | None:
+    """A logged value as the float it stores, or ``None`` for a value that is not a number (the
+    caller logs a str as text); ``ValueError`` naming ``value`` beyond float32's range."""
+    try:
+        number = as_number(value)
+    except OverflowError:  # an int beyond a double's range
+        raise ValueError(
+            f"value: {value!r:.60} for {name!r} is outside the float32 range TensorBoard "
+            "stores scalars in"
+        ) from None
+    if number is not None:
+        check_scalar_range(number, "value")
+    return number
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
+    if isinstance(value, numbers.Real):
+        return float(value)
+    value = tensor_to_numpy(value)
+    if (
+        isinstance(value, (np.ndarray, np.generic))
+        and value.size == 1
+        and value.dtype.kind in "biuf"
+    ):
+        return float(value.reshape(()))
+    return None
+
+
 def value(
     tag: str, number: float, metadata: summary_pb2.SummaryMetadata | None = None
 ) -> summary_pb2.Summary.Value:
@@ -37,6 +79,9 @@ def value(
     if metadata is not None:
         result.metadata.CopyFrom(metadata)
     return result
+
+
+encode = value
 
 
 def stored_value(summary_value: summary_pb2.Summary.Value) -> float:
@@ -57,6 +102,9 @@ def stored_value(summary_value: summary_pb2.Summary.Value) -> float:
         if field:
             return float(field[0])
     return 0.0
+
+
+decode = stored_value
 
 
 _CONTENT_DTYPES = {

@@ -11,7 +11,6 @@ with missing values become ``string``.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -20,17 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from tb_eval.kinds import codec
-from tb_eval.kinds.common import (
-    DATA_CLASS_BLOB_SEQUENCE,
-    DATA_CLASS_TENSOR,
-    our_metadata,
-    string_tensor,
-    tensor_to_numpy,
-)
+from tb_eval.kinds import codec, common
+from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, tensor_to_numpy
 
-TABLE_KIND = "table"
-ROW_KIND = "row"
+KIND, DATA_CLASS, STORAGE = "table", DATA_CLASS_BLOB_SEQUENCE, BLOB
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 #: Tables with at most this many rows and cells also go to TensorBoard's Text dashboard.
 TEXT_MAX_ROWS = 100
 TEXT_MAX_CELLS = 2000
@@ -197,23 +191,6 @@ def normalize_table(data: Any, argument: str = "value") -> Table:
     return Table(typed)
 
 
-def normalize_row(values: Mapping[str, Any], argument: str = "row") -> dict[str, Cell]:
-    """One ``log_row`` row as JSON-ready cells."""
-    if not values:
-        raise ValueError(f"{argument}: a row needs at least one column=value")
-    return {
-        _check_name(name, argument): _scalar_cell(value, f"{argument}: column {name!r}")
-        for name, value in values.items()
-    }
-
-
-def row_tensor(row: Mapping[str, Cell]):
-    """One row as a JSON string tensor. NaN is already a missing value (``null``); an infinity
-    is kept as the ``Infinity``/``-Infinity`` token Python's ``json`` writes and reads, as a
-    table's number column keeps it."""
-    return string_tensor(json.dumps(dict(row), ensure_ascii=False))
-
-
 def encode_table(table: Table) -> bytes:
     """The table as one codec payload."""
     arrays: dict[str, np.ndarray] = {}
@@ -225,14 +202,14 @@ def encode_table(table: Table) -> bytes:
                 arrays[f"c{index}.{part}"] = array
         else:
             arrays[f"c{index}"] = column.values
-    meta = {"kind": TABLE_KIND, "columns": schema, "rows": table.num_rows}
+    meta = {"kind": KIND, "columns": schema, "rows": table.num_rows}
     return codec.encode(arrays, meta)
 
 
 def decode_table(payload: bytes) -> Table:
     """Inverse of :func:`encode_table`; ``ValueError`` for anything else."""
     meta, arrays = codec.decode(payload)
-    if meta.get("kind") != TABLE_KIND:
+    if meta.get("kind") != KIND:
         raise ValueError("payload is not a table")
     columns = []
     for index, spec in enumerate(meta["columns"]):
@@ -249,11 +226,6 @@ def decode_table(payload: bytes) -> Table:
     return Table(columns)
 
 
-def rows_to_table(rows: Sequence[Mapping[str, Cell]]) -> Table:
-    """The rows of a ``log_row`` name as one table (columns in order of first appearance)."""
-    return normalize_table(list(rows), argument="rows")
-
-
 def text_cells(table: Table) -> list[list[str]] | None:
     """Header plus rows as strings for the Text dashboard, or ``None`` if the table is too big."""
     rows = table.num_rows
@@ -267,9 +239,11 @@ def text_cells(table: Table) -> list[list[str]] | None:
     return [header, *body]
 
 
-def table_metadata():
-    return our_metadata(TABLE_KIND, DATA_CLASS_BLOB_SEQUENCE)
+def encode(table: Table):
+    """The table as one blob (a :func:`encode_table` payload)."""
+    return blob_tensor(encode_table(table))
 
 
-def row_metadata():
-    return our_metadata(ROW_KIND, DATA_CLASS_TENSOR)
+def decode(payload: bytes) -> Table:
+    """One stored table (its blob); ``ValueError`` for anything else."""
+    return decode_table(payload)

@@ -13,9 +13,19 @@ import re
 from tensorboard.compat.proto import summary_pb2
 from tensorboard.plugins.text import plugin_data_pb2
 
-from tb_eval.kinds.common import builtin_metadata, string_tensor, summary_value
+from tb_eval.kinds.common import (
+    builtin_metadata,
+    builtin_tag,
+    no_facts,
+    string_tensor,
+    summary_value,
+)
 
 PLUGIN_NAME = "text"
+KIND = "text"
+DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+tag = builtin_tag
+parse_metadata = no_facts
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
@@ -33,6 +43,17 @@ def escape_markdown(text: str) -> str:
 def value(tag: str, text: str, with_metadata: bool, description: str = ""):
     """A rank-0 string value."""
     return summary_value(tag, string_tensor(text), metadata(description) if with_metadata else None)
+
+
+encode = value
+
+
+def decode(tensor) -> str | None:
+    """The string of a rank-0 text record; ``None`` for any other text tensor (a rank-2 table
+    written by another tool)."""
+    if tensor.tensor_shape.dim:
+        return None
+    return tensor.string_val[0].decode("utf-8")
 
 
 def markdown_table(cells: list[list[str]]) -> str:

@@ -14,13 +14,12 @@ from tensorboard import errors
 from tensorboard.backend import http_util
 from werkzeug import wrappers
 
-from tb_eval.kinds import predictions
+from tb_eval.kinds import confusion, importance
 from tb_plugin.data import DataError
 from tb_plugin.evaluation_store import (
     DEFAULT_THRESHOLD_POINTS,
     MAX_POINTS,
     MIN_POINTS,
-    EvaluationStore,
     parse_json_document,
     summary_curves,
     to_json_bytes,
@@ -53,7 +52,7 @@ class EvaluationRoutes:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        self.store = EvaluationStore(services.data, services.cache)
+        self.store = services.evaluations
 
     def routes(self) -> dict[str, Callable]:
         return {
@@ -155,27 +154,23 @@ class EvaluationRoutes:
         }
 
     def _document(
-        self, request: wrappers.Request, kind: str
-    ) -> tuple[str, str, Any, list[int], str]:
+        self, request: wrappers.Request, kind: str, show: Callable[[Any, str], dict[str, Any]]
+    ) -> wrappers.Response:
+        """``/importance`` and ``/confusion``: one logged document, shown by ``show``."""
         ctx, eid = request_context(request)
         run, name, step = _run_name_step(request)
         data = self.store.documents(ctx, eid, run, kind, name)
         what = f"run {run!r}: {kind} {name!r}"
         datum = self.store.pick(data, step, what)
-        return run, name, datum, [d.step for d in data], what
+        document = parse_json_document(datum, what)
+        body = {"run": run, "name": name, "step": datum.step, "steps": [d.step for d in data]}
+        body.update(show(document, f"{what} step {datum.step}"))
+        return respond_json(request, body)
 
     @route
     def _importance(self, request: wrappers.Request) -> wrappers.Response:
-        run, name, datum, steps, what = self._document(request, predictions.IMPORTANCE_KIND)
-        document = parse_json_document(datum, what)
-        body = {"run": run, "name": name, "step": datum.step, "steps": steps}
-        body.update(self.store.importance(document, f"{what} step {datum.step}"))
-        return respond_json(request, body)
+        return self._document(request, importance.KIND, self.store.importance)
 
     @route
     def _confusion(self, request: wrappers.Request) -> wrappers.Response:
-        run, name, datum, steps, what = self._document(request, predictions.CONFUSION_KIND)
-        document = parse_json_document(datum, what)
-        body = {"run": run, "name": name, "step": datum.step, "steps": steps}
-        body.update(self.store.confusion(document, f"{what} step {datum.step}"))
-        return respond_json(request, body)
+        return self._document(request, confusion.KIND, self.store.confusion)

@@ -16,55 +16,6 @@ from tb_plugin.http import content_disposition, respond_json, route
 from tb_plugin.query import shown, single
 from tb_plugin.services import Services, request_context
 
-#: Types a run record's fields must have (``None`` allowed where a run may lack the value).
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "name": (str,),
-    "experiment": (str, type(None)),
-    "status": (str,),
-    "params": (dict,),
-    "tags": (dict,),
-    "properties": (dict,),
-    "display_name": (str, type(None)),
-    "parent": (str, type(None)),
-    "files": (list,),
-    "start_time": (int, float, type(None)),
-    "end_time": (int, float, type(None)),
-}
-
-
-def _type_name(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def _check_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The fields of ``record`` that have their type, and one problem per field that has not."""
-    kept, problems = {}, []
-    for field, types in _FIELD_TYPES.items():
-        if field not in record:
-            continue
-        value = record[field]
-        if isinstance(value, bool) or not isinstance(value, types):
-            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            problems.append(f"{field!r} should be {expected}, not {_type_name(value)}")
-        else:
-            kept[field] = value
-    files, file_problems = _check_files(kept.get("files", []))
-    kept["files"] = files
-    return kept, problems + file_problems
-
-
-def _check_files(entries: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The well-formed ``{"name": str, "size": int}`` entries, and what is wrong with others."""
-    files, problems = [], []
-    for index, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        size = entry.get("size") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or isinstance(size, bool) or not isinstance(size, int):
-            problems.append(f"files[{index}] should be {{name: str, size: int}}")
-        else:
-            files.append({"name": name, "size": size})
-    return files, problems
-
 
 def describe_run(
     run: str, record: dict[str, Any] | Exception | None, files: list[dict] | None = None
@@ -79,7 +30,7 @@ def describe_run(
     if isinstance(record, Exception):
         problems.append(str(record))
         record = None
-    fields, field_problems = _check_fields(record) if record is not None else ({}, [])
+    fields, field_problems = run_record.shown_fields(record) if record is not None else ({}, [])
     if field_problems:
         problems.append("run record: " + "; ".join(field_problems))
     return {
@@ -151,7 +102,7 @@ class RunRoutes:
     def _runs(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
         data = self._services.data
-        runs = sorted({info.run for info in data.tags(ctx, eid)})
+        runs = sorted({info.run for info in data.listing(ctx, eid)})
         records = data.run_records(ctx, eid)
         logdir = self._logdir(ctx, eid)
         entries = []

@@ -10,7 +10,8 @@ import numpy as np
 from tensorboard import errors
 from werkzeug import wrappers
 
-from tb_eval.kinds import common, series, table
+from tb_eval.kinds import row as row_kind
+from tb_eval.kinds import series, table
 from tb_plugin import stats
 from tb_plugin.data import DataError
 from tb_plugin.frame import Frame, FrameColumn
@@ -97,35 +98,22 @@ class TableRoutes:
     @route
     def _tables(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
-        data = self._services.data
         tables, lists = [], []
-        infos = data.tags(ctx, eid)
-        blob_steps = data.all_blob_steps(ctx, eid) if any(i.blob for i in infos) else {}
-        for info in infos:
-            if info.kind == table.TABLE_KIND and info.blob:
-                steps = blob_steps.get((info.run, info.tag), [])
+        for info in self._services.data.listing(ctx, eid, steps_of=(table.KIND,)):
+            if not info.fits:
+                continue
+            if info.kind in (table.KIND, row_kind.KIND):
                 tables.append(
                     {
                         "run": info.run,
                         "name": info.name,
-                        "source": "table",
-                        "steps": steps,
+                        "source": "table" if info.kind == table.KIND else "rows",
+                        "steps": info.steps or [],
                         "max_step": info.max_step,
                         "description": info.description,
                     }
                 )
-            elif info.kind == table.ROW_KIND and not info.blob:
-                tables.append(
-                    {
-                        "run": info.run,
-                        "name": info.name,
-                        "source": "rows",
-                        "steps": [],
-                        "max_step": info.max_step,
-                        "description": info.description,
-                    }
-                )
-            elif info.kind == series.KIND and not info.blob:
+            elif info.kind == series.KIND:
                 lists.append({"run": info.run, "name": info.name, "calls": info.max_step + 1})
         return respond_json(request, {"tables": tables, "lists": lists})
 
@@ -204,15 +192,14 @@ class TableRoutes:
         ctx, eid = request_context(request)
         run = single(request.args, "run", required=True)
         name = single(request.args, "name", required=True)
-        tag = common.our_tag(series.KIND, name)
-        data = self._services.data.tensors(ctx, eid, run, tag)
+        data = self._services.data.tensors(ctx, eid, run, series.tag(name))
         if not data:
             raise errors.NotFoundError(f"run {run!r} has no list {name!r}")
         calls = []
         for datum in data:
-            values = np.asarray(datum.numpy)
-            if values.dtype.kind not in "biuf" or values.ndim != 1:
-                raise DataError(f"run {run!r}: list {name!r} step {datum.step} is not numbers")
-            exact = values.astype(np.float64).tolist()
+            try:
+                exact = series.decode(datum.numpy).tolist()
+            except ValueError as error:
+                raise DataError(f"run {run!r}: list {name!r} step {datum.step} {error}") from None
             calls.append({"step": datum.step, "values": [None if v != v else v for v in exact]})
         return respond_json(request, {"run": run, "name": name, "calls": calls})

@@ -164,36 +164,6 @@ def param_value(value: Any) -> ParamValue:
     return str(value)
 
 
-def as_number(value: Any) -> float | None:
-    """``value`` as a float if it is a number (Python, numpy or a 0-d tensor), else ``None``."""
-    if isinstance(value, numbers.Real):
-        return float(value)
-    value = tensor_to_numpy(value)
-    if (
-        isinstance(value, (np.ndarray, np.generic))
-        and value.size == 1
-        and value.dtype.kind in "biuf"
-    ):
-        return float(value.reshape(()))
-    return None
-
-
-def finite_vector(values: Any, argument: str, length: int) -> list[float]:
-    """A 1-D list of ``length`` finite floats, or an error naming ``argument``."""
-    values = tensor_to_numpy(values)
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"{argument}: expected numbers (within a float64's range)") from None
-    if array.ndim != 1 or array.size != length:
-        raise ValueError(
-            f"{argument}: expected {length} values (one per feature), got shape {array.shape}"
-        )
-    if not np.isfinite(array).all():
-        raise ValueError(f"{argument}: values must be finite")
-    return array.tolist()
-
-
 def check_artifact_name(name: Any) -> str:
     """An uploaded file's name: relative, ``/``-separated, no ``..``, no event files."""
     if not isinstance(name, str) or not name.strip():
@@ -202,27 +172,3 @@ def check_artifact_name(name: Any) -> str:
     if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
         raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
     return "/".join(parts)
-
-
-def number_series(value: Any, argument: str = "value") -> np.ndarray:
-    """A non-empty 1-D float64 array from any iterable of numbers (list, array, tensor,
-    generator), or an error naming ``argument``."""
-    if isinstance(value, (str, bytes, Mapping)) or value is None:
-        raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}")
-    value = tensor_to_numpy(value)
-    if not isinstance(value, np.ndarray):
-        try:
-            value = list(value)
-        except TypeError:
-            raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}") from None
-        value = [tensor_to_numpy(item) for item in value]
-    try:
-        array = np.asarray(value)
-    except ValueError as error:
-        raise ValueError(f"{argument}: not a flat list of numbers ({error})") from None
-    if array.ndim != 1 or array.dtype.kind not in "biuf":
-        shown = value if len(repr(value)) < 80 else f"{array.dtype} shape {array.shape}"
-        raise TypeError(f"{argument}: expected a flat list of numbers, got {shown}")
-    if array.size == 0:
-        raise ValueError(f"{argument}: the list is empty")
-    return array.astype(np.float64)
