@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tb_eval.kinds import codec, common
+from tb_eval.kinds import codec, common, predictions
 from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, our_metadata, our_tag
 
 KIND = "binned_summary"
@@ -37,11 +37,8 @@ def metadata(task: str, description: str = ""):
     return our_metadata(KIND, DATA_CLASS, description, task=task)
 
 
-def parse_metadata(content: bytes) -> dict[str, Any]:
-    """The metadata's facts; ``task`` is a str, or ``None`` when missing or not a str."""
-    parsed = common.parse_metadata(content)
-    task = parsed.get("task")
-    return {**parsed, "task": task if isinstance(task, str) else None}
+#: The metadata's facts; ``task`` is a str, or ``None`` (as for predictions: both carry a task).
+parse_metadata = predictions.parse_metadata
 
 
 def validate(meta: Mapping[str, Any], arrays: Mapping[str, Any]) -> None:
