@@ -191,25 +191,38 @@ class RunAccumulator:
         """Log the summary of every batch since the last :meth:`log` at ``step``, then start
         afresh (``reset=False`` keeps accumulating). Collective under ``torch.distributed``
         (every rank must call it). Returns what was logged (``None``: no batch anywhere)."""
-        if step is not None:
-            step = validation.check_step(step)
-        summary = self._engine.summary()
-        group = _group()
-        writes = True
-        if group is not None:
-            summary = _all_reduce(group, self, summary, step)
-            # With tb_eval.distributed, the other ranks' runs write nothing but mirror steps;
-            # without it every rank would write the same directory: only rank 0 logs.
-            writes = group.get_rank() == 0 or getattr(self.run, "_distributed", None) is not None
-        if summary is None:
-            raise ValueError(
-                f"{self.name!r}: nothing to log, update() was not called since the last log()"
-            )
-        if writes:
-            log_summary(self.run, self.name, summary, step, self.description)
+        summary = log_merged(
+            self.run, self.name, self._engine.summary(), step, self.description, self.labels
+        )
         if reset:
             self._engine.reset()
         return summary
+
+
+def log_merged(
+    run: Run,
+    name: str,
+    summary: BinnedSummary | None,
+    step: int | None,
+    description: str = "",
+    labels: Any = None,
+) -> BinnedSummary:
+    """Log ``summary``; under a process group of 2+, every rank's merged exactly (collective:
+    every rank calls it). ``ValueError`` when there is nothing to log anywhere."""
+    if step is not None:
+        step = validation.check_step(step)
+    group = _group()
+    writes = True
+    if group is not None:
+        summary = _all_reduce(group, name, labels, summary, step)
+        # With tb_eval.distributed the other ranks' runs write nothing (FollowerRun) but take
+        # the step; without it every rank would write the same directory: only rank 0 logs.
+        writes = group.get_rank() == 0 or getattr(run, "_distributed", None) is not None
+    if summary is None:
+        raise ValueError(f"{name!r}: nothing to log, update() was not called since the last log()")
+    if writes:
+        log_summary(run, name, summary, step, description)
+    return summary
 
 
 def _group() -> Any | None:
@@ -225,8 +238,8 @@ def _group() -> Any | None:
     return None
 
 
-def _header(acc: RunAccumulator, summary: BinnedSummary | None, step: int | None) -> dict:
-    header: dict[str, Any] = {"name": acc.name, "step": step, "empty": summary is None}
+def _header(name: str, summary: BinnedSummary | None, step: int | None) -> dict:
+    header: dict[str, Any] = {"name": name, "step": step, "empty": summary is None}
     if summary is not None:
         header.update(
             task=summary.task,
@@ -239,16 +252,15 @@ def _header(acc: RunAccumulator, summary: BinnedSummary | None, step: int | None
 
 
 def _all_reduce(
-    dist: Any, acc: RunAccumulator, summary: BinnedSummary | None, step: int | None
+    dist: Any, name: str, labels: Any, summary: BinnedSummary | None, step: int | None
 ) -> BinnedSummary | None:
     """Every rank's summary merged exactly (counts summed, score ranges min/max-reduced)."""
     import torch
 
     from tb_eval.evaluation import BinnedSummary
 
-    call = f"evaluation_accumulator({acc.name!r}).log"
-    headers: list[Any] = [None] * dist.get_world_size()
-    dist.all_gather_object(headers, _header(acc, summary, step))
+    call = f"log of the binned summary {name!r}"
+    headers = _exchange(dist, _header(name, summary, step), call)
     for field, argument in (("name", "name"), ("step", "step")):
         _agree(headers, field, argument, call)
     full = [h for h in headers if not h["empty"]]
@@ -283,7 +295,7 @@ def _all_reduce(
         score_range = np.stack([out[0], -out[1]], axis=-1)
     template = summary
     if template is None:  # this rank saw no batch: the others' task, labels and bins
-        labels = acc.labels if acc.labels is not None else first["labels"]
+        labels = labels if labels is not None else first["labels"]
         edges = None if first["edges"] is None else np.asarray(first["edges"])
         template = BinnedSummary(counts, labels, first["task"], first["bins"][0], edges=edges)
     return BinnedSummary(
@@ -294,6 +306,15 @@ def _all_reduce(
         score_range=score_range,
         edges=None if template.mantissa_bits is not None else template.edges,
     )
+
+
+def _exchange(dist: Any, header: dict, call: str) -> list[dict]:
+    """Every rank's ``header``, through tb_eval.distributed's agreement on the group's store
+    (bounded by ``TB_EVAL_DIST_TIMEOUT``; a rank that exited is named at once)."""
+    from tb_eval import distributed
+
+    context = distributed.RankContext(dist.get_rank(), dist.get_world_size(), per_rank=False)
+    return distributed._exchange(context, header, call)
 
 
 def _agree(headers: list[dict], field: str, argument: str, call: str) -> None:

@@ -44,6 +44,7 @@ def start_logging(
     tags: Mapping[str, Any] | None = None,
     flush_secs: float = 2.0,
     resume: bool = False,
+    per_rank: bool = False,
 ) -> Run:
     """Start a run writing TensorBoard event files to ``<logdir>/[<experiment>/]<run_name>``.
 
@@ -67,6 +68,10 @@ def start_logging(
         Continue a run whose directory already holds event files: steps continue after the
         logged ones and its params, tags and files are kept. Without it such a directory is an
         error (appending a second run to it would make TensorBoard drop data on repeated steps).
+    per_rank:
+        Under an initialised ``torch.distributed`` process group: give every rank its own run
+        ``<run>/rank-<k>`` instead of the default, one run written by rank 0 (the other ranks'
+        calls are validated and write nothing). See the distributed training guide.
 
     Returns
     -------
@@ -85,36 +90,65 @@ def start_logging(
     parts = [os.fspath(logdir)]
     if experiment is not None:
         parts.append(validation.check_path_component(experiment, "experiment"))
-    if run_name is None:
-        run_name = _readable_name()
-    parts.append(validation.check_path_component(run_name, "run_name"))
+    if run_name is not None:
+        validation.check_path_component(run_name, "run_name")
     checked_params = validation.check_params(params, "params")
     checked_tags = validation.check_params(tags, "tags")
     if not isinstance(flush_secs, numbers.Real) or not 0 < flush_secs < math.inf:
         raise ValueError(f"flush_secs: must be a positive number of seconds, got {flush_secs!r}")
-    parts[0] = remote.local_path(parts[0])
-    mirror = None
-    if remote.is_url(parts[0]):  # written in a local staging directory, uploaded by mirror
-        directory, mirror = remote.stage_run(parts[0], parts[1:], resume)
-    else:
-        directory = os.path.join(*parts)
-    if mirror is None and not resume and _has_event_files(directory):
-        raise FileExistsError(
-            f"run_name: {directory!r} already holds a run; choose another run_name, or pass "
-            "resume=True to continue it"
+    if not isinstance(per_rank, bool):
+        raise TypeError(f"per_rank: expected a bool, got {per_rank!r}")
+    logdir = remote.local_path(parts[0])
+
+    def open_run(
+        logdir: str, subparts: list[str], name: str, context=None, follower: bool = False
+    ) -> Run:
+        # ``subparts``: the run's directory under ``logdir``; ``context``: this rank's place in
+        # a torch.distributed job; ``follower``: a rank other than 0 of a job's single run
+        # (validates, writes nothing: no directory, no staging, no upload).
+        mirror = None
+        if follower:
+            directory = (remote.join if remote.is_url(logdir) else os.path.join)(logdir, *subparts)
+        elif remote.is_url(logdir):  # written in a local staging directory, uploaded by mirror
+            directory, mirror = remote.stage_run(logdir, subparts, resume)
+        else:
+            directory = os.path.join(logdir, *subparts)
+        if mirror is None and not follower and not resume and _has_event_files(directory):
+            raise FileExistsError(
+                f"run_name: {directory!r} already holds a run; choose another run_name, or "
+                "pass resume=True to continue it"
+            )
+        rank = context.rank if context is not None and context.per_rank else None
+        run = (distributed.FollowerRun if follower else Run)(
+            directory,
+            experiment=experiment,
+            name=name if rank is None else f"rank-{rank}",
+            params=checked_params,
+            tags=checked_tags,
+            flush_secs=float(flush_secs),
+            resume=resume,
+            run_id=None if rank is None else f"{name}/rank-{rank}",
         )
-    run = Run(
-        directory,
-        experiment=experiment,
-        name=run_name,
-        params=checked_params,
-        tags=checked_tags,
-        flush_secs=float(flush_secs),
-        resume=resume,
-    )
-    if mirror is not None:
-        mirror.attach(run)
-    return run
+        run._distributed = context
+        if mirror is not None:
+            mirror.attach(run)
+        return run
+
+    from tb_eval import distributed
+
+    ranks = distributed.process_rank()
+    if ranks is not None:
+        return distributed.start_run(
+            distributed.RankContext(rank=ranks[0], world=ranks[1], per_rank=per_rank),
+            logdir=logdir,
+            experiment=experiment,
+            run_name=run_name,
+            generated_name=_readable_name,
+            open_run=open_run,
+        )
+    if run_name is None:
+        run_name = _readable_name()
+    return open_run(logdir, [*parts[1:], run_name], run_name)
 
 
 def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Run:
@@ -144,7 +178,11 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
             parent_record.get("id") or parent_record.get("name") or os.path.basename(parent_dir)
         )
         experiment = experiment or parent_record.get("experiment")
-    return Run(
+    from tb_eval import distributed
+
+    ranks = distributed.process_rank()  # under torch.distributed: rank 0 writes, as start_logging
+    follower = ranks is not None and ranks[0] != distributed.WRITER_RANK
+    run = (distributed.FollowerRun if follower else Run)(
         directory,
         experiment=experiment,
         name=name,
@@ -155,6 +193,9 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
         run_id=f"{parent_id}/{name}" if parent_id else None,
         parent_id=parent_id,
     )
+    if ranks is not None:
+        run._distributed = distributed.RankContext(rank=ranks[0], world=ranks[1], per_rank=False)
+    return run
 
 
 class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
@@ -164,6 +205,13 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
     with :func:`open_run`. The methods and arguments of Azure ML v1's ``Run`` work as there
     (see the migration guide); all methods are thread-safe.
     """
+
+    #: Makes the run's event writer (a follower rank's writes nothing).
+    _writer_class = EventFileWriter
+    #: Whether the run creates its directory (a follower rank's creates nothing).
+    _makes_directory = True
+    #: This rank's place in a ``torch.distributed`` job (``None`` outside a process group).
+    _distributed = None
 
     def __init__(
         self,
@@ -197,7 +245,7 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         self._error: str | None = None
         self._start_time = time.time()
         self._end_time: float | None = None
-        self._writer = EventFileWriter(directory, flush_secs=flush_secs)
+        self._writer = self._writer_class(directory, flush_secs=flush_secs)
         #: The process that started the run: only it ends the run at interpreter exit (a
         #: forked child that inherited it flushes what it logged and leaves it open).
         self._owner_pid = os.getpid()
@@ -210,7 +258,8 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         self._writer_closed = False
         self._warned_late_params = False
         self._mirror: remote.Mirror | None = None  # uploads a remote run (tb_eval.io.remote)
-        os.makedirs(directory, exist_ok=True)
+        if self._makes_directory:
+            os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
             self._resume(directory)
         if session_on_first_write:
@@ -581,23 +630,49 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
                 sample_weight=sample_weight,
                 summary=summary,
             )
-            return accumulate.log_summary(self, name, binned, step)
+            accumulate.log_merged(self, name, binned, step)
+            return
+        arguments = {
+            "y_true": y_true,
+            "y_score": y_score,
+            "y_pred": y_pred,
+            "labels": labels,
+            "task": task,
+            "sample_weight": sample_weight,
+        }
+        if self._distributed is not None:
+            from tb_eval import distributed
+
+            distributed.log_predictions(self, name, arguments, step)
+            return
+        prepared = self._prepare_predictions(name, **arguments)
+        self._write_predictions(name, prepared, step)
+
+    def _prepare_predictions(self, name: Any, **arguments: Any):
         from tb_eval.evaluation import prepare
 
         validation.check_blob_key_safe(validation.check_name(name))
-        prepared = prepare(
-            y_true, y_score, y_pred, labels=labels, task=task, sample_weight=sample_weight
-        )
-        blob = kinds.predictions.encode(*prepared.to_arrays())
+        return prepare(**arguments)
+
+    def _check_predictions(self, name: str, task: str, step: int | None) -> tuple[str, int]:
+        """The tag and step a new prediction set of ``task`` under ``name`` gets, or the error
+        logging it raises (nothing is taken: :meth:`_write_predictions` does that)."""
         with self._lock:
             self._check_open()
             self._claim(name, kinds.predictions.KIND)
-            first_task = self._prediction_tasks.get(name, prepared.task)
-            if prepared.task != first_task:
+            first_task = self._prediction_tasks.get(name, task)
+            if task != first_task:
                 raise ValueError(
                     f"task: {name!r} holds {first_task} predictions in this run, these are "
-                    f"{prepared.task}; log them under another name"
+                    f"{task}; log them under another name"
                 )
+            tag = kinds.predictions.tag(name)
+            return tag, self._next_step(tag, step, name)
+
+    def _write_predictions(self, name: str, prepared, step: int | None) -> None:
+        blob = kinds.predictions.encode(*prepared.to_arrays())
+        with self._lock:
+            self._check_predictions(name, prepared.task, step)
             self._log_own(
                 name,
                 kinds.predictions,

@@ -242,11 +242,17 @@ class FilesAndChildren:
         ``name`` (with a suffix if a child of that name exists), else a generated name; its
         display name is ``name``. ``outputs`` is accepted for Azure compatibility."""
         from tb_eval.children import child_directory_name
-        from tb_eval.run import Run
 
         with self._lock:
-            child_name = child_directory_name(self.directory, name, run_id)
-            child = Run(
+            if self._distributed is None:
+                child_name = child_directory_name(self.directory, name, run_id)
+            else:  # under torch.distributed rank 0 names the child for every rank
+                from tb_eval import distributed
+
+                child_name = distributed.shared_name(
+                    self._distributed, lambda: child_directory_name(self.directory, name, run_id)
+                )
+            child = type(self)(  # a follower rank's child writes nothing either
                 os.path.join(self.directory, child_name),
                 experiment=self.experiment,
                 name=child_name,
@@ -257,6 +263,7 @@ class FilesAndChildren:
                 display_name=name,
                 parent=self,
             )
+            child._distributed = self._distributed
             if self._mirror is not None:
                 self._mirror.attach(child)
             self._children.append(child)

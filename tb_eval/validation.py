@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -172,3 +173,18 @@ def check_artifact_name(name: Any) -> str:
     if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "tfevents" in name:
         raise ValueError(f"name: {name!r} must be a relative path without '..' or empty parts")
     return "/".join(parts)
+
+
+def environment_seconds(variable: str, default: float) -> float:
+    """A positive number of seconds from the environment variable ``variable`` (``default``
+    when unset or blank), or an error naming the variable and its value."""
+    raw = os.environ.get(variable)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"{variable}: expected a positive number of seconds, got {raw!r}")
+    return seconds

@@ -384,7 +384,7 @@ def _launch(tmp_path, scenario):
     return out
 
 
-@pytest.mark.parametrize("scenario", ["uneven", "idle"])
+@pytest.mark.parametrize("scenario", ["uneven", "idle", "predictions"])
 def test_two_ranks_log_the_exact_merge(tmp_path, scenario):
     sys.path.insert(0, str(Path(__file__).parent))
     import summary_worker
@@ -400,6 +400,11 @@ def test_two_ranks_log_the_exact_merge(tmp_path, scenario):
     assert np.array_equal(logged.counts, whole.counts)
     assert np.array_equal(logged.score_range, whole.score_range)
     assert abs(logged.metrics()["roc_auc"] - skm.roc_auc_score(y, s)) <= 1e-4
+    if scenario == "predictions":  # log_predictions(summary="binned") merges the ranks too
+        stored = read_run(tmp_path / "logs" / "job").blobs[binned_summary.KIND]["preds"]
+        merged = binned_summary.decode(stored[0][1], BinnedSummary.from_arrays)
+        assert np.array_equal(merged.counts, whole.counts)
+    assert not (tmp_path / "logs" / "rank1").exists()
 
 
 def test_two_ranks_that_disagree_get_a_clear_error(tmp_path):

@@ -21,6 +21,12 @@ Lightning replaces every logger by a no-op one: nothing is written, and
 Lightning finalizes the logger after every stage; the run is then marked complete, and a later
 stage (``trainer.test``) that logs again resumes it (``start_logging(..., resume=True)``).
 
+Under multi-process training (``strategy="ddp"``) every rank's ``self.logger.experiment`` is the
+job's run (see the distributed training guide): rank 0 writes it, the other ranks' calls write
+nothing, and ``log_predictions`` is collective, so call it on every rank with that rank's
+validation rows (Lightning's ``DistributedSampler`` gives each rank its share). Outside an
+initialised process group, ranks other than 0 get Lightning's no-op experiment as before.
+
 Lightning may log one metric twice at the same global step (e.g. ``epoch`` with both the train
 and the validation metrics); TensorBoard keeps one value per step, so a repeated or earlier step
 of a metric is skipped, and the logger warns once per metric.
@@ -35,10 +41,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
+from lightning.pytorch.loggers.logger import DummyExperiment, Logger
 from lightning.pytorch.utilities import rank_zero_only
 
-from tb_eval import validation
+from tb_eval import distributed, validation
 from tb_eval.kinds.common import tensor_to_numpy
 from tb_eval.naming import _readable_name
 from tb_eval.run import Run, start_logging
@@ -91,6 +97,7 @@ class TbEvalLogger(Logger):
         self._logdir = os.fspath(logdir)
         self._experiment_name = experiment
         self._run_name = run_name
+        self._named = run_name is not None  # else rank 0 names the run of a multi-process job
         self._initial_params = dict(params or {})
         self._run: Run | None = None
         self._resume_next = False  # after finalize(), a later trainer stage continues the run
@@ -126,14 +133,18 @@ class TbEvalLogger(Logger):
         return os.path.join(self.root_dir, self.version)
 
     @property
-    @rank_zero_experiment
     def experiment(self) -> Run:
-        """The :class:`tb_eval.Run` (started on first access)."""
+        """The :class:`tb_eval.Run` (started on first access; on every rank of a process
+        group, else on rank zero only)."""
         if self._run is None:
+            follower = rank_zero_only.rank != 0
+            if follower and distributed.process_rank() is None:
+                return DummyExperiment()
             self._run = start_logging(
                 self._logdir,
                 experiment=self._experiment_name,
-                run_name=self.version,
+                # Ranks other than 0 take rank 0's name (a generated version differs per rank).
+                run_name=None if follower and not self._named else self.version,
                 params=_flatten(self._initial_params),
                 resume=self._resume_next,
             )
@@ -174,8 +185,9 @@ class TbEvalLogger(Logger):
         if self._run is not None and self._run.status == "running":
             self._run.flush()
 
-    @rank_zero_only
     def finalize(self, status: str) -> None:
+        # On every rank that started the run (a follower rank's ends too, so that a later
+        # stage's resumed run is started on every rank alike).
         if self._run is None or self._run.status != "running":
             return
         if status in ("failed", "failure", "error"):

@@ -339,16 +339,9 @@ def _complete_prefix(buffer: bytes) -> int:
 
 
 def _upload_secs() -> float:
-    value = os.environ.get("TB_EVAL_UPLOAD_SECS")
-    if value is None:
-        return UPLOAD_SECS
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < float("inf"):
-        raise ValueError(f"TB_EVAL_UPLOAD_SECS: expected a positive number, got {value!r}")
-    return seconds
+    from tb_eval import validation
+
+    return validation.environment_seconds("TB_EVAL_UPLOAD_SECS", UPLOAD_SECS)
 
 
 def stage_run(logdir: str, parts: list[str], resume: bool) -> tuple[str, Mirror]:
