@@ -12,10 +12,10 @@ install: frontend
 
 # The integrations' tests train tiny models: torch's CPU build (2.13.0 is the one these machines
 # keep on disk; an unpinned torch would pull a multi-GB CUDA build), Keras 3 on its torch backend,
-# and Lightning.
+# Lightning, and the sweep engines Ray Tune and Optuna.
 install-extras: install
 	$(PIP) install --quiet --disable-pip-version-check "torch==2.13.0"
-	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,keras,lightning]"
+	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,keras,lightning,ray,optuna]"
 
 frontend:
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build

@@ -10,6 +10,7 @@ from tb_eval.context import get_context
 from tb_eval.evaluation import BinnedSummary, Prepared, Report, evaluate, prepare
 from tb_eval.reader import CorruptRecordWarning, CorruptRunError, StoredRun, open_run
 from tb_eval.run import Run, start_logging
+from tb_eval.sweep import log_sweep
 
 __all__ = [
     "BinnedSummary",
@@ -21,6 +22,7 @@ __all__ = [
     "StoredRun",
     "evaluate",
     "get_context",
+    "log_sweep",
     "open_run",
     "prepare",
     "report",

@@ -4,7 +4,9 @@
 
 1. the innermost run set in this thread or task with :func:`use_run` (how integrations such
    as a sweep running trials in-process hand a run to the code they call);
-2. the run a launcher set up for this process through environment variables:
+2. inside a Ray Tune trial whose sweep logs with ``tb_eval.integrations.ray.TbEvalCallback``,
+   that trial's run (see :func:`tb_eval.integrations.ray.current_trial_run`);
+3. the run a launcher set up for this process through environment variables:
 
    - ``TB_EVAL_RUN_DIR``: the run's directory (continued if it already holds a run; a
      directory inside another run's directory is that run's child);
@@ -12,17 +14,20 @@
      ``TB_EVAL_RUN_NAME``, as for :func:`tb_eval.start_logging` (continued when the named run
      exists);
 
-3. else a new run in ``./runs``.
+4. else a new run in ``./runs``.
 
-Repeated calls in one process return the same run (a new one only after a run made by step 3
-has ended). :func:`environment_for` gives the variables that make a subprocess log to a run.
+Repeated calls in one process return the same run (a new one only after a run made by step 4
+has ended; step 2 gives each trial its own). :func:`environment_for` gives the variables that
+make a subprocess log to a run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -35,6 +40,10 @@ ENV_LOGDIR = "TB_EVAL_LOGDIR"
 ENV_EXPERIMENT = "TB_EVAL_EXPERIMENT"
 ENV_RUN_NAME = "TB_EVAL_RUN_NAME"
 _ENVIRONMENT = (ENV_RUN_DIR, ENV_LOGDIR, ENV_EXPERIMENT, ENV_RUN_NAME)
+#: Integrations that know the current run their own way: (the module whose import shows they
+#: may apply, our module, its function returning the run or ``None``). Tried only when the
+#: first module is already imported, so get_context never imports a framework.
+_FINDERS = (("ray", "tb_eval.integrations.ray", "current_trial_run"),)
 
 _stack: contextvars.ContextVar[tuple[Run, ...]] = contextvars.ContextVar(
     "tb_eval_current_runs", default=()
@@ -96,6 +105,11 @@ def get_context() -> Run:
     innermost = current_run()
     if innermost is not None:
         return innermost
+    for trigger, module, function in _FINDERS:
+        if trigger in sys.modules:
+            found = getattr(importlib.import_module(module), function)()
+            if found is not None:
+                return found
     global _process_run
     with _process_lock:
         from_environment = any(os.environ.get(name) for name in _ENVIRONMENT)

@@ -332,7 +332,7 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
         data.tables.setdefault(name, []).append((step, stored))
     elif module is kinds.run_record:
         data.record = kinds.run_record.decode(stored)
-    elif module in (kinds.importance, kinds.confusion):
+    elif module in (kinds.importance, kinds.confusion, kinds.sweep):
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )

@@ -169,7 +169,9 @@ def attach(directory: str | os.PathLike, *, experiment: str | None = None) -> Ru
     name = validation.check_path_component(os.path.basename(directory), "directory")
     parent_dir = os.path.dirname(directory)
     parent_id = None
-    if _has_event_files(parent_dir):
+    from tb_eval.sweep import is_experiment_root
+
+    if _has_event_files(parent_dir) and not is_experiment_root(parent_dir):
         from tb_eval.reader import read_run
 
         parent_record = read_run(parent_dir).record
@@ -206,7 +208,8 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
     (see the migration guide); all methods are thread-safe.
     """
 
-    #: Makes the run's event writer (a follower rank's writes nothing).
+    #: Makes the run's event writer (a follower rank's writes nothing; a contributor's writes
+    #: each record through, see tb_eval.contributor).
     _writer_class = EventFileWriter
     #: Whether the run creates its directory (a follower rank's creates nothing).
     _makes_directory = True

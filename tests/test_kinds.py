@@ -18,7 +18,7 @@ from tensorboard.compat.proto import summary_pb2
 import tb_eval
 from tb_eval import kinds
 from tb_eval.evaluation import Prepared
-from tb_eval.kinds import common, predictions, row, run_record
+from tb_eval.kinds import common, predictions, row, run_record, sweep
 from tb_eval.reader import CorruptRecordWarning, read_run
 from tests.plugin_support import PREFIX
 from tests.tbserver import TensorBoardServer
@@ -48,6 +48,7 @@ def test_every_kind_module_has_both_directions():
         "importance",
         "confusion",
         "binned_summary",
+        "sweep",
     }
     for name, module in kinds.KINDS.items():
         assert name == module.KIND
@@ -56,7 +57,7 @@ def test_every_kind_module_has_both_directions():
         assert callable(module.encode) and callable(module.decode), name
         if module.PLUGIN_NAME == common.PLUGIN_NAME:
             assert module.STORAGE in (common.JSON, common.BLOB, common.FLOAT64), name
-            logged = "record" if module is run_record else "x y"
+            logged = "record" if module in (run_record, sweep) else "x y"
             assert kinds.for_tag(common.PLUGIN_NAME, module.tag("x y")) == (name, logged, module)
         else:
             assert kinds.for_tag(module.PLUGIN_NAME, "x y") == (name, "x y", module)
@@ -67,7 +68,15 @@ def test_every_kind_module_has_both_directions():
 
 
 def test_metadata_parses_back():
-    for module in (kinds.series, row, kinds.table, run_record, kinds.importance, kinds.confusion):
+    for module in (
+        kinds.series,
+        row,
+        kinds.table,
+        run_record,
+        kinds.importance,
+        kinds.confusion,
+        sweep,
+    ):
         content = module.metadata().plugin_data.content
         assert module.parse_metadata(content) == {"kind": module.KIND, "version": 1}
     parsed = predictions.parse_metadata(predictions.metadata("binary").plugin_data.content)

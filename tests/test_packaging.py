@@ -39,8 +39,30 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: The message setup.py fails with when it can neither find nor build the bundle.
 NO_BUNDLE_MESSAGE = "tb_plugin/static/index.js is missing and cannot be built"
 #: Never pulled in by `pip install tb-eval`.
-HEAVY = {"tensorflow", "tensorflow-cpu", "tf-nightly", "torch", "keras", "lightning", "jax"}
-EXTRAS = {"torch", "keras", "lightning", "s3", "gcs", "matplotlib", "pandas", "dev", "docs"}
+HEAVY = {
+    "tensorflow",
+    "tensorflow-cpu",
+    "tf-nightly",
+    "torch",
+    "keras",
+    "lightning",
+    "jax",
+    "ray",
+    "optuna",
+}
+EXTRAS = {
+    "torch",
+    "keras",
+    "lightning",
+    "s3",
+    "gcs",
+    "matplotlib",
+    "pandas",
+    "ray",
+    "optuna",
+    "dev",
+    "docs",
+}
 
 pytestmark = pytest.mark.skipif(
     shutil.which("npm") is None or shutil.which("git") is None or not (ROOT / ".git").exists(),
@@ -301,6 +323,8 @@ def test_wheel_metadata(release: Artifacts) -> None:
     assert {"s3fs", "moto", "gcsfs", "gcp-storage-emulator"} <= extra("dev")
     assert extra("matplotlib") == {"matplotlib"}
     assert extra("pandas") == {"pandas"}
+    assert extra("ray") == {"ray"}
+    assert extra("optuna") == {"optuna"}
     assert {"pytest", "build", "playwright"} <= extra("dev")
     assert "mkdocs" in extra("docs")
     # every extra the README tells users to install exists

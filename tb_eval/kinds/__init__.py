@@ -30,6 +30,7 @@ from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named
     run_record,
     scalar,
     series,
+    sweep,
     table,
     text,
 )
@@ -54,6 +55,7 @@ KINDS: dict[str, ModuleType] = {
         importance,
         confusion,
         binned_summary,
+        sweep,
     )
 }
 #: The kinds written to TensorBoard's own dashboards, by plugin name (their tag is the name).

@@ -19,6 +19,7 @@ from tb_eval.kinds.common import float64_tensor, summary_value
 PLUGIN_NAME = hparams_metadata.PLUGIN_NAME
 START_TAG = hparams_metadata.SESSION_START_INFO_TAG
 END_TAG = hparams_metadata.SESSION_END_INFO_TAG
+EXPERIMENT_TAG = hparams_metadata.EXPERIMENT_TAG
 STATUS = {
     "running": api_pb2.STATUS_RUNNING,
     "success": api_pb2.STATUS_SUCCESS,
@@ -63,3 +64,31 @@ def end_value(status: str, end_time: float) -> summary_pb2.Summary.Value:
     """The session-end record with ``status`` (``success`` or ``failure``)."""
     info = plugin_data_pb2.SessionEndInfo(status=STATUS[status], end_time_secs=end_time)
     return _value(END_TAG, plugin_data_pb2.HParamsPluginData(session_end_info=info))
+
+
+#: HParams' data types by the Python type of a param's values.
+_DATA_TYPES = {
+    "bool": api_pb2.DATA_TYPE_BOOL,
+    "float": api_pb2.DATA_TYPE_FLOAT64,
+    "str": api_pb2.DATA_TYPE_STRING,
+}
+
+
+def experiment_value(
+    domains: dict[str, dict], metrics: list[str], time_created: float
+) -> summary_pb2.Summary.Value:
+    """The experiment config (``_hparams_/experiment``): one ``HParamInfo`` per param of
+    ``domains`` (``{name: {"type": "float"|"str"|"bool", "values": [...]}`` for a discrete
+    domain, or ``{"type": "float", "min": a, "max": b}`` for an interval; neither key: no
+    domain), and one ``MetricInfo`` per scalar tag of ``metrics``."""
+    experiment = api_pb2.Experiment(time_created_secs=time_created)
+    for name, domain in domains.items():
+        info = experiment.hparam_infos.add(name=name, type=_DATA_TYPES[domain["type"]])
+        if "values" in domain:
+            info.domain_discrete.extend(domain["values"])
+        elif "min" in domain:
+            info.domain_interval.min_value = domain["min"]
+            info.domain_interval.max_value = domain["max"]
+    for tag in metrics:
+        experiment.metric_infos.add(name=api_pb2.MetricName(group="", tag=tag))
+    return _value(EXPERIMENT_TAG, plugin_data_pb2.HParamsPluginData(experiment=experiment))
