@@ -181,3 +181,56 @@ def test_tensorboard_reads_the_study_from_the_bucket(study_logdir):
         assert {"value", "worker_score"} <= set(tags["study/trial-0"])
         listing = tb.wait_for(lambda: tb.get_json(PREFIX + "/evaluations")["evaluations"])
         assert ("study/trial-0", "val") in {(e["run"], e["name"]) for e in listing}
+
+
+def _ray_trainable(config):
+    """Reports 2 results and logs predictions through tb_eval.get_context() (a contributor in
+    the Ray worker, writing to the trial's URL)."""
+    import numpy as np
+    from ray import tune
+
+    import tb_eval
+
+    for step in range(2):
+        tune.report({"acc": config["a"] * 0.1 + step * 0.01})
+    y = np.array([0, 1, 0, 1])
+    tb_eval.get_context().log_predictions("val", y, y_score=np.array([0.2, 0.7, 0.4, 0.9]))
+
+
+@pytest.mark.xdist_group("ray")
+def test_a_ray_sweep_on_the_bucket(s3, bucket, tmp_path):
+    """Two Ray Tune trials (a local Ray on 127.0.0.1, whose workers inherit the loopback
+    endpoint and dummy credentials set before ray.init): the driver's runs, the workers'
+    predictions and the experiment root all land in the bucket."""
+    pytest.importorskip("ray.tune")
+    from ray import tune
+
+    from tb_eval.integrations.ray import TbEvalCallback
+    from tests import ray_support
+
+    logdir = f"s3://{bucket}/runs"
+    with ray_support.local_ray(num_cpus=2):
+        tuner = tune.Tuner(
+            _ray_trainable,
+            param_space={"a": tune.grid_search([1, 2])},
+            tune_config=tune.TuneConfig(metric="acc", mode="max"),
+            run_config=tune.RunConfig(
+                name="raysweep",
+                storage_path=str(tmp_path / "ray_results"),
+                callbacks=[TbEvalCallback(logdir, experiment="sweep", metric="acc", mode="max")],
+                verbose=0,
+            ),
+        )
+        results = tuner.fit()
+    assert not results.errors
+    prefixes = {
+        key.split("/")[2] for key in s3.objects(bucket, "runs/sweep/") if key.count("/") > 2
+    }
+    assert len(prefixes) == 2
+    for name in prefixes:
+        stored = tb_eval.open_run(f"{logdir}/sweep/{name}")
+        assert stored.status == "success" and stored.get_params()["a"] in (1, 2)
+        assert list(stored.get_predictions("val").y_true) == [0, 1, 0, 1]
+        assert len(stored.get_metrics()["acc"]) == 2
+    step, record = sweep.read_sweep_record(f"{logdir}/sweep")
+    assert record["metric"] == "acc" and record["source"] == "ray"
