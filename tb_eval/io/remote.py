@@ -332,10 +332,16 @@ CLAIM_NAME = ".tb_eval-claim"
 def _put_new(fs: Any, path: str, data: bytes) -> None:
     """Write the object ``path`` only if it does not exist (else ``FileExistsError``): a
     conditional put (``If-None-Match: *``) on S3, which the store decides atomically; on other
-    stores a check, then the write."""
+    stores (and S3-API stores answering ``NotImplemented`` to it) a check, then the write."""
     if {"s3", "s3a"} & set(_protocols(fs)):
-        fs.pipe_file(path, data, IfNoneMatch="*")  # s3fs raises FileExistsError on 412
-        return
+        try:
+            fs.pipe_file(path, data, IfNoneMatch="*")  # s3fs raises FileExistsError on 412
+            return
+        except FileExistsError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a store without conditional writes
+            if not isinstance(error, NotImplementedError) and "NotImplemented" not in str(error):
+                raise
     if fs.exists(path):
         raise FileExistsError(path)
     fs.pipe_file(path, data)
