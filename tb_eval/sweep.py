@@ -6,7 +6,10 @@ run record) with TensorBoard's HParams experiment config (``_hparams_/experiment
 with their types and domains, the metrics) and our sweep record (``tb_eval/sweep/record``, see
 :mod:`tb_eval.kinds.sweep`: the metric the sweep optimises and its direction). Writing it again
 replaces that file: the new one is complete, renamed into place, and the older ones removed, so
-a reader sees the old config or the new one, never a mix.
+a reader sees the old config or the new one, never a mix. On an object-store logdir
+(``s3://...``) the new file is one object, put under a name sorting after the old ones, which
+are then removed; trial names are claimed there with a conditional put
+(:func:`tb_eval.io.remote.claim_run`) instead of ``mkdir``.
 """
 
 from __future__ import annotations
