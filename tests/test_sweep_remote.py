@@ -249,3 +249,26 @@ def test_a_ray_sweep_on_the_bucket(s3, bucket, tmp_path):
         assert len(stored.get_metrics()["acc"]) == 2
     step, record = sweep.read_sweep_record(f"{logdir}/sweep")
     assert record["metric"] == "acc" and record["source"] == "ray"
+
+
+def test_a_running_tensorboard_reads_both_writers_with_reload_multifile(s3, bucket):
+    """The owner's segments uploaded after the contributor's file appeared (it sorts after
+    them) still reach a TensorBoard already running, with --reload_multifile=true."""
+    owner = tb_eval.start_logging(f"s3://{bucket}/runs", "exp", "live")
+    owner.log("loss", 1.0, step=0)
+    owner.flush()
+    worker = contribute(f"s3://{bucket}/runs/exp/live")
+    worker.log("worker_loss", 2.0, step=0)
+    env = child_environment(s3.environment())
+    flags = ["--reload_multifile=true"]
+    with TensorBoardServer(f"s3://{bucket}/runs", load_fast=False, env=env, flags=flags) as tb:
+
+        def tags():
+            return set(tb.get_json("/data/plugin/scalars/tags").get("exp/live", {}))
+
+        tb.wait_for(lambda: {"loss", "worker_loss"} <= tags(), timeout=90)
+        owner.log("late_loss", 0.5, step=1)
+        owner.flush()
+        tb.wait_for(lambda: "late_loss" in tags(), timeout=90)
+    worker.complete()
+    owner.complete()
