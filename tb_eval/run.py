@@ -620,7 +620,18 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         summary:
             ``"binned"`` logs a mergeable binned summary of the scores (its size independent
             of n; see :meth:`evaluation_accumulator`) instead of the raw rows.
+
+        Azure ML's form ``log_predictions(name, value, description="")`` is understood too:
+        given Azure's regression-predictions JSON (``schema_type: "predictions"``; a dict or
+        its JSON text) in ``y_true``'s place, it is logged as binned predicted-vs-true for the
+        Regression dashboard (the third positional is then the description).
         """
+        if azureml.is_schema_document(y_true, "predictions"):
+            description = azureml.predictions_description(
+                y_score, y_pred, labels, task, sample_weight, summary
+            )
+            azureml.log_regression_bins(self, name, y_true, description, step, "predictions")
+            return
         if summary is not None:
             from tb_eval import accumulate
 
@@ -730,6 +741,14 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         from tb_eval import accumulate
 
         accumulate.log_accuracy_table(self, name, value, description, step)
+
+    def log_residuals(
+        self, name: str, value: Any, description: str = "", step: int | None = None
+    ) -> None:
+        """Log a residual histogram in Azure ML's schema (a dict or its JSON text:
+        ``{"schema_type": "residuals", "schema_version": ..., "data": {"bin_edges": [...],
+        "bin_counts": [...]}}``, one more edge than counts), for the Regression dashboard."""
+        azureml.log_regression_bins(self, name, value, description, step, "residuals")
 
     def evaluation_accumulator(
         self,
