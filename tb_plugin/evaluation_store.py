@@ -205,6 +205,7 @@ class EvaluationStore:
                 }[info.kind]
                 out[key].append({"run": info.run, "name": info.name, "steps": info.steps})
         out["evaluations"].sort(key=lambda entry: (entry["run"], entry["name"]))
+        out["regression_bins"].sort(key=lambda entry: (entry["run"], entry["name"]))
         if not out["regression_bins"]:  # only listed when logged: older answers unchanged
             del out["regression_bins"]
         return out
