@@ -596,6 +596,11 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
 
         Arrays may be numpy arrays, lists, pandas objects or torch tensors.
 
+        Azure ML's form ``log_predictions(name, value, description="")`` is understood too:
+        given Azure's regression-predictions JSON (``schema_type: "predictions"``; a dict or
+        its JSON text) in ``y_true``'s place, it is logged as binned predicted-vs-true for the
+        Regression dashboard (the third positional is then the description).
+
         Parameters
         ----------
         name:
@@ -620,11 +625,6 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         summary:
             ``"binned"`` logs a mergeable binned summary of the scores (its size independent
             of n; see :meth:`evaluation_accumulator`) instead of the raw rows.
-
-        Azure ML's form ``log_predictions(name, value, description="")`` is understood too:
-        given Azure's regression-predictions JSON (``schema_type: "predictions"``; a dict or
-        its JSON text) in ``y_true``'s place, it is logged as binned predicted-vs-true for the
-        Regression dashboard (the third positional is then the description).
         """
         if azureml.is_schema_document(y_true, "predictions"):
             description = azureml.predictions_description(
