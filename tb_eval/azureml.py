@@ -99,15 +99,23 @@ def schema_data(value: Any, schema: str) -> Any:
     return value["data"]
 
 
-def predictions_description(y_score: Any, *others: Any) -> Any:
-    """The description of Azure's ``log_predictions(name, value, description)`` (given in
-    ``y_score``'s place); ``TypeError`` if an argument of our array form came with it."""
+def predictions_arguments(
+    y_true: Any, y_score: Any, value: Any, description: Any, *others: Any
+) -> tuple[Any, Any]:
+    """``(value, description)`` of Azure's ``log_predictions(name, value, description)``, given
+    positionally (in ``y_true``'s and ``y_score``'s places) or by name; ``TypeError`` if an
+    argument of our array form came with it."""
+    if value is not None and y_true is not None:
+        raise TypeError("value: given with y_true; pass Azure's predictions JSON as one of them")
+    if y_score is not None and description != "":
+        raise TypeError("description: given twice (third positional argument and description=)")
     if any(other is not None for other in others):
         raise TypeError(
             "value: Azure's predictions JSON takes only a description; y_pred, labels, task, "
             "sample_weight and summary belong to the array form log_predictions(name, y_true, ...)"
         )
-    return "" if y_score is None else y_score
+    value = y_true if value is None else value
+    return value, description if y_score is None else y_score
 
 
 def log_regression_bins(

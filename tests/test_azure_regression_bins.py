@@ -39,6 +39,7 @@ def logdir(tmp_path_factory):
         run.log_residuals("residuals", RESIDUALS, "Test-set residuals")
         run.log_residuals("residuals", json.dumps(RESIDUALS))  # Azure's JSON text, step 1
         run.log_predictions("binned", PREDICTIONS, "Predicted vs true, binned")
+        run.log_predictions(name="binned", value=json.dumps(PREDICTIONS), description="again")
         # our array form, unchanged, beside it
         run.log_predictions("raw", np.array([1.0, 2.0, 3.0]), y_pred=np.array([1.1, 1.9, 3.2]))
     return root
@@ -62,7 +63,7 @@ def test_tensorboard_lists_them_as_our_tensors_with_their_descriptions(server):
     listing = server.get_json(f"{PREFIX}/evaluations")
     entries = {entry["name"]: entry for entry in listing["regression_bins"]}
     assert entries["residuals"] == {"run": "azure/reg", "name": "residuals", "steps": [0, 1]}
-    assert entries["binned"]["steps"] == [0]
+    assert entries["binned"]["steps"] == [0, 1]  # positional, then by keyword as JSON text
     assert [e["name"] for e in listing["evaluations"]] == ["raw"]  # the array form as before
 
 
@@ -75,7 +76,7 @@ def test_residuals_route_returns_the_logged_histogram(server):
 
 def test_predictions_route_returns_the_binned_averages_and_errors(server):
     body = _get(server, "regression_bins", run="azure/reg", name="binned")
-    assert body["schema"] == "predictions" and body["step"] == 0
+    assert body["schema"] == "predictions" and body["step"] == 1 and body["steps"] == [0, 1]
     for key, values in PREDICTIONS["data"].items():
         assert body[key] == pytest.approx(values)
 
@@ -94,9 +95,13 @@ def test_descriptions_reach_tensorboard(server, logdir):
     meta = accumulator.SummaryMetadata("tb_eval/regression_bins/residuals")
     assert meta.summary_description == "Test-set residuals"
     assert meta.plugin_data.plugin_name == "tb_eval"
-    (event,) = accumulator.Tensors("tb_eval/regression_bins/binned")
-    stored = json.loads(event.tensor_proto.string_val[0])
-    assert stored["bin_averages"] == [0.25, 0.75]
+    events = accumulator.Tensors("tb_eval/regression_bins/binned")
+    assert [event.step for event in events] == [0, 1]
+    for event in events:  # the dict and its JSON text are stored alike
+        stored = json.loads(event.tensor_proto.string_val[0])
+        assert stored["bin_averages"] == [0.25, 0.75] and stored["schema"] == "predictions"
+    meta = accumulator.SummaryMetadata("tb_eval/regression_bins/binned")
+    assert meta.summary_description == "Predicted vs true, binned"
 
 
 def test_unknown_name_is_a_404_not_a_500(server):
@@ -158,4 +163,13 @@ def test_predictions_json_refuses_array_arguments(tmp_path):
     run = tb_eval.start_logging(str(tmp_path), experiment="e", run_name="r")
     with pytest.raises(TypeError, match="value: Azure's predictions JSON takes only"):
         run.log_predictions("p", PREDICTIONS, y_pred=[1.0, 2.0])
+    with pytest.raises(TypeError, match="value: given with y_true"):
+        run.log_predictions("p", [1.0, 2.0], value=PREDICTIONS)
+    with pytest.raises(TypeError, match="description: given twice"):
+        run.log_predictions("p", PREDICTIONS, "a", description="b")
+    with pytest.raises(ValueError, match="value: expected Azure's predictions JSON"):
+        run.log_predictions("p", value={"schema_type": "residuals", "data": {}})
+    with pytest.raises(TypeError, match="y_true"):  # the array form still needs y_true
+        run.log_predictions("p", y_pred=[1.0, 2.0])
+    assert run.last_step("p") is None
     run.complete()
