@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import tb_eval
-from tests.e2e.test_dashboards import chart_option, download_text, wait_charts
+from tests.e2e.test_dashboards import chart_option, download_text, shot, wait_charts
 from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
 from tests.tbserver import TensorBoardServer
 
@@ -73,6 +73,7 @@ def test_regression_draws_logged_residuals_and_binned_predictions(view: View) ->
     assert [float(r["average_predicted"]) for r in rows] == [0.25, 0.75]
     assert [float(r["error"]) for r in rows] == [0.013, 0.042]
     assert [float(r["count"]) for r in rows] == [56, 34]
+    shot(view, "regression_logged_predictions")
 
     view.ui.locator(
         'nav[aria-label="Logged residuals and binned predictions"] button:has-text("residuals")'
@@ -82,4 +83,5 @@ def test_regression_draws_logged_residuals_and_binned_predictions(view: View) ->
     rows = _csv(view, "chart-logged_residuals")
     assert [float(r["bin_lower"]) for r in rows] == [-2, -1, 0, 1]
     assert [float(r["count"]) for r in rows] == [3, 10, 12, 5]
+    shot(view, "regression_logged_residuals")
     assert "bins=" in view.page.evaluate("decodeURIComponent(location.hash)")

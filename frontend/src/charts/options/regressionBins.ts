@@ -25,7 +25,7 @@ export function errorBarSegments(edges: number[], averages: number[], errors: nu
   binCenters(edges).forEach((x, i) => {
     const lo = averages[i] - errors[i]
     const hi = averages[i] + errors[i]
-    const cap = (edges[i + 1] - edges[i]) * 0.15
+    const cap = (edges[i + 1] - edges[i]) * 0.05
     out.push([x - cap, lo], [x + cap, lo], [x, null], [x, lo], [x, hi], [x, null], [x - cap, hi], [x + cap, hi], [x, null])
   })
   return out

@@ -22,7 +22,7 @@ export function RegressionSidebar({ state }: { state: RegressionState }) {
       {docs.length > 0 ? (
         <EntryList
           title="Logged residuals and binned predictions"
-          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: 'binned' }))}
+          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: 'logged' }))}
           current={doc ? entryKey(doc.run, doc.name) : null}
           onOpen={(key) => {
             const [run, name] = JSON.parse(key) as [string, string]
