@@ -159,7 +159,8 @@ class RunData:
         return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
-        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
+        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``,
+        ``regression_bins``)."""
         return list(self.documents.get(kind, {}).get(name, []))
 
 
@@ -333,7 +334,7 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
         data.tables.setdefault(name, []).append((step, stored))
     elif module is kinds.run_record:
         data.record = kinds.run_record.decode(stored)
-    elif module in (kinds.importance, kinds.confusion, kinds.sweep):
+    elif module in (kinds.importance, kinds.confusion, kinds.sweep, kinds.regression_bins):
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )

@@ -104,6 +104,22 @@ def test_descriptions_reach_tensorboard(server, logdir):
     assert meta.summary_description == "Predicted vs true, binned"
 
 
+def test_read_back_from_disk_and_resumed(tmp_path):
+    from tb_eval.reader import read_run
+
+    with tb_eval.start_logging(str(tmp_path), experiment="azure", run_name="reg") as run:
+        run.log_residuals("residuals", RESIDUALS)
+        run.log_residuals("residuals", json.dumps(RESIDUALS))
+    documents = read_run(run.directory).documents_of("regression_bins", "residuals")
+    assert [step for step, _ in documents] == [0, 1]
+    assert documents[0][1] == {"schema": "residuals", **RESIDUALS["data"]}
+    resumed = tb_eval.start_logging(str(tmp_path), experiment="azure", run_name="reg", resume=True)
+    with resumed as run:
+        assert run.last_step("residuals") == 1  # resumed: the next record goes at step 2
+        with pytest.raises(ValueError, match="name: 'residuals' already holds regression_bins"):
+            run.log("residuals", 1.0)
+
+
 def test_unknown_name_is_a_404_not_a_500(server):
     status, _, _ = server.request(f"{PREFIX}/regression_bins?run=azure/reg&name=nothing")
     assert status == 404
