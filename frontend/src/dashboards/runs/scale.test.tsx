@@ -3,6 +3,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { bootApp, cleanPageAfterEach } from '../../../test/dom'
 import { fakeFetch } from '../../../test/fixtures'
+import { PICKER_ROW } from '../../app/RunPicker'
+import { RUNS_ROW } from './view'
 
 const N = 1000
 const name = (i: number) => `sweep/t${String(i).padStart(4, '0')}`
@@ -43,7 +45,7 @@ describe('1,000 runs', () => {
     expect(pickerRuns(host)[0]).toBe(name(0))
     expect(picker(host).querySelector<HTMLElement>('[data-spacer="bottom"]')!.style.height).not.toBe('')
 
-    scroll(picker(host), 700 * 24)
+    scroll(picker(host), 700 * PICKER_ROW)
     await vi.waitFor(() => expect(pickerRuns(host)).toContain(name(700)))
     expect(pickerRuns(host)).not.toContain(name(0))
     expect(pickerRuns(host).length).toBeLessThan(50)
@@ -78,7 +80,7 @@ describe('1,000 runs', () => {
     expect(tableRuns(host)[0]).toBe(name(0))
     expect(host.querySelector('[data-testid="runs-table"] tr[data-run] td')!.nextElementSibling!.textContent).toBe('success')
 
-    scroll(tableBox(host), 500 * 36)
+    scroll(tableBox(host), 500 * RUNS_ROW)
     await vi.waitFor(() => expect(tableRuns(host)).toContain(name(500)))
     expect(tableRuns(host)).not.toContain(name(0))
     expect(tableRuns(host).length).toBeLessThan(50)
@@ -88,6 +90,6 @@ describe('1,000 runs', () => {
     expect(row.getAttribute('aria-rowindex')).toBe('505')
     // the spacers keep the scroll range of all the rows
     const spacers = [...host.querySelectorAll<HTMLElement>('[data-testid="runs-table"] tr[data-spacer] td')].map((td) => Number.parseFloat(td.style.height))
-    expect(spacers.reduce((a, b) => a + b, 0) + tableRuns(host).length * 36).toBe(N * 36)
+    expect(spacers.reduce((a, b) => a + b, 0) + tableRuns(host).length * RUNS_ROW).toBe(N * RUNS_ROW)
   })
 })

@@ -10,7 +10,7 @@ import { formatBytes } from '../../model/format'
 import { useVirtualWindow } from '../shared/virtualRows'
 
 /** Height of a run's row before it is measured, px. */
-export const RUNS_ROW = 36
+export const RUNS_ROW = 48
 /** Height of the table's viewport before it is laid out, px. */
 const RUNS_VIEWPORT = 600
 const COLUMNS = 7
