@@ -7,7 +7,7 @@ import { fileUrl } from '../../api/client'
 import type { RunInfo } from '../../api/types'
 import type { Shell } from '../../app/store'
 import { formatBytes } from '../../model/format'
-import { useVirtualWindow } from '../shared/virtualRows'
+import { SpacerRow, useVirtualWindow } from '../shared/virtualRows'
 
 /** Height of a run's row before it is measured, px. */
 export const RUNS_ROW = 48
@@ -68,11 +68,7 @@ export function RunsView({ shell }: { shell: Shell }) {
             </tr>
           </thead>
           <tbody>
-            {before > 0 ? (
-              <tr aria-hidden="true" data-spacer="top">
-                <td colSpan={COLUMNS} style={{ height: `${before}px`, padding: 0, border: 'none' }} />
-              </tr>
-            ) : null}
+            <SpacerRow at="top" height={before} columns={COLUMNS} />
             {runs.slice(start, end).map((r, k) => (
               <tr key={r.run} data-run={r.run} data-vkey={r.run} aria-rowindex={start + k + 2}>
                 <td>
@@ -117,11 +113,7 @@ export function RunsView({ shell }: { shell: Shell }) {
                 </td>
               </tr>
             ))}
-            {after > 0 ? (
-              <tr aria-hidden="true" data-spacer="bottom">
-                <td colSpan={COLUMNS} style={{ height: `${after}px`, padding: 0, border: 'none' }} />
-              </tr>
-            ) : null}
+            <SpacerRow at="bottom" height={after} columns={COLUMNS} />
           </tbody>
         </table>
       </div>

@@ -120,6 +120,16 @@ export function useVirtualWindow<T extends HTMLElement>(keys: readonly string[],
   return { box, onScroll, start, end, before, after }
 }
 
+/** The table row standing for the rows not drawn above (`top`) or below (`bottom`); none at 0 px. */
+export function SpacerRow({ at, height, columns }: { at: 'top' | 'bottom'; height: number; columns: number }) {
+  if (height <= 0) return null
+  return (
+    <tr aria-hidden="true" data-spacer={at}>
+      <td colSpan={columns} style={{ height: `${height}px`, padding: 0, border: 'none' }} />
+    </tr>
+  )
+}
+
 const numeric = (c: ColumnInfo) => c.type === 'number' || c.type === 'integer'
 
 export interface VirtualRowsProps {
@@ -172,11 +182,7 @@ export function VirtualRows(props: VirtualRowsProps) {
           </tr>
         </thead>
         <tbody>
-          {start > 0 ? (
-            <tr aria-hidden="true" data-spacer="top">
-              <td colSpan={span} style={{ height: `${before}px`, padding: 0, border: 'none' }} />
-            </tr>
-          ) : null}
+          <SpacerRow at="top" height={before} columns={span} />
           {rows.slice(start, end).map((row, k) => {
             const i = start + k
             return (
@@ -198,11 +204,7 @@ export function VirtualRows(props: VirtualRowsProps) {
               </tr>
             )
           })}
-          {end < rows.length ? (
-            <tr aria-hidden="true" data-spacer="bottom">
-              <td colSpan={span} style={{ height: `${after}px`, padding: 0, border: 'none' }} />
-            </tr>
-          ) : null}
+          <SpacerRow at="bottom" height={after} columns={span} />
         </tbody>
       </table>
     </div>
