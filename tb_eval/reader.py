@@ -337,7 +337,7 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )
-    elif module is kinds.predictions:  # decoded when read (get_predictions)
+    elif module in (kinds.predictions, kinds.binned_summary):  # decoded when read
         data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, stored))
 
 

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import NamedTuple
 
 from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named data
+    binned_summary,
     common,
     confusion,
     histogram,
@@ -53,6 +54,7 @@ KINDS: dict[str, ModuleType] = {
         predictions,
         importance,
         confusion,
+        binned_summary,
         sweep,
     )
 }
