@@ -20,6 +20,8 @@ from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metad
 KIND = "run"
 DATA_CLASS = DATA_CLASS_TENSOR
 PLUGIN_NAME = common.PLUGIN_NAME
+#: The run record is the run's, not a logged name's.
+CLAIMS_NAME = False
 parse_metadata = common.parse_metadata
 STORAGE = JSON
 TAG = our_tag(KIND, "record")

@@ -23,6 +23,8 @@ from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metad
 KIND = "sweep"
 DATA_CLASS = DATA_CLASS_TENSOR
 PLUGIN_NAME = common.PLUGIN_NAME
+#: The sweep record is the experiment's, not a logged name's.
+CLAIMS_NAME = False
 parse_metadata = common.parse_metadata
 STORAGE = JSON
 TAG = our_tag(KIND, "record")
