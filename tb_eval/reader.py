@@ -338,7 +338,7 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )
-    elif module is kinds.predictions:  # decoded when read (get_predictions)
+    elif module.STORAGE == common.BLOB:  # predictions, binned summaries: decoded when read
         data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, stored))
 
 

@@ -590,6 +590,7 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         task: str | None = None,
         sample_weight: Any = None,
         step: int | None = None,
+        summary: str | None = None,
     ) -> None:
         """Log what a model predicted, for the evaluation dashboards and :func:`tb_eval.evaluate`.
 
@@ -616,7 +617,24 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             Optional non-negative weights.
         step:
             The evaluation's step (e.g. the epoch); steps increase strictly per name.
+        summary:
+            ``"binned"`` logs a mergeable binned summary of the scores (its size independent
+            of n; see :meth:`evaluation_accumulator`) instead of the raw rows.
         """
+        if summary is not None:
+            from tb_eval import accumulate
+
+            binned = accumulate.summary_of_predictions(
+                y_true,
+                y_score,
+                y_pred,
+                labels=labels,
+                task=task,
+                sample_weight=sample_weight,
+                summary=summary,
+            )
+            accumulate.log_merged(self, name, binned, step)
+            return
         arguments = {
             "y_true": y_true,
             "y_score": y_score,
@@ -698,6 +716,41 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             step,
             kinds.importance.encode(document),
             kinds.importance.metadata,
+        )
+
+    def log_accuracy_table(
+        self, name: str, value: Any, description: str = "", step: int | None = None
+    ) -> None:
+        """Log an accuracy table in Azure ML's schema (a dict or its JSON text:
+        ``{"schema_type": "accuracy_table", "schema_version": ..., "data": {
+        "probability_tables", "percentile_tables", "probability_thresholds",
+        "percentile_thresholds", "class_labels"}}``) as a binned summary, shown in the
+        Classification dashboard with the curves and metrics it determines."""
+        from tb_eval import accumulate
+
+        accumulate.log_accuracy_table(self, name, value, description, step)
+
+    def evaluation_accumulator(
+        self,
+        name: str,
+        *,
+        task: str | None = None,
+        labels: Sequence[Any] | None = None,
+        mantissa_bits: int = 6,
+        description: str = "",
+    ):
+        """An accumulator for a validation loop: ``acc.update(y_true, y_score)`` per batch,
+        ``acc.log(step)`` logs the binned summary of them all (memory independent of their
+        number; collective and exact under ``torch.distributed``)."""
+        from tb_eval import accumulate
+
+        return accumulate.RunAccumulator(
+            self,
+            name,
+            task=task,
+            labels=labels,
+            mantissa_bits=mantissa_bits,
+            description=description,
         )
 
     def log_confusion_matrix(

@@ -35,6 +35,7 @@ from tb_eval.evaluation import (
     threshold_table,
 )
 from tb_eval.kinds import common, confusion, importance, predictions
+from tb_plugin import summaries
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
 
@@ -79,6 +80,8 @@ class Series:
     name: str
     tag: str
     data: list[provider.BlobSequenceDatum]
+    #: ``predictions`` (raw rows) or ``binned_summary`` (see :mod:`tb_plugin.summaries`).
+    kind: str = predictions.KIND
 
     @property
     def steps(self) -> list[int]:
@@ -137,6 +140,24 @@ def summary_curves(task: str, curves: dict[str, Any], labels: list) -> dict[str,
     }
 
 
+def _threshold_document(series, datum, task, label, labels, table, extra) -> dict[str, Any]:
+    """The ``/evaluation/thresholds`` document of one class's threshold ``table``."""
+    columns = {"thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS}
+    return {
+        "run": series.run,
+        "name": series.name,
+        "step": datum.step,
+        "task": task,
+        "class": label,
+        "labels": list(labels),
+        "positives": table["positives"],
+        "negatives": table["negatives"],
+        "exact_points": table["exact_points"],
+        **extra,
+        **{column: _finite_or_none(values) for column, values in columns.items()},
+    }
+
+
 class EvaluationStore:
     """Reads our evaluation data from a data provider and computes reports, cached."""
 
@@ -149,7 +170,7 @@ class EvaluationStore:
     # ------------------------------------------------------------------ listing
     def listing(self, ctx: Any, eid: str) -> dict[str, list[dict[str, Any]]]:
         """Every evaluation, importance and confusion series (metadata and steps only)."""
-        kinds = (predictions.KIND, importance.KIND, confusion.KIND)
+        kinds = (predictions.KIND, summaries.KIND, importance.KIND, confusion.KIND)
         out: dict[str, list[dict[str, Any]]] = {
             "evaluations": [],
             "importances": [],
@@ -158,29 +179,32 @@ class EvaluationStore:
         for info in self._data.listing(ctx, eid, steps_of=kinds):
             if info.kind not in kinds or not info.fits:
                 continue
-            if info.kind == predictions.KIND:
-                out["evaluations"].append(
-                    {
-                        "run": info.run,
-                        "name": info.name,
-                        "task": info.metadata["task"],
-                        "steps": info.steps,
-                        "max_step": info.max_step,
-                    }
-                )
+            if info.kind in (predictions.KIND, summaries.KIND):
+                entry = {
+                    "run": info.run,
+                    "name": info.name,
+                    "task": info.metadata["task"],
+                    "steps": info.steps,
+                    "max_step": info.max_step,
+                }
+                if info.kind == summaries.KIND:
+                    entry = summaries.listing_entry(entry)
+                out["evaluations"].append(entry)
             else:
                 key = "importances" if info.kind == importance.KIND else "confusions"
                 out[key].append({"run": info.run, "name": info.name, "steps": info.steps})
+        out["evaluations"].sort(key=lambda entry: (entry["run"], entry["name"]))
         return out
 
     # ------------------------------------------------------------------ predictions
     def series(self, ctx: Any, eid: str, run: str, name: str) -> Series:
         """The steps of evaluation ``name`` in ``run``; ``NotFoundError`` when absent."""
-        tag = common.our_tag(predictions.KIND, name)
-        data = self._data.blob_steps(ctx, eid, run, tag)
-        if not data:
-            raise errors.NotFoundError(f"run {run!r} has no evaluation {name!r}")
-        return Series(run, name, tag, data)
+        for kind in (predictions.KIND, summaries.KIND):
+            tag = common.our_tag(kind, name)
+            data = self._data.blob_steps(ctx, eid, run, tag)
+            if data:
+                return Series(run, name, tag, data, kind)
+        raise errors.NotFoundError(f"run {run!r} has no evaluation {name!r}")
 
     @staticmethod
     def _key(eid: str, series: Series, datum: provider.BlobSequenceDatum) -> Hashable:
@@ -211,6 +235,43 @@ class EvaluationStore:
             return cached if cached is not None else decode()
         return self._cache.get_or_compute(key, decode, _prepared_nbytes)
 
+    def summary(
+        self, ctx: Any, eid: str, series: Series, datum: provider.BlobSequenceDatum
+    ) -> summaries.BinnedSummary:
+        """The decoded binned summary of one step (cached; its size is independent of n)."""
+        what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
+
+        def decode() -> summaries.BinnedSummary:
+            payload = self._data.blob(ctx, datum, what)
+            try:
+                return summaries.decode(payload)
+            except DECODE_ERRORS as error:
+                raise DataError(f"{what}: cannot decode ({error})") from None
+
+        key = ("eval-summary", self._key(eid, series, datum))
+        return self._cache.get_or_compute(key, decode, summaries.nbytes)
+
+    def _report_of_summary(self, ctx, eid, series, datum, max_points) -> dict[str, Any]:
+        """The ``/evaluation`` document of a summary: a report, plus ``source``/``summary``."""
+        summary = self.summary(ctx, eid, series, datum)
+        points = max_points or default_max_points(summary.task, len(summary.labels))
+        what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
+        try:
+            report, info = summaries.report(summary, points)
+        except DECODE_ERRORS as error:
+            raise DataError(f"{what}: cannot evaluate ({error})") from None
+        report.curves.pop(THRESHOLD_KIND, None)
+        round_curves(report.curves, CURVE_DIGITS, ROUNDED_KINDS)
+        return {
+            "run": series.run,
+            "name": series.name,
+            "step": datum.step,
+            "steps": series.steps,
+            **report.to_dict(),
+            "max_points": points,
+            **info,
+        }
+
     def report(
         self,
         ctx: Any,
@@ -227,6 +288,9 @@ class EvaluationStore:
         key = ("eval-report", self._key(eid, series, datum), max_points)
 
         def compute() -> tuple[dict[str, Any], bytes]:
+            if series.kind == summaries.KIND:
+                document = self._report_of_summary(ctx, eid, series, datum, max_points)
+                return document, to_json_bytes(document)
             prepared = self.prepared(ctx, eid, series, datum, keep=keep_prepared)
             points = max_points or default_max_points(prepared.task, len(prepared.labels))
             what = f"run {series.run!r}: evaluation {series.name!r} step {datum.step}"
@@ -268,6 +332,8 @@ class EvaluationStore:
 
     def _threshold_table(self, ctx: Any, eid: str, series: Series, datum, label, points) -> dict:
         """The document of :meth:`thresholds`: the engine's table of one class."""
+        if series.kind == summaries.KIND:
+            return self._summary_threshold_table(ctx, eid, series, datum, label, points)
         p = self.prepared(ctx, eid, series, datum)
         if p.task == "regression":
             raise errors.InvalidArgumentError(
@@ -286,21 +352,24 @@ class EvaluationStore:
             )
         positive, score = one_vs_rest(p, names.index(label))
         table = threshold_table(positive, score, p.sample_weight, max_rows=points)
-        columns = {
-            "thresholds" if key == "threshold" else key: table[key] for key in THRESHOLD_COLUMNS
-        }
-        return {
-            "run": series.run,
-            "name": series.name,
-            "step": datum.step,
-            "task": p.task,
-            "class": label,
-            "labels": list(p.labels),
-            "positives": table["positives"],
-            "negatives": table["negatives"],
-            "exact_points": table["exact_points"],
-            **{column: _finite_or_none(values) for column, values in columns.items()},
-        }
+        return _threshold_document(series, datum, p.task, label, p.labels, table, {})
+
+    def _summary_threshold_table(self, ctx, eid, series, datum, label, points) -> dict:
+        """:meth:`_threshold_table` of a summary: a row per kept bin (at its lowest score)."""
+        summary = self.summary(ctx, eid, series, datum)
+        names = [str(v) for v in summary.labels]
+        if label is None:
+            label = names[1] if summary.task == "binary" else names[0]
+        allowed = names[1:] if summary.task == "binary" else names
+        if label not in allowed:
+            raise errors.InvalidArgumentError(
+                f"parameter 'class': {label!r} is not one of the labels {allowed[:20]}"
+            )
+        table = summaries.threshold_table(summary, label, points)
+        source = {"source": summaries.SOURCE}
+        return _threshold_document(
+            series, datum, summary.task, label, summary.labels, table, source
+        )
 
     def trend(self, ctx: Any, eid: str, series: Series) -> bytes:
         """Every metric at every step, as JSON (each step's report is computed once and

@@ -47,6 +47,7 @@ def test_every_kind_module_has_both_directions():
         "predictions",
         "importance",
         "confusion",
+        "binned_summary",
         "sweep",
         "eval_summary",
     }
@@ -84,6 +85,9 @@ def test_metadata_parses_back():
     parsed = predictions.parse_metadata(predictions.metadata("binary").plugin_data.content)
     assert parsed == {"kind": "predictions", "version": 1, "task": "binary"}
     assert predictions.parse_metadata(b"not json")["task"] is None
+    summary = kinds.binned_summary
+    parsed = summary.parse_metadata(summary.metadata("multiclass").plugin_data.content)
+    assert parsed == {"kind": "binned_summary", "version": 1, "task": "multiclass"}
     assert kinds.pr_curve.parse_metadata(kinds.pr_curve.metadata(7).plugin_data.content) == {
         "num_thresholds": 7
     }

@@ -47,7 +47,9 @@ import evalMultilabel from './fixtures/eval_multilabel.json'
 import evalRegression from './fixtures/eval_regression.json'
 import evalRuns from './fixtures/eval_runs.json'
 import evalThresholdsBinary from './fixtures/eval_thresholds_binary.json'
+import evalSummary from './fixtures/eval_summary.json'
 import evalThresholdsMc from './fixtures/eval_thresholds_mc.json'
+import evalThresholdsSummary from './fixtures/eval_thresholds_summary.json'
 import evalTrend from './fixtures/eval_trend.json'
 
 export const evalFixtures = {
@@ -64,4 +66,7 @@ export const evalFixtures = {
   importance: evalImportance as ImportanceResponse,
   confusion: evalConfusion as ConfusionResponse,
   files: evalFiles as FilesResponse,
+  /** A binned summary (run.evaluation_accumulator, run `acc`) and its threshold table. */
+  summary: evalSummary as unknown as EvaluationReport,
+  thresholdsSummary: evalThresholdsSummary as unknown as ThresholdTable,
 }

@@ -10,6 +10,7 @@ from .importance import feature_importance
 from .inputs import Prepared, prepare
 from .report import Report, evaluate, evaluate_prepared
 from .rounding import round_curves, round_significant
+from .summary_report import UNAVAILABLE, evaluate_summary, summary_threshold_table
 from .thresholds import THRESHOLD_COLUMNS, one_vs_rest, threshold_table
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "EvaluationAccumulator",
     "evaluate",
     "evaluate_prepared",
+    "evaluate_summary",
     "feature_importance",
     "ks_statistic",
     "normalize_confusion",
@@ -32,5 +34,7 @@ __all__ = [
     "roc_auc",
     "round_curves",
     "round_significant",
+    "summary_threshold_table",
     "threshold_table",
+    "UNAVAILABLE",
 ]

@@ -132,7 +132,7 @@ def _ap_and_bound(pos: np.ndarray, neg: np.ndarray, tied: np.ndarray) -> tuple[f
     return area, bound
 
 
-def _fraction_ge(lo: np.ndarray, hi: np.ndarray, t: np.ndarray) -> np.ndarray:
+def fraction_ge(lo: np.ndarray, hi: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``[len(t), bins]``: the share of each bin's samples with score ``>= t``, scores spread
     evenly over ``[lo, hi]`` (a tie when ``lo == hi``); exact when ``t`` is outside the range
     or at its lowest score."""
@@ -566,7 +566,7 @@ class BinnedSummary:
 
         def rows(view, thresholds) -> list:
             _, pos, neg, lo, hi = view
-            share = _fraction_ge(lo, hi, thresholds)
+            share = fraction_ge(lo, hi, thresholds)
             tp, fp = share @ pos, share @ neg
             p, n = float(pos.sum()), float(neg.sum())
             if integral:

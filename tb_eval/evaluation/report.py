@@ -98,7 +98,7 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-class _Collector:
+class MetricCollector:
     """Gathers metrics, routing NaN values to ``undefined`` with a reason."""
 
     def __init__(self) -> None:
@@ -176,7 +176,7 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
     """
     if max_points is not None and max_points < 16:
         raise ValueError(f"max_points must be None or >= 16, got {max_points}")
-    col = _Collector()
+    col = MetricCollector()
     curves: dict[str, Any] = {}
     p = prepared
     if p.task == "regression":
@@ -196,7 +196,7 @@ def evaluate_prepared(prepared: Prepared, max_points: int | None = 1000) -> Repo
 # Shared pieces
 
 
-def _confusion_curve(cm: np.ndarray, labels: list) -> dict:
+def confusion_curve(cm: np.ndarray, labels: list) -> dict:
     return {
         "labels": [str(v) for v in labels],
         "matrix": cm,
@@ -204,7 +204,7 @@ def _confusion_curve(cm: np.ndarray, labels: list) -> dict:
     }
 
 
-def _label_metrics(col: _Collector, cm: np.ndarray, labels: list, suffix_avg: bool) -> None:
+def label_metrics(col: MetricCollector, cm: np.ndarray, labels: list, suffix_avg: bool) -> None:
     tp = np.diag(cm)
     fp = cm.sum(axis=0) - tp
     fn = cm.sum(axis=1) - tp
@@ -238,7 +238,7 @@ def _macro_curve(per_class: dict, xk: str, yk: str, n: int, decreasing_x: bool =
     return {xk: grid, yk: np.mean(ys, axis=0), "n_classes": len(ys)}
 
 
-def _add_macro_curves(curves: dict, class_keys: list, max_points) -> None:
+def add_macro_curves(curves: dict, class_keys: list, max_points) -> None:
     n = 1001 if max_points is None else max_points
     for kind, xk, yk, dec in (
         ("roc", "fpr", "tpr", False),
@@ -256,7 +256,7 @@ def _add_macro_curves(curves: dict, class_keys: list, max_points) -> None:
 # Tasks
 
 
-def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+def _binary(p: Prepared, col: MetricCollector, curves: dict, max_points) -> None:
     y, s, w = p.y_true, p.y_score, p.sample_weight
     pos_label = p.labels[1]
     key = str(pos_label)
@@ -289,18 +289,24 @@ def _binary(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         tp = float(c.tps[k - 1]) if k else 0.0
         fp = float(c.fps[k - 1]) if k else 0.0
         cm = np.array([[c.neg - fp, fp], [c.pos - tp, tp]])
-    curves["confusion_matrix"] = _confusion_curve(cm, p.labels)
-    _common_cm_metrics(col, cm)
-    _label_metrics(col, cm, p.labels, suffix_avg=False)
+    binary_confusion_metrics(col, curves, cm, p.labels)
+
+
+def binary_confusion_metrics(col: MetricCollector, curves: dict, cm: np.ndarray, labels) -> None:
+    """The binary confusion matrix curve and every metric read off it (``precision``,
+    ``recall`` and ``f1`` are the positive class's)."""
+    curves["confusion_matrix"] = confusion_curve(cm, labels)
+    common_cm_metrics(col, cm)
+    label_metrics(col, cm, labels, suffix_avg=False)
     for name in ("precision", "recall", "f1"):
-        full = f"{name}/{pos_label}"
+        full = f"{name}/{labels[1]}"
         if full in col.metrics:
             col.metrics[name] = col.metrics[full]
         else:
             col.undefined[name] = col.undefined[full]
 
 
-def _common_cm_metrics(col: _Collector, cm: np.ndarray) -> None:
+def common_cm_metrics(col: MetricCollector, cm: np.ndarray) -> None:
     col.put("accuracy", np.trace(cm) / cm.sum(), "no samples")
     col.put("balanced_accuracy", K.balanced_accuracy(cm), "no samples")
     col.put("matthews_corrcoef", K.matthews_corrcoef(cm), "y_true or predictions hold one class")
@@ -452,18 +458,18 @@ def _ovr_scores(col, curves, labels, per, micro, max_points, with_ks: bool) -> N
         for kind, cur in sm.curves.items():
             curves.setdefault(kind, {})[key] = cur
         curves.setdefault("calibration", {})[key] = sm.calibration
-    _add_macro_curves(curves, [str(v) for v in labels], max_points)
+    add_macro_curves(curves, [str(v) for v in labels], max_points)
 
 
-def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+def _multiclass(p: Prepared, col: MetricCollector, curves: dict, max_points) -> None:
     y, S, w = p.y_true, p.y_score, p.sample_weight
     C = len(p.labels)
     top = None if S is None else np.argmax(S, axis=1)
     y_pred = p.y_pred if p.y_pred is not None else top
     cm = K.confusion_matrix(y, y_pred, C, w)
-    curves["confusion_matrix"] = _confusion_curve(cm, p.labels)
-    _common_cm_metrics(col, cm)
-    _label_metrics(col, cm, p.labels, suffix_avg=True)
+    curves["confusion_matrix"] = confusion_curve(cm, p.labels)
+    common_cm_metrics(col, cm)
+    label_metrics(col, cm, p.labels, suffix_avg=True)
     if S is None:
         return
 
@@ -491,7 +497,7 @@ def _multiclass(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
         col.put(f"top_{k}_accuracy", v, "")
 
 
-def _multilabel(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
+def _multilabel(p: Prepared, col: MetricCollector, curves: dict, max_points) -> None:
     Y, S, w = p.y_true, p.y_score, p.sample_weight
     L = len(p.labels)
     P = p.y_pred if p.y_pred is not None else (S >= 0.5).astype(np.uint8)
@@ -505,7 +511,7 @@ def _multilabel(p: Prepared, col: _Collector, curves: dict, max_points) -> None:
     col.put("accuracy", np.dot(ww, exact) / ww.sum(), "no samples")
     col.put("hamming_loss", np.dot(ww, (yb != pb).mean(axis=1)) / ww.sum(), "no samples")
     curves["confusion_matrix"] = {
-        str(lab): _confusion_curve(np.array([[tn[i], fp[i]], [fn[i], tp[i]]]), [0, 1])
+        str(lab): confusion_curve(np.array([[tn[i], fp[i]], [fn[i], tp[i]]]), [0, 1])
         for i, lab in enumerate(p.labels)
     }
     pc = K.per_class_prf(tp, fp, fn)

@@ -114,6 +114,13 @@ def threshold_table(
     score = np.asarray(y_score)
     weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     c = B.binary_counts(positive, score, weight)
+    return threshold_table_from_counts(c, max_rows=max_rows, keep_threshold=keep_threshold)
+
+
+def threshold_table_from_counts(
+    c: B.BinaryCounts, *, max_rows: int | None = None, keep_threshold: float | None = 0.5
+) -> dict[str, Any]:
+    """:func:`threshold_table` from cumulative counts (e.g. a binned summary's)."""
     precision = B.precision_at(c)
     keep = None
     if max_rows is not None:

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import NamedTuple
 
 from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named data
+    binned_summary,
     common,
     confusion,
     eval_summary,
@@ -58,6 +59,7 @@ KINDS: dict[str, ModuleType] = {
         eval_summary,
         importance,
         confusion,
+        binned_summary,
         sweep,
     )
 }

@@ -9,7 +9,9 @@ Runs (all logged with ``run.log_predictions`` at several steps):
 - ``ml``: 4-label multilabel ``val`` at steps 0, 1;
 - ``reg``: regression ``val`` at steps 0, 1, 2;
 - ``sweep/t0``, ``sweep/t1``, ``sweep/t2``: one binary ``val`` each with params ``lr``;
-- ``reg_big``: regression ``val`` with 20,000 predictions at step 0 (the density view).
+- ``reg_big``: regression ``val`` with 20,000 predictions at step 0 (the density view);
+- ``acc``: a binned summary ``val`` of 200,000 binary predictions at step 0, accumulated in
+  batches with ``run.evaluation_accumulator`` (no raw rows).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ FEATURES = [f"f{i:02d}" for i in range(30)] + [XSS]
 SWEEP = {"t0": 0.2, "t1": 0.6, "t2": 1.2}
 STEPS = 3
 BIG_N = 20_000
+SUMMARY_N, SUMMARY_BATCHES = 200_000, 20
 
 
 def binary(rng: np.random.Generator, n: int, shift: float) -> dict:
@@ -109,6 +112,14 @@ def write_eval_logdir(logdir: str | os.PathLike) -> None:
     with tb_eval.start_logging(root, run_name="reg_big", params={"depth": 8}) as run:
         run.log_predictions("val", **regression(rng, BIG_N, 1.0), step=0)
         run.complete()
+    with tb_eval.start_logging(root, run_name="acc") as run:
+        acc = run.evaluation_accumulator("val", task="binary", labels=["no", "yes"])
+        summary_rng = np.random.default_rng(8)  # its own draws: the runs above stay as recorded
+        for _ in range(SUMMARY_BATCHES):
+            batch = binary(summary_rng, SUMMARY_N // SUMMARY_BATCHES, 1.0)
+            acc.update(batch["y_true"], batch["y_score"])
+        acc.log(0)
+        run.complete()
 
 
 EXPECTED = {
@@ -118,6 +129,7 @@ EXPECTED = {
     ("reg", "val"): STEPS,
     **{(f"sweep/{t}", "val"): 1 for t in SWEEP},
     ("reg_big", "val"): 1,
+    ("acc", "val"): 1,
 }
 
 
@@ -132,6 +144,7 @@ def ready(get_json) -> bool:
         and all(runs.get(f"sweep/{t}") == "success" for t in SWEEP)
         and runs.get("bin") == "success"
         and runs.get("reg_big") == "success"
+        and runs.get("acc") == "success"
     )
 
 
@@ -177,6 +190,10 @@ def _record(out_dir: str) -> None:
                 "eval_importance": url("importance", run="bin", name="gbm"),
                 "eval_confusion": url("confusion", run="bin", name="final"),
                 "eval_files": url("files", run="bin"),
+                "eval_summary": url("evaluation", run="acc", name="val"),
+                "eval_thresholds_summary": url(
+                    "evaluation/thresholds", run="acc", name="val", points=200
+                ),
             }
             for name, path in wanted.items():
                 with open(os.path.join(out_dir, f"{name}.json"), "w", encoding="utf-8") as f:

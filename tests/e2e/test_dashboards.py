@@ -180,6 +180,35 @@ def test_binary_threshold_slider_moves_the_operating_point(view: View) -> None:
     assert not any("operating point" in n for n in names)
 
 
+def test_binned_summary_draws_its_roc_and_shows_the_bound(view: View) -> None:
+    """A summary logged with run.evaluation_accumulator: badge, ROC drawn from the route's
+    points, the error bound shown, the cards a summary cannot give left out."""
+    tb = view.tb
+    view.open(hash_for(dash="classification", runs=["acc"]))
+    wait_charts(view, "chart-roc", "chart-precision_recall", "chart-calibration")
+    report = route(tb, "evaluation", run="acc", name="val")
+    assert report["source"] == "summary"
+    assert view.ui.locator('[data-testid="summary-badge"]').inner_text() == "binned summary"
+    bound = report["summary"]["error_bounds"]
+    text = view.ui.locator('[data-testid="summary-bound"]').inner_text()
+    assert text.startswith(f"ROC AUC ± {bound['roc_auc']:.1e}".replace("e-0", "e-"))
+    assert card(view, "ROC AUC") == f"{report['metrics']['roc_auc']:.4f}"
+    assert view.ui.locator('[data-testid="summary-cards"] [data-metric="Log loss"]').count() == 0
+    unavailable = view.ui.locator('[data-testid="summary-note"] [data-unavailable]')
+    assert sorted(unavailable.evaluate_all("els => els.map(e => e.dataset.unavailable)")) == sorted(
+        report["summary"]["unavailable"]
+    )
+    # the ROC chart draws exactly the route's points
+    option = chart_option(view, "chart-roc")
+    roc = report["curves"]["roc"]["yes"]
+    drawn = [s for s in option["series"] if s.get("name") == "yes"]
+    assert drawn, [s.get("name") for s in option["series"]]
+    xs = [point[0] for point in drawn[0]["data"]]
+    assert xs == roc["fpr"]
+    view.ui.locator('[data-testid="threshold-matrix"]').wait_for()
+    shot(view, "classification_summary")
+
+
 def test_multiclass_confusion_legend_and_text_only_labels(view: View) -> None:
     tb = view.tb
     view.open(hash_for(dash="classification", runs=["mc"]))

@@ -11,6 +11,8 @@ export interface EvaluationEntry {
   task: Task | null
   steps: number[]
   max_step: number
+  /** "summary": a binned summary (log_accuracy_table, an accumulator), not raw predictions. */
+  source?: 'summary'
 }
 export interface DocumentEntry {
   run: string
@@ -134,6 +136,22 @@ export interface EvaluationReport {
   undefined: Record<string, string>
   curves: Curves
   max_points?: number
+  /** Present for a binned summary (docs/http_api.md): what it is and what it cannot give. */
+  source?: 'summary'
+  summary?: SummaryInfo
+}
+
+export interface SummaryInfo {
+  bins: number
+  mantissa_bits: number | null
+  /** Threshold of the confusion matrix and the cards computed from it. */
+  threshold: number
+  /** Metric -> worst-case absolute error against the raw predictions. */
+  error_bounds: Record<string, number>
+  /** Class -> weight of the samples in a bin straddling `threshold` (counted as spread). */
+  threshold_uncertain: Record<string, number>
+  /** Metric or view -> why a summary cannot give it. */
+  unavailable: Record<string, string>
 }
 
 export interface ThresholdTable {

@@ -19,7 +19,57 @@ import { ThresholdPanel } from './ThresholdPanel'
 
 export { ClassificationSidebar } from './sidebar'
 
+/** The metric each summary card shows (a binned summary's `unavailable` lists what it cannot give). */
+const CARD_METRIC: Record<string, string> = {
+  Accuracy: 'accuracy',
+  'Subset accuracy': 'accuracy',
+  F1: 'f1',
+  'F1 (macro)': 'f1',
+  'Log loss': 'log_loss',
+  ECE: 'ece',
+  MCE: 'ece',
+  MCC: 'matthews_corrcoef',
+  Brier: 'brier_score',
+  'Top-3 accuracy': 'top_k_accuracy',
+}
+
 export function summaryCards(r: EvaluationReport): CardItem[] {
+  const items = allCards(r)
+  const unavailable = r.summary?.unavailable
+  return unavailable ? items.filter((item) => !(CARD_METRIC[item.label] in unavailable)) : items
+}
+
+const fmtBound = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '?' : v < 1e-3 ? v.toExponential(1) : v.toFixed(4))
+
+/** What a binned summary is, its error bound and what it cannot give (only for summaries). */
+export function SummaryNote({ r }: { r: EvaluationReport }) {
+  const s = r.summary
+  if (r.source !== 'summary' || !s) return null
+  const b = s.error_bounds
+  const key = (base: string) => (r.task === 'binary' ? base : `${base}_macro`)
+  const unsure = Object.values(s.threshold_uncertain).reduce((a, v) => a + v, 0)
+  const bins = s.mantissa_bits === null ? `${s.bins} bins (accuracy-table thresholds)` : `${s.bins} bins`
+  return (
+    <details class="tbe-note tbe-summary-note" data-testid="summary-note" open>
+      <summary>
+        {`From a binned summary (${bins}): curves and metrics are exact at the bins' scores; `}
+        <span data-testid="summary-bound">{`ROC AUC ± ${fmtBound(b[key('roc_auc')])}, AP ± ${fmtBound(b[key('average_precision')])}`}</span>
+        {' at worst.'}
+      </summary>
+      <ul>
+        {Object.entries(b).map(([k, v]) => (
+          <li key={k}>{`${k}: within ${fmtBound(v)} of the raw predictions' value`}</li>
+        ))}
+        {unsure > 0 ? <li>{`confusion matrix at ${s.threshold}: ${formatCount(unsure)} samples lie in a bin holding the threshold (counted as spread evenly)`}</li> : null}
+        {Object.entries(s.unavailable).map(([k, why]) => (
+          <li key={k} data-unavailable={k}>{`not available: ${k} (${why})`}</li>
+        ))}
+      </ul>
+    </details>
+  )
+}
+
+function allCards(r: EvaluationReport): CardItem[] {
   const m = r.metrics
   const avg = (base: string) => (r.task === 'binary' ? m[base] : (m[`${base}_macro`] ?? m[base]))
   const suffix = r.task === 'binary' ? '' : ' (macro)'
@@ -84,11 +134,13 @@ export function ClassificationView({ state, shell }: { state: ClassificationStat
     <div class="tbe-dashboard" data-task={r.task}>
       <div class="tbe-title-row">
         <h2 class="tbe-title">{r.name}</h2>
+        {r.source === 'summary' ? <span class="tbe-badge" data-testid="summary-badge" title="Logged as a binned summary (log_accuracy_table, an evaluation accumulator or summary='binned'), not raw predictions">binned summary</span> : null}
         <span class="tbe-subtitle">{`${r.run} · ${r.task}${r.task_inferred ? ' (inferred)' : ''} · ${formatCount(r.n_samples)} samples · ${r.labels.length} ${r.task === 'multilabel' ? 'labels' : 'classes'} · step ${r.step}`}</span>
         {state.loading.value ? <span class="tbe-status">loading…</span> : null}
       </div>
       <StepSlider steps={entry.steps} step={v.step ?? r.step} onChange={state.setStep} />
       <MetricCards items={summaryCards(r)} testId="summary-cards" />
+      <SummaryNote r={r} />
       {Object.keys(r.undefined).length > 0 ? (
         <details class="tbe-note">
           <summary>{`${Object.keys(r.undefined).length} metrics undefined`}</summary>

@@ -3,7 +3,7 @@ import { entryKey, type EvaluationState } from './evaluationState'
 import { EntryList } from './widgets'
 
 export function EvaluationSidebar({ state, title = 'Evaluations', active = true }: { state: Pick<EvaluationState, 'entries' | 'view' | 'listing' | 'open'>; title?: string; active?: boolean }) {
-  const items = state.entries.value.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: e.task }))
+  const items = state.entries.value.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: e.source === 'summary' ? `${e.task ?? ''} · summary` : e.task }))
   const v = state.view.value
   return (
     <EntryList
