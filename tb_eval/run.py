@@ -687,15 +687,14 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
 
     def _write_predictions(self, name: str, prepared, step: int | None) -> None:
         from tb_eval.evaluation import evaluate_prepared
-        from tb_eval.kinds import eval_summary
 
         blob = kinds.predictions.encode(*prepared.to_arrays())
         summary = None
-        if prepared.n <= eval_summary.MAX_ROWS:
+        if prepared.n <= kinds.eval_summary.MAX_ROWS:
             # The headline metrics for Compare runs, so the plugin's table needs no raw reads
             # (if the engine cannot evaluate these, the plugin says why when asked).
             try:
-                summary = eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
+                summary = kinds.eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
             except (ValueError, TypeError, ArithmeticError):
                 summary = None
         with self._lock:
@@ -705,10 +704,10 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             self._prediction_tasks[name] = prepared.task
             if summary is not None:  # at the predictions' step, not a name of its own
                 self._emit_own(
-                    common.our_tag(eval_summary.KIND, name),
+                    kinds.eval_summary.tag(name),
                     step,
-                    common.json_tensor(summary),
-                    eval_summary.metadata,
+                    kinds.eval_summary.encode(summary),
+                    kinds.eval_summary.metadata,
                 )
 
     def log_feature_importance(

@@ -16,6 +16,7 @@ from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, tensor_to
 
 KIND, DATA_CLASS, STORAGE = "regression_bins", DATA_CLASS_TENSOR, JSON
 PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+CLAIMS_NAME = True
 tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 #: The fields of each schema's ``data`` besides ``bin_edges`` (one value per bin).
