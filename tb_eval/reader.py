@@ -160,7 +160,8 @@ class RunData:
         return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
-        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
+        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``,
+        ``regression_bins``)."""
         return list(self.documents.get(kind, {}).get(name, []))
 
 

@@ -49,6 +49,7 @@ def test_every_kind_module_has_both_directions():
         "confusion",
         "binned_summary",
         "sweep",
+        "regression_bins",
         "eval_summary",
     }
     for name, module in kinds.KINDS.items():

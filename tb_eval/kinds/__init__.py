@@ -30,6 +30,7 @@ from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named
     importance,
     pr_curve,
     predictions,
+    regression_bins,
     row,
     run_record,
     scalar,
@@ -61,6 +62,7 @@ KINDS: dict[str, ModuleType] = {
         confusion,
         binned_summary,
         sweep,
+        regression_bins,
     )
 }
 #: The kinds written to TensorBoard's own dashboards, by plugin name (their tag is the name).
