@@ -1,5 +1,6 @@
 """Azure ML v1 conventions that ``Run`` understands: what ``log_image`` accepts in ``path``'s
-place, and the JSON schema of ``log_confusion_matrix``."""
+place, and the JSON schemas of ``log_confusion_matrix``, ``log_residuals`` and
+``log_predictions``."""
 
 from __future__ import annotations
 
@@ -65,3 +66,73 @@ def confusion_arguments(value: Any, labels: Any) -> tuple[Any, Any]:
     if labels is not None and data.get("class_labels") is not None:
         raise TypeError("labels: given twice (in value's class_labels and as labels=)")
     return data["matrix"], data.get("class_labels", labels)
+
+
+def is_schema_document(value: Any, schema: str) -> bool:
+    """Whether ``value`` is (a JSON string of) an object whose ``schema_type`` is ``schema``."""
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return False
+    return isinstance(value, dict) and value.get("schema_type") == schema
+
+
+def schema_data(value: Any, schema: str) -> Any:
+    """The ``data`` object of Azure's ``schema`` document ``value`` (a dict or its JSON text:
+    ``{"schema_type": schema, "schema_version": ..., "data": {...}}``)."""
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise ValueError(f"value: not a JSON {schema} document ({error})") from None
+    if not isinstance(value, dict):
+        raise TypeError(
+            f"value: expected Azure's {schema} JSON (a dict or a JSON string), got "
+            f"{type(value).__name__}"
+        )
+    if value.get("schema_type") != schema or not isinstance(value.get("data"), dict):
+        raise ValueError(
+            f"value: expected Azure's {schema} JSON with schema_type '{schema}' and a 'data' "
+            f"object, got schema_type {value.get('schema_type')!r} and keys {sorted(value)}"
+        )
+    return value["data"]
+
+
+def predictions_arguments(
+    y_true: Any, y_score: Any, value: Any, description: Any, *others: Any
+) -> tuple[Any, Any]:
+    """``(value, description)`` of Azure's ``log_predictions(name, value, description)``, given
+    positionally (in ``y_true``'s and ``y_score``'s places) or by name; ``TypeError`` if an
+    argument of our array form came with it."""
+    if value is not None and y_true is not None:
+        raise TypeError("value: given with y_true; pass Azure's predictions JSON as one of them")
+    if y_score is not None and description != "":
+        raise TypeError("description: given twice (third positional argument and description=)")
+    if any(other is not None for other in others):
+        raise TypeError(
+            "value: Azure's predictions JSON takes only a description; y_pred, labels, task, "
+            "sample_weight and summary belong to the array form log_predictions(name, y_true, ...)"
+        )
+    value = y_true if value is None else value
+    return value, description if y_score is None else y_score
+
+
+def log_regression_bins(
+    run: Any, name: str, value: Any, description: Any, step: int | None, schema: str
+) -> None:
+    """``run.log_residuals`` / ``run.log_predictions(name, value)``: Azure's ``schema``
+    document ``value`` checked whole, then logged as one ``regression_bins`` record."""
+    from tb_eval import validation
+    from tb_eval.kinds import regression_bins
+
+    validation.check_name(name)
+    description = validation.check_description(description)
+    document = regression_bins.check(schema, schema_data(value, schema))
+    run._log_own(
+        name,
+        regression_bins,
+        step,
+        regression_bins.encode(document),
+        lambda: regression_bins.metadata(description),
+    )

@@ -47,7 +47,7 @@ DATA_ELEMENT_ID = "tbe-report-data"
 #: Format of the embedded document (``version``).
 FORMAT_VERSION = 1
 
-_STEP_ROUTES = ("/evaluation", "/importance", "/confusion")
+_STEP_ROUTES = ("/evaluation", "/importance", "/confusion", "/regression_bins")
 Params = list[tuple[str, str]]
 
 
@@ -264,6 +264,10 @@ def render_html(document: dict[str, Any], title: str) -> str:
     )
 
 
+#: The keys of ``/evaluations`` a report keeps entries of (``regression_bins`` only when listed).
+DOCUMENT_KEYS = ("evaluations", "importances", "confusions", "regression_bins")
+
+
 def _filter_listing(
     listing: dict[str, list[dict[str, Any]]],
     runs: set[str],
@@ -271,7 +275,8 @@ def _filter_listing(
     step: int | None,
     note: Callable[[str], None],
 ) -> dict[str, list[dict[str, Any]]]:
-    everything = [e for key in ("evaluations", "importances", "confusions") for e in listing[key]]
+    keys = [key for key in DOCUMENT_KEYS if key in listing]
+    everything = [e for key in keys for e in listing[key]]
     chosen_names = _select(
         [e["name"] for e in everything if e["run"] in runs],
         names,
@@ -279,7 +284,7 @@ def _filter_listing(
         "evaluation name in the chosen runs",
     )
     out: dict[str, list[dict[str, Any]]] = {}
-    for key in ("evaluations", "importances", "confusions"):
+    for key in keys:
         kept = [e for e in listing[key] if e["run"] in runs and e["name"] in chosen_names]
         if step is not None:
             lacking = [e for e in kept if step not in e["steps"]]
@@ -323,6 +328,8 @@ def _collect(
         get("/importance", run=entry["run"], name=entry["name"], step=step)
     for entry in listing["confusions"]:
         get("/confusion", run=entry["run"], name=entry["name"], step=step)
+    for entry in listing.get("regression_bins", []):
+        get("/regression_bins", run=entry["run"], name=entry["name"], step=step)
     # Compare runs: one request per name over every run (the report answers any subset of it);
     # a task shown for a single run compares its first and last step.
     by_name: dict[str, list[dict[str, Any]]] = {}

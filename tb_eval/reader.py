@@ -23,7 +23,7 @@ from tensorboard.compat.proto import event_pb2
 from tb_eval import kinds, validation
 from tb_eval.io import remote
 from tb_eval.io.records import iter_records
-from tb_eval.kinds import common, eval_summary, image, scalar, text
+from tb_eval.kinds import common, image, scalar, text
 from tb_eval.record import RecordSurface, append_record
 
 
@@ -132,8 +132,9 @@ class RunData:
 
     def names_held(self) -> dict[str, str]:
         """The kind each logged name holds, as ``Run`` claims names (a table's Text tag shares
-        its name: the table wins; lists, the run record and evaluation summaries claim nothing of
-        their own)."""
+        its name: the table wins; kinds whose ``CLAIMS_NAME`` is false, such as lists and the
+        run record, claim nothing of their own; a kind this version does not know claims its
+        name)."""
         held: dict[str, str] = {}
         for tag, plugin in self.plugins.items():
             found = kinds.for_tag(plugin, tag)
@@ -141,8 +142,8 @@ class RunData:
                 continue
             if plugin != common.PLUGIN_NAME:
                 held.setdefault(found.name, found.kind)
-            elif found.kind not in (kinds.series.KIND, kinds.run_record.KIND, eval_summary.KIND):
-                held[found.name] = found.kind  # (a predictions' summary shares their name)
+            elif found.module is None or found.module.CLAIMS_NAME:
+                held[found.name] = found.kind
         return held
 
     def prediction_tasks(self) -> dict[str, str]:
@@ -159,7 +160,8 @@ class RunData:
         return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
-        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``)."""
+        """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``,
+        ``regression_bins``)."""
         return list(self.documents.get(kind, {}).get(name, []))
 
 
@@ -333,11 +335,11 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
         data.tables.setdefault(name, []).append((step, stored))
     elif module is kinds.run_record:
         data.record = kinds.run_record.decode(stored)
-    elif module in (kinds.importance, kinds.confusion, kinds.sweep):
+    elif module.STORAGE == common.JSON:  # importance, confusion, sweep, eval_summary, ...
         data.documents.setdefault(kind, {}).setdefault(name, []).append(
             (step, module.decode(stored))
         )
-    elif module in (kinds.predictions, kinds.binned_summary):  # decoded when read
+    elif module.STORAGE == common.BLOB:  # predictions, binned summaries: decoded when read
         data.blobs.setdefault(kind, {}).setdefault(name, []).append((step, stored))
 
 

@@ -582,7 +582,7 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
     def log_predictions(
         self,
         name: str,
-        y_true: Any,
+        y_true: Any = None,
         y_score: Any = None,
         y_pred: Any = None,
         *,
@@ -591,10 +591,17 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         sample_weight: Any = None,
         step: int | None = None,
         summary: str | None = None,
+        value: Any = None,
+        description: str = "",
     ) -> None:
         """Log what a model predicted, for the evaluation dashboards and :func:`tb_eval.evaluate`.
 
         Arrays may be numpy arrays, lists, pandas objects or torch tensors.
+
+        Azure ML's form ``log_predictions(name, value, description="")`` is understood too:
+        Azure's regression-predictions JSON (``schema_type: "predictions"``; a dict or its JSON
+        text) given as ``value=`` or in ``y_true``'s place is logged as binned predicted-vs-true
+        for the Regression dashboard (the third positional is then the description).
 
         Parameters
         ----------
@@ -621,6 +628,12 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             ``"binned"`` logs a mergeable binned summary of the scores (its size independent
             of n; see :meth:`evaluation_accumulator`) instead of the raw rows.
         """
+        if value is not None or azureml.is_schema_document(y_true, "predictions"):
+            value, description = azureml.predictions_arguments(
+                y_true, y_score, value, description, y_pred, labels, task, sample_weight, summary
+            )
+            azureml.log_regression_bins(self, name, value, description, step, "predictions")
+            return
         if summary is not None:
             from tb_eval import accumulate
 
@@ -674,15 +687,14 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
 
     def _write_predictions(self, name: str, prepared, step: int | None) -> None:
         from tb_eval.evaluation import evaluate_prepared
-        from tb_eval.kinds import eval_summary
 
         blob = kinds.predictions.encode(*prepared.to_arrays())
         summary = None
-        if prepared.n <= eval_summary.MAX_ROWS:
+        if prepared.n <= kinds.eval_summary.MAX_ROWS:
             # The headline metrics for Compare runs, so the plugin's table needs no raw reads
             # (if the engine cannot evaluate these, the plugin says why when asked).
             try:
-                summary = eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
+                summary = kinds.eval_summary.summarise(evaluate_prepared(prepared, max_points=16))
             except (ValueError, TypeError, ArithmeticError):
                 summary = None
         with self._lock:
@@ -692,10 +704,10 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             self._prediction_tasks[name] = prepared.task
             if summary is not None:  # at the predictions' step, not a name of its own
                 self._emit_own(
-                    common.our_tag(eval_summary.KIND, name),
+                    kinds.eval_summary.tag(name),
                     step,
-                    common.json_tensor(summary),
-                    eval_summary.metadata,
+                    kinds.eval_summary.encode(summary),
+                    kinds.eval_summary.metadata,
                 )
 
     def log_feature_importance(
@@ -730,6 +742,14 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         from tb_eval import accumulate
 
         accumulate.log_accuracy_table(self, name, value, description, step)
+
+    def log_residuals(
+        self, name: str, value: Any, description: str = "", *, step: int | None = None
+    ) -> None:
+        """Log a residual histogram in Azure ML's schema (a dict or its JSON text:
+        ``{"schema_type": "residuals", "schema_version": ..., "data": {"bin_edges": [...],
+        "bin_counts": [...]}}``, one more edge than counts), for the Regression dashboard."""
+        azureml.log_regression_bins(self, name, value, description, step, "residuals")
 
     def evaluation_accumulator(
         self,

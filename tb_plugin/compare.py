@@ -35,17 +35,20 @@ from tensorboard import errors
 from tensorboard.data import provider
 
 from tb_eval.evaluation import evaluate_prepared
-from tb_eval.kinds import common, eval_summary, predictions, run_record
-from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
+from tb_eval.kinds import common, eval_summary, predictions, run_record, sweep
+from tb_plugin.data import (
+    DECODE_ERRORS,
+    DataAccess,
+    DataError,
+    datum_at,
+    newest_record,
+    tensor_json,
+)
 from tb_plugin.evaluation_store import EvaluationStore, Series, summary_curves, to_json_bytes
 from tb_plugin.routes.runs import describe_run
 
-#: Tag of a sweep's record (written at the experiment's root run).
-SWEEP_KIND = "sweep"
-SWEEP_TAG = common.our_tag(SWEEP_KIND, "record")
 #: Most runs whose curves one ``/evaluation/compare/curves`` request returns.
 MAX_CURVE_RUNS = 50
-SWEEP_MODES = ("max", "min")
 #: Independent provider calls of one request run side by side: through the Rust data server
 #: each gRPC call costs ~45 ms here whatever its size, so two in a row would double the floor.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tb_eval-compare")
@@ -77,10 +80,9 @@ def _record(data: list[Any] | None) -> dict[str, Any] | Exception | None:
     if not data:
         return None
     try:
-        record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
+        return newest_record(data)
     except DataError as error:
         return error
-    return record if isinstance(record, dict) else DataError("run record: not a JSON object")
 
 
 def _gzipped(body: bytes) -> tuple[bytes, bytes]:
@@ -92,19 +94,15 @@ def _summary_nbytes(summary: dict[str, Any]) -> int:
     return 512 + 48 * len(summary.get("metrics", {}))
 
 
-def _sweep(record: Any) -> dict[str, Any] | None:
-    """The parts of a sweep record the table uses, or ``None`` when it is not one."""
-    if not isinstance(record, dict):
+def _sweep(data: list[Any]) -> dict[str, Any] | None:
+    """The parts of the newest sweep record in ``data`` the table uses, or ``None`` when it is
+    not one the sweep kind reads (``sweep.decode``)."""
+    try:
+        document = tensor_json(max(data, key=lambda d: d.step).numpy, "sweep record")
+        record = sweep.decode(document)
+    except (DataError, ValueError):
         return None
-    metric, mode = record.get("metric"), record.get("mode")
-    if not isinstance(metric, str) or not metric or mode not in SWEEP_MODES:
-        return None
-    experiment = record.get("experiment")
-    return {
-        "experiment": experiment if isinstance(experiment, str) else None,
-        "metric": metric,
-        "mode": mode,
-    }
+    return {key: record[key] for key in ("experiment", "metric", "mode")}
 
 
 def _owner(run: str, sweep_runs: list[str]) -> str | None:
@@ -138,7 +136,7 @@ class CompareTable:
         """The ``/evaluation/compare/table`` document of every run with evaluation ``name``, as
         JSON bytes and gzipped."""
         pred_tag = common.our_tag(predictions.KIND, name)
-        summary_tag = common.our_tag(eval_summary.KIND, name)
+        summary_tag = eval_summary.tag(name)
         kwargs = {"experiment_id": eid, "plugin_name": common.PLUGIN_NAME}
         blobs, tensors = _together(
             lambda: self._provider.list_blob_sequences(
@@ -146,7 +144,7 @@ class CompareTable:
             ),
             lambda: self._provider.list_tensors(
                 ctx,
-                run_tag_filter=provider.RunTagFilter(tags=[summary_tag, run_record.TAG, SWEEP_TAG]),
+                run_tag_filter=provider.RunTagFilter(tags=[summary_tag, run_record.TAG, sweep.TAG]),
                 **kwargs,
             ),
         )
@@ -180,7 +178,7 @@ class CompareTable:
         newest: dict[str, int],
         tensors: dict[str, dict[str, Any]],
     ) -> dict[str, Any]:
-        summary_tag = common.our_tag(eval_summary.KIND, name)
+        summary_tag = eval_summary.tag(name)
 
         def read(tag: str) -> dict[str, dict[str, list[Any]]]:
             having = sorted(run for run in runs if tag in tensors.get(run, {}))
@@ -234,12 +232,12 @@ class CompareTable:
         for row in rows:
             metrics = row["metrics"]
             row["metrics"] = [metrics.get(metric) for metric in metric_names]
-        sweep = self._mark_sweep(ctx, eid, rows, sweeps, metric_names)
+        marked = self._mark_sweep(ctx, eid, rows, sweeps, metric_names)
         return {
             "name": name,
             "step": step,
             "metrics": metric_names,
-            "sweep": sweep,
+            "sweep": marked,
             "runs": rows,
             "errors": failed,
         }
@@ -289,21 +287,16 @@ class CompareTable:
 
     def _sweeps(self, ctx: Any, eid: str, tensors: dict[str, dict[str, Any]]) -> dict[str, dict]:
         """The newest readable sweep record of each run that has one, by run."""
-        sweep_runs = sorted(run for run, by_tag in tensors.items() if SWEEP_TAG in by_tag)
+        sweep_runs = sorted(run for run, by_tag in tensors.items() if sweep.TAG in by_tag)
         if not sweep_runs:
             return {}
-        found, _ = self._data.read_each(ctx, eid, sweep_runs, [SWEEP_TAG])
+        found, _ = self._data.read_each(ctx, eid, sweep_runs, [sweep.TAG])
         out = {}
         for run in sweep_runs:
-            data = found.get(run, {}).get(SWEEP_TAG) or []
-            if not data:
-                continue
-            try:
-                sweep = _sweep(tensor_json(max(data, key=lambda d: d.step).numpy, "sweep"))
-            except DataError:
-                continue
-            if sweep is not None:
-                out[run] = sweep
+            data = found.get(run, {}).get(sweep.TAG) or []
+            record = _sweep(data) if data else None
+            if record is not None:
+                out[run] = record
         return out
 
     def _mark_sweep(
@@ -327,8 +320,8 @@ class CompareTable:
         if not counts:
             return None
         main = max(sorted(counts), key=lambda run: counts[run])
-        sweep = {"run": main, **sweeps[main]}
-        metric = sweep["metric"]
+        chosen = {"run": main, **sweeps[main]}
+        metric = chosen["metric"]
         members = [row for row in rows if owners[row["run"]] == main]
         last = self._provider.read_last_scalars(
             ctx,
@@ -338,7 +331,7 @@ class CompareTable:
         )
         column = metric_names.index(metric) if metric in metric_names else None
         best_row, best_value = None, None
-        sign = 1.0 if sweep["mode"] == "max" else -1.0
+        sign = 1.0 if chosen["mode"] == "max" else -1.0
         for row in members:
             datum = last.get(row["run"], {}).get(metric)
             value = _finite(datum.value) if datum is not None else None
@@ -347,9 +340,9 @@ class CompareTable:
             row["sweep_value"] = value
             if value is not None and (best_value is None or sign * value > sign * best_value):
                 best_row, best_value = row["run"], value
-        sweep["best"] = best_row
-        sweep["runs"] = len(members)
-        return sweep
+        chosen["best"] = best_row
+        chosen["runs"] = len(members)
+        return chosen
 
     # ------------------------------------------------------------------ the curves
     def curves(

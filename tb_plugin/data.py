@@ -43,8 +43,9 @@ class DataError(Exception):
     """Data under our plugin name that cannot be decoded (a foreign or corrupt record)."""
 
 
-def _record(data: list[Any]) -> dict[str, Any]:
-    """The newest of a run's run records, as a JSON object; ``DataError`` when it is not one."""
+def newest_record(data: list[Any]) -> dict[str, Any]:
+    """The newest of a run's run records, as a JSON object; ``DataError`` when it is not one
+    (its fields are checked where they are shown: ``run_record.shown_fields``)."""
     record = tensor_json(max(data, key=lambda d: d.step).numpy, "run record")
     if not isinstance(record, dict):
         raise DataError(f"run record: expected a JSON object, got {type(record).__name__}")
@@ -272,7 +273,7 @@ class DataAccess:
             data = by_tag.get(run_record.TAG)
             if data:
                 try:
-                    records[run] = _record(data)
+                    records[run] = newest_record(data)
                 except DataError as error:
                     records[run] = error
         return records
@@ -287,7 +288,7 @@ class DataAccess:
         if not data:
             raise errors.NotFoundError(f"no tb_eval run {run!r}")
         try:
-            return _record(data)
+            return newest_record(data)
         except DataError as error:
             raise DataError(f"run {run!r}: {error}") from None
 

@@ -34,7 +34,7 @@ from tb_eval.evaluation import (
     round_significant,  # noqa: F401  (re-exported: the plugin rounded before the engine did)
     threshold_table,
 )
-from tb_eval.kinds import common, confusion, importance, predictions
+from tb_eval.kinds import common, confusion, importance, predictions, regression_bins
 from tb_plugin import summaries
 from tb_plugin.cache import LruCache
 from tb_plugin.data import DECODE_ERRORS, DataAccess, DataError, datum_at, tensor_json
@@ -170,11 +170,18 @@ class EvaluationStore:
     # ------------------------------------------------------------------ listing
     def listing(self, ctx: Any, eid: str) -> dict[str, list[dict[str, Any]]]:
         """Every evaluation, importance and confusion series (metadata and steps only)."""
-        kinds = (predictions.KIND, summaries.KIND, importance.KIND, confusion.KIND)
+        kinds = (
+            predictions.KIND,
+            summaries.KIND,
+            importance.KIND,
+            confusion.KIND,
+            regression_bins.KIND,
+        )
         out: dict[str, list[dict[str, Any]]] = {
             "evaluations": [],
             "importances": [],
             "confusions": [],
+            "regression_bins": [],
         }
         for info in self._data.listing(ctx, eid, steps_of=kinds):
             if info.kind not in kinds or not info.fits:
@@ -191,9 +198,16 @@ class EvaluationStore:
                     entry = summaries.listing_entry(entry)
                 out["evaluations"].append(entry)
             else:
-                key = "importances" if info.kind == importance.KIND else "confusions"
+                key = {
+                    importance.KIND: "importances",
+                    confusion.KIND: "confusions",
+                    regression_bins.KIND: "regression_bins",
+                }[info.kind]
                 out[key].append({"run": info.run, "name": info.name, "steps": info.steps})
         out["evaluations"].sort(key=lambda entry: (entry["run"], entry["name"]))
+        out["regression_bins"].sort(key=lambda entry: (entry["run"], entry["name"]))
+        if not out["regression_bins"]:  # only listed when logged: older answers unchanged
+            del out["regression_bins"]
         return out
 
     # ------------------------------------------------------------------ predictions
@@ -452,6 +466,15 @@ class EvaluationStore:
                 how: normalize_confusion(checked["matrix"], how).tolist() for how in NORMALIZATIONS
             },
         }
+
+    @staticmethod
+    def regression_bins(document: Any, what: str) -> dict[str, Any]:
+        """``{"schema", "bin_edges", ...}``: a logged residual histogram or binned
+        predicted-vs-true, checked (see :mod:`tb_eval.kinds.regression_bins`)."""
+        try:
+            return regression_bins.decode(document)
+        except DECODE_ERRORS as error:
+            raise DataError(f"{what}: {error}") from None
 
 
 def parse_json_document(datum: Any, what: str) -> Any:

@@ -4,8 +4,8 @@ and tests use.
 Each run has ``steps`` scalar steps of ``loss`` and ``accuracy``, 5 params (``lr``, ``depth``,
 ``optimizer``, ``dropout``, ``seed``) and one binary prediction set ``val`` of ``rows`` rows whose
 quality depends on ``lr``. With ``sweep_metric`` the experiment's root run gets a sweep record
-(``tb_eval/sweep/record``: the metric the sweep optimises and its direction, in the sweep
-kind's format; written by hand here until that kind is on main).
+(``tb_eval/sweep/record``: the metric the sweep optimises and its direction, encoded by the
+sweep kind unless a test writes a broken one).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import numpy as np
 import tb_eval
 from tb_eval.io.events import encode_event
 from tb_eval.io.writer import EventFileWriter
-from tb_eval.kinds import common
+from tb_eval.kinds import common, sweep
 
 NAME = "val"
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
-SWEEP_TAG = common.our_tag("sweep", "record")
 
 
 def run_name(index: int) -> str:
@@ -31,13 +30,14 @@ def run_name(index: int) -> str:
 
 
 def write_sweep_record(directory: str, record: dict[str, Any], step: int = 0) -> None:
-    """A sweep record in its own event file of ``directory`` (the experiment's root run)."""
+    """A sweep record in its own event file of ``directory`` (the experiment's root run), as
+    the sweep kind writes it when it is a valid one, else as given (JSON)."""
     os.makedirs(directory, exist_ok=True)
-    value = common.summary_value(
-        SWEEP_TAG,
-        common.json_tensor(record),
-        common.our_metadata("sweep", common.DATA_CLASS_TENSOR),
-    )
+    try:
+        tensor = sweep.encode(record)
+    except ValueError:
+        tensor = common.json_tensor(record)
+    value = common.summary_value(sweep.TAG, tensor, sweep.metadata())
     writer = EventFileWriter(directory)
     writer.append(encode_event(1.0, step, [value]))
     writer.close()
@@ -86,7 +86,7 @@ def write_sweep_logdir(
             "mode": mode,
             "metrics": [{"name": metric, "mode": mode}],
         }
-        write_sweep_record(os.path.join(logdir, experiment), {**record, "source": "test"})
+        write_sweep_record(os.path.join(logdir, experiment), {**record, "source": "user"})
     return names
 
 

@@ -26,6 +26,7 @@ AZURE_SIGNATURES = {
     "log_table": ["name", "value", "description"],
     "log_image": ["name", "path", "plot", "description"],
     "log_confusion_matrix": ["name", "value", "description"],
+    "log_residuals": ["name", "value", "description"],
     "tag": ["key", "value"],
     "set_tags": ["tags"],
     "remove_tags": ["tags"],

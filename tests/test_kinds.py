@@ -18,7 +18,7 @@ from tensorboard.compat.proto import summary_pb2
 import tb_eval
 from tb_eval import kinds
 from tb_eval.evaluation import Prepared
-from tb_eval.kinds import common, predictions, row, run_record, sweep
+from tb_eval.kinds import common, eval_summary, predictions, row, run_record, sweep
 from tb_eval.reader import CorruptRecordWarning, read_run
 from tests.plugin_support import PREFIX
 from tests.tbserver import TensorBoardServer
@@ -49,11 +49,14 @@ def test_every_kind_module_has_both_directions():
         "confusion",
         "binned_summary",
         "sweep",
+        "regression_bins",
+        "eval_summary",
     }
     for name, module in kinds.KINDS.items():
         assert name == module.KIND
         for attribute in ("PLUGIN_NAME", "DATA_CLASS", "tag", "metadata", "parse_metadata"):
             assert hasattr(module, attribute), (name, attribute)
+        assert module.CLAIMS_NAME is (name not in ("list", "run", "sweep", "eval_summary")), name
         assert callable(module.encode) and callable(module.decode), name
         if module.PLUGIN_NAME == common.PLUGIN_NAME:
             assert module.STORAGE in (common.JSON, common.BLOB, common.FLOAT64), name
@@ -76,6 +79,7 @@ def test_metadata_parses_back():
         kinds.importance,
         kinds.confusion,
         sweep,
+        eval_summary,
     ):
         content = module.metadata().plugin_data.content
         assert module.parse_metadata(content) == {"kind": module.KIND, "version": 1}
@@ -142,6 +146,11 @@ def test_each_kind_decodes_what_tensorboards_python_loader_read(logged):
         for e in accumulator.Tensors(predictions.tag("val"))
     ]
     assert stored.y_true.tolist() == TRUTH and stored.y_score.tolist() == SCORE
+    (summary,) = decoded(eval_summary, "val")
+    assert summary["task"] == "binary" and summary["n_samples"] == len(TRUTH)
+    assert summary["metrics"] == {
+        k: v for k, v in tb_eval.evaluate(TRUTH, SCORE).to_dict()["metrics"].items() if "/" not in k
+    }
     # TensorBoard's own dashboards: the builtin kinds decode their records too.
     (note,) = accumulator.Tensors(kinds.text.tag("note"))
     assert kinds.text.decode(note.tensor_proto) == "hello *world*"
@@ -169,6 +178,8 @@ def test_our_reader_reads_each_kind_back(logged):
     assert data.documents_of("confusion", "cm") == [(0, {"labels": ["n", "p"], "matrix": MATRIX})]
     assert data.documents_of("importance", "imp")[0][1]["features"] == IMPORTANCE[0]
     assert data.predictions("val").y_true.tolist() == TRUTH
+    ((step, summary),) = data.documents_of("eval_summary", "val")
+    assert step == 0 and summary["n_samples"] == len(TRUTH)
     assert data.names_held() == {
         "loss": "scalar",
         "note": "text",
@@ -203,7 +214,13 @@ def test_our_plugin_decodes_each_kind_under_both_loaders(logged, load_fast):
         assert get("/confusion", run="r", name="cm")["matrix"] == MATRIX
         (listed,) = get("/evaluations")["evaluations"]
         assert (listed["task"], listed["steps"]) == ("binary", [0])
-        assert get("/evaluation", run="r", name="val")["n_samples"] == len(TRUTH)
+        evaluation = get("/evaluation", run="r", name="val")
+        assert evaluation["n_samples"] == len(TRUTH)
+        compared = get("/evaluation/compare/table", name="val")
+        (compared_run,) = compared["runs"]
+        assert dict(zip(compared["metrics"], compared_run["metrics"])) == {
+            k: v for k, v in evaluation["metrics"].items() if "/" not in k
+        }
         (entry,) = [r for r in get("/runs")["runs"] if r["run"] == "r"]
         assert entry["params"] == {"lr": 0.5} and entry["error"] is None
         # TensorBoard's own dashboards read the builtin kinds.

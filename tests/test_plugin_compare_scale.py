@@ -18,7 +18,7 @@ from sklearn import metrics as skm
 
 import tb_eval
 from tb_eval.io.events import encode_event, file_version_event
-from tb_eval.kinds import common, eval_summary, predictions
+from tb_eval.kinds import common, eval_summary, predictions, sweep
 from tests.sweep_logdir import NAME, write_sweep_logdir, write_sweep_record
 from tests.tbserver import TensorBoardServer
 
@@ -254,6 +254,29 @@ def test_a_broken_sweep_record_is_ignored(tmp_path):
     with TensorBoardServer(tmp_path, load_fast=True) as server:
         table = server.wait_for(lambda: _get(server, "/evaluation/compare/table", name=NAME))
         assert table["sweep"] is None and len(table["runs"]) == 2
+
+
+def test_the_table_reads_sweep_records_as_the_sweep_kind_does(tmp_path):
+    # The newest record wins; one the kind refuses (here: an unknown source) is no record, so
+    # the "other" experiment (as many runs, first by name) is not the table's sweep.
+    write_sweep_logdir(str(tmp_path), 2, steps=2, rows=100, sweep_metric=None)
+    write_sweep_logdir(str(tmp_path), 2, steps=2, rows=100, experiment="other", sweep_metric=None)
+    record = {"experiment": "sweep", "metric": "loss", "mode": "min", "source": "user"}
+    write_sweep_record(str(tmp_path / "sweep"), {**record, "metric": "accuracy"}, step=0)
+    write_sweep_record(str(tmp_path / "sweep"), record, step=1)
+    write_sweep_record(str(tmp_path / "other"), {**record, "source": "elsewhere"})
+    with pytest.raises(ValueError, match="source"):
+        sweep.decode({**record, "source": "elsewhere"})
+    with TensorBoardServer(tmp_path, load_fast=True) as server:
+        table = server.wait_for(lambda: _get(server, "/evaluation/compare/table", name=NAME))
+        marked = table["sweep"]
+        assert (marked["run"], marked["metric"], marked["mode"], marked["runs"]) == (
+            "sweep",
+            "loss",
+            "min",
+            2,
+        )
+        assert len(table["runs"]) == 4
 
 
 def _summaries(directory) -> list[tuple[int, dict]]:

@@ -258,6 +258,24 @@ def test_runs_lists_run_records(tb):
     }
 
 
+@pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
+def test_runs_leaves_out_a_sweeps_experiment_root(tmp_path, load_fast):
+    # The directory tb_eval.log_sweep writes holds HParams' experiment and the sweep record, no
+    # run record: it is the sweep (Compare's table names it), not a run with unknown status.
+    with tb_eval.start_logging(tmp_path, "s", "t0", {"lr": 0.1}) as run:
+        run.log("acc", 0.75)
+        run.log_predictions("val", [0, 1, 1, 0], [0.2, 0.7, 0.9, 0.4])
+    tb_eval.log_sweep(tmp_path, "s", metric="acc")
+    with TensorBoardServer(tmp_path, load_fast=load_fast) as server:
+        table = server.wait_for(
+            lambda: (t := get(server, "/evaluation/compare/table", name="val"))["sweep"] and t
+        )
+        assert (table["sweep"]["run"], table["sweep"]["metric"]) == ("s", "acc")
+        assert "s" in server.get_json("/data/runs")
+        (entry,) = get(server, "/runs")["runs"]
+        assert (entry["run"], entry["status"], entry["params"]) == ("s/t0", "success", {"lr": 0.1})
+
+
 def test_files_and_file_download(tb):
     files = get(tb, "/files", run="exp/a")
     assert files["run"] == "exp/a" and files["error"] is None

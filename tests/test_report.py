@@ -42,6 +42,8 @@ def write_report_logdir(root: str | os.PathLike) -> None:
     ) as run:
         run.tag("owner", HOSTILE)
         run.log_confusion_matrix("cm " + HOSTILE, [[3, 1], [2, 4]], labels=[HOSTILE, XSS])
+        residuals = {"bin_edges": [-1, 0, 1], "bin_counts": [2, 3]}
+        run.log_residuals("residuals", {"schema_type": "residuals", "data": residuals}, HOSTILE)
         run.complete()
 
 
@@ -153,6 +155,7 @@ def ready_with_hostile(tb: TensorBoardServer) -> bool:
         ready(tb.get_json)
         and runs.get("hostile") == "success"
         and any(c["run"] == "hostile" for c in listing["confusions"])
+        and any(c["run"] == "hostile" for c in listing.get("regression_bins", []))
     )
 
 
@@ -181,6 +184,7 @@ def test_every_embedded_answer_is_what_tensorboard_serves(default_report, served
         "evaluation/compare",
         "importance",
         "confusion",
+        "regression_bins",
     }
 
 
@@ -201,7 +205,9 @@ def test_report_holds_what_the_dashboards_ask_for(default_report):
         elif report["task"] in ("multiclass", "multilabel"):
             for label in report["labels"]:
                 assert ("evaluation/thresholds", base + points + (("class", label),)) in held
-    for kind, path in (("importances", "importance"), ("confusions", "confusion")):
+    assert len(listing["regression_bins"]) == 1
+    kinds = ("importances", "importance"), ("confusions", "confusion")
+    for kind, path in (*kinds, ("regression_bins", "regression_bins")):
         for entry in listing[kind]:
             assert held[(path, (("run", entry["run"]), ("name", entry["name"])))][0] == 200
     every_run = tuple(("run", e["run"]) for e in listing["evaluations"])

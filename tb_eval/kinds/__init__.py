@@ -3,10 +3,13 @@ decoding and validation. This package lists them.
 
 Every kind module has ``KIND`` (its name), ``PLUGIN_NAME`` (the dashboard whose records it
 writes: ``tb_eval`` for our own, else one of TensorBoard's), ``DATA_CLASS``, ``tag(name)``,
-``metadata(...)``, ``parse_metadata(content)``, ``encode(...)`` and ``decode(...)``; our own kinds
-also have ``STORAGE`` (what a record holds for ``decode``: see :func:`common.stored_data`). The
-logger (``tb_eval.run``), the reader (``tb_eval.reader``) and the TensorBoard plugin
-(``tb_plugin``) find them here, so what is written and what is read cannot drift apart.
+``metadata(...)``, ``parse_metadata(content)``, ``encode(...)``, ``decode(...)`` and
+``CLAIMS_NAME`` (whether a record takes its logged name in the run, as ``Run`` and resume claim
+names: a list's name is its scalar's, an evaluation summary's its predictions'; the run and
+sweep records belong to no name); our own kinds also have ``STORAGE`` (what a record holds
+for ``decode``: see :func:`common.stored_data`). The logger (``tb_eval.run``), the reader
+(``tb_eval.reader``) and the TensorBoard plugin (``tb_plugin``) find them here, so what is
+written and what is read cannot drift apart.
 
 Adding a kind: write its module, add it to :data:`KINDS`; see "Adding a kind" in
 docs/http_api.md.
@@ -21,11 +24,13 @@ from tb_eval.kinds import (  # hparams: the HParams session, not a kind of named
     binned_summary,
     common,
     confusion,
+    eval_summary,
     histogram,
     image,
     importance,
     pr_curve,
     predictions,
+    regression_bins,
     row,
     run_record,
     scalar,
@@ -52,10 +57,12 @@ KINDS: dict[str, ModuleType] = {
         table,
         run_record,
         predictions,
+        eval_summary,
         importance,
         confusion,
         binned_summary,
         sweep,
+        regression_bins,
     )
 }
 #: The kinds written to TensorBoard's own dashboards, by plugin name (their tag is the name).

@@ -24,6 +24,7 @@ KIND = "binned_summary"
 DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
 PLUGIN_NAME = common.PLUGIN_NAME
 STORAGE = BLOB
+CLAIMS_NAME = True
 TASKS = ("binary", "multiclass", "multilabel")
 
 

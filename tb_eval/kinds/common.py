@@ -187,11 +187,15 @@ def no_facts(content: bytes) -> dict[str, Any]:
     return {}
 
 
-def tag_and_metadata(kind: str, data_class: int) -> tuple[Callable, Callable]:
-    """``tag(name)`` and ``metadata(description="")`` of one of our kinds."""
+def tag_and_metadata(
+    kind: str, data_class: int, only: str | None = None
+) -> tuple[Callable, Callable]:
+    """``tag(name)`` and ``metadata(description="")`` of one of our kinds; with ``only``, of a
+    kind with one series per run (the run and sweep records): ``tag()`` is
+    ``tb_eval/<kind>/<only>`` whatever the name."""
 
-    def tag(name: str) -> str:
-        return our_tag(kind, name)
+    def tag(name: str = "") -> str:
+        return our_tag(kind, name if only is None else only)
 
     def metadata(description: str = "") -> summary_pb2.SummaryMetadata:
         return our_metadata(kind, data_class, description)

@@ -12,6 +12,7 @@ from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, tensor_to
 
 KIND, DATA_CLASS, STORAGE = "confusion", DATA_CLASS_TENSOR, JSON
 PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+CLAIMS_NAME = True
 tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, our_metadata
+from tb_eval.kinds import common
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor
 
-KIND = "eval_summary"
+KIND, DATA_CLASS, STORAGE = "eval_summary", DATA_CLASS_TENSOR, JSON
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+#: The summary is its predictions' companion, at their name and step.
+CLAIMS_NAME = False
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 #: Prediction sets up to this many rows get their summary written by ``log_predictions``.
 MAX_ROWS = 2_000_000
 #: Labels kept in the record (a 10,000-class problem does not need them all in the table).
 MAX_LABELS = 100
-
-
-def metadata():
-    return our_metadata(KIND, DATA_CLASS_TENSOR)
 
 
 def headline(name: str) -> bool:
@@ -43,15 +44,21 @@ def summarise(report: Any) -> dict[str, Any]:
     }
 
 
-def check(document: Any) -> dict[str, Any] | None:
-    """``document`` when it has the record's shape, else ``None`` (the plugin then computes it)."""
+def encode(summary: dict[str, Any]):
+    """The record (a :func:`summarise` result) as the tensor to write."""
+    return json_tensor(summary)
+
+
+def decode(document: Any) -> dict[str, Any]:
+    """A stored record, normalised (labels a list, ``n_samples`` an int or ``None``, headline
+    metrics only); ``ValueError`` when it has not the record's shape."""
     if not isinstance(document, dict):
-        return None
+        raise ValueError(f"evaluation summary: expected a JSON object, got {document!r:.80}")
     metrics = document.get("metrics")
     if not isinstance(document.get("task"), str) or not isinstance(metrics, dict):
-        return None
+        raise ValueError("evaluation summary: expected a str 'task' and an object 'metrics'")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in metrics.values()):
-        return None
+        raise ValueError("evaluation summary: a metric is not a number")
     labels = document.get("labels")
     n = document.get("n_samples")
     return {
@@ -60,3 +67,12 @@ def check(document: Any) -> dict[str, Any] | None:
         "n_samples": n if isinstance(n, int) and not isinstance(n, bool) else None,
         "metrics": {k: v for k, v in metrics.items() if headline(k)},
     }
+
+
+def check(document: Any) -> dict[str, Any] | None:
+    """:func:`decode`, or ``None`` when ``document`` is not a record (the plugin then computes
+    the summary from the predictions)."""
+    try:
+        return decode(document)
+    except ValueError:
+        return None

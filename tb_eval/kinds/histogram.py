@@ -26,6 +26,7 @@ from tb_eval.kinds.common import (
 PLUGIN_NAME = "histograms"
 KIND = "histogram"
 DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+CLAIMS_NAME = True
 tag = builtin_tag
 parse_metadata = no_facts
 DEFAULT_BINS = 30

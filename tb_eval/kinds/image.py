@@ -22,6 +22,7 @@ from tb_eval.kinds.common import (
 PLUGIN_NAME = "images"
 KIND = "image"
 DATA_CLASS = summary_pb2.DATA_CLASS_BLOB_SEQUENCE
+CLAIMS_NAME = True
 tag = builtin_tag
 parse_metadata = no_facts
 

@@ -22,6 +22,7 @@ from tb_eval.kinds.common import builtin_metadata, builtin_tag, summary_value, t
 PLUGIN_NAME = "pr_curves"
 KIND = "pr_curve"
 DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+CLAIMS_NAME = True
 tag = builtin_tag
 DEFAULT_THRESHOLDS = 127
 #: The smallest denominator of precision and recall, so an empty bucket gives 0, not NaN.

@@ -27,6 +27,7 @@ KIND = "predictions"
 DATA_CLASS = DATA_CLASS_BLOB_SEQUENCE
 PLUGIN_NAME = common.PLUGIN_NAME
 STORAGE = BLOB
+CLAIMS_NAME = True
 #: A protobuf message must stay under 2 GiB; leave room for the event around the blob.
 MAX_PAYLOAD_BYTES = 1_800_000_000
 

@@ -13,6 +13,7 @@ from tb_eval.kinds.table import Cell, Table, _check_name, _scalar_cell, normaliz
 
 KIND, DATA_CLASS, STORAGE = "row", DATA_CLASS_TENSOR, JSON
 PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+CLAIMS_NAME = True
 tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 

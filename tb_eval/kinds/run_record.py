@@ -15,14 +15,14 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from tb_eval.kinds import common
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metadata, our_tag
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor
 
-KIND = "run"
-DATA_CLASS = DATA_CLASS_TENSOR
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = JSON
-TAG = our_tag(KIND, "record")
+KIND, DATA_CLASS, STORAGE = "run", DATA_CLASS_TENSOR, JSON
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+#: The run record is the run's, not a logged name's.
+CLAIMS_NAME = False
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS, only="record")
+TAG = tag()
 #: Uploaded files live under ``<run directory>/ARTIFACTS_DIR/<name>``.
 ARTIFACTS_DIR = "artifacts"
 
@@ -57,14 +57,6 @@ SHOWN_FIELDS = (
     "end_time",
 )
 NULLABLE_SHOWN = frozenset({"experiment", "display_name", "parent", "start_time", "end_time"})
-
-
-def tag(name: str = "record") -> str:
-    return TAG
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def encode(record: dict[str, Any]):

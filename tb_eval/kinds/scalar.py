@@ -30,6 +30,7 @@ from tb_eval.kinds.common import (
 PLUGIN_NAME = "scalars"
 KIND = "scalar"
 DATA_CLASS = summary_pb2.DATA_CLASS_SCALAR
+CLAIMS_NAME = True
 tag = builtin_tag
 parse_metadata = no_facts
 

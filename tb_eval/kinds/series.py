@@ -23,6 +23,8 @@ from tb_eval.kinds.common import (
 
 KIND, DATA_CLASS, STORAGE = "list", DATA_CLASS_TENSOR, FLOAT64
 PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+#: A list's name is claimed by its scalar series, which the Scalars dashboard shows.
+CLAIMS_NAME = False
 tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 
 

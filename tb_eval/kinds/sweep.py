@@ -18,24 +18,16 @@ import json
 from typing import Any
 
 from tb_eval.kinds import common
-from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor, our_metadata, our_tag
+from tb_eval.kinds.common import DATA_CLASS_TENSOR, JSON, json_tensor
 
-KIND = "sweep"
-DATA_CLASS = DATA_CLASS_TENSOR
-PLUGIN_NAME = common.PLUGIN_NAME
-parse_metadata = common.parse_metadata
-STORAGE = JSON
-TAG = our_tag(KIND, "record")
+KIND, DATA_CLASS, STORAGE = "sweep", DATA_CLASS_TENSOR, JSON
+PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+#: The sweep record is the experiment's, not a logged name's.
+CLAIMS_NAME = False
+tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS, only="record")
+TAG = tag()
 MODES = ("max", "min")
 SOURCES = ("ray", "optuna", "user")
-
-
-def tag(name: str = "record") -> str:
-    return TAG
-
-
-def metadata(description: str = ""):
-    return our_metadata(KIND, DATA_CLASS, description)
 
 
 def _check_metric_name(value: Any, argument: str) -> str:

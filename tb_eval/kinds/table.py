@@ -24,6 +24,7 @@ from tb_eval.kinds.common import BLOB, DATA_CLASS_BLOB_SEQUENCE, blob_tensor, te
 
 KIND, DATA_CLASS, STORAGE = "table", DATA_CLASS_BLOB_SEQUENCE, BLOB
 PLUGIN_NAME, parse_metadata = common.PLUGIN_NAME, common.parse_metadata
+CLAIMS_NAME = True
 tag, metadata = common.tag_and_metadata(KIND, DATA_CLASS)
 #: Tables with at most this many rows and cells also go to TensorBoard's Text dashboard.
 TEXT_MAX_ROWS = 100

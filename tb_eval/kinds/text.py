@@ -24,6 +24,7 @@ from tb_eval.kinds.common import (
 PLUGIN_NAME = "text"
 KIND = "text"
 DATA_CLASS = summary_pb2.DATA_CLASS_TENSOR
+CLAIMS_NAME = True
 tag = builtin_tag
 parse_metadata = no_facts
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")

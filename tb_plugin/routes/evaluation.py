@@ -1,5 +1,5 @@
 """``/evaluations``, ``/evaluation``, ``/evaluation/thresholds``, ``/evaluation/trend``,
-``/evaluation/compare``, ``/importance`` and ``/confusion``.
+``/evaluation/compare``, ``/importance``, ``/confusion`` and ``/regression_bins``.
 
 Reports are computed from the logged predictions by :mod:`tb_eval.evaluation` on first request
 and cached (see :mod:`tb_plugin.evaluation_store`). Documented in ``docs/http_api.md``.
@@ -14,7 +14,7 @@ from tensorboard import errors
 from tensorboard.backend import http_util
 from werkzeug import wrappers
 
-from tb_eval.kinds import confusion, importance
+from tb_eval.kinds import confusion, importance, regression_bins
 from tb_plugin.data import DataError
 from tb_plugin.evaluation_store import (
     DEFAULT_THRESHOLD_POINTS,
@@ -63,6 +63,7 @@ class EvaluationRoutes:
             "/evaluation/compare": self._compare,
             "/importance": self._importance,
             "/confusion": self._confusion,
+            "/regression_bins": self._regression_bins,
         }
 
     @route
@@ -154,7 +155,8 @@ class EvaluationRoutes:
     def _document(
         self, request: wrappers.Request, kind: str, show: Callable[[Any, str], dict[str, Any]]
     ) -> wrappers.Response:
-        """``/importance`` and ``/confusion``: one logged document, shown by ``show``."""
+        """``/importance``, ``/confusion``, ``/regression_bins``: one logged document, shown by
+        ``show``."""
         ctx, eid = request_context(request)
         run, name, step = _run_name_step(request)
         data = self.store.documents(ctx, eid, run, kind, name)
@@ -172,3 +174,7 @@ class EvaluationRoutes:
     @route
     def _confusion(self, request: wrappers.Request) -> wrappers.Response:
         return self._document(request, confusion.KIND, self.store.confusion)
+
+    @route
+    def _regression_bins(self, request: wrappers.Request) -> wrappers.Response:
+        return self._document(request, regression_bins.KIND, self.store.regression_bins)

@@ -10,7 +10,7 @@ from tensorboard import errors
 from werkzeug import wrappers, wsgi
 
 from tb_eval.io import remote
-from tb_eval.kinds import run_record
+from tb_eval.kinds import run_record, sweep
 from tb_plugin.data import DataError
 from tb_plugin.http import content_disposition, respond_json, route
 from tb_plugin.query import shown, single
@@ -48,6 +48,12 @@ def describe_run(
         "end_time": fields.get("end_time"),
         "error": "; ".join(problems) or None,
     }
+
+
+def is_experiment_root(kinds: set[str]) -> bool:
+    """Whether a run holding series of ``kinds`` is a sweep's experiment root (a sweep record
+    and no run record, as ``tb_eval.sweep.is_experiment_root`` says): the sweep, not a run."""
+    return sweep.KIND in kinds and run_record.KIND not in kinds
 
 
 def _within(path: str, directory: str) -> bool:
@@ -102,7 +108,10 @@ class RunRoutes:
     def _runs(self, request: wrappers.Request) -> wrappers.Response:
         ctx, eid = request_context(request)
         data = self._services.data
-        runs = sorted({info.run for info in data.listing(ctx, eid)})
+        held: dict[str, set[str]] = {}
+        for info in data.listing(ctx, eid):
+            held.setdefault(info.run, set()).add(info.kind)
+        runs = sorted(run for run, kinds in held.items() if not is_experiment_root(kinds))
         records = data.run_records(ctx, eid)
         logdir = self._logdir(ctx, eid)
         entries = []

@@ -10,6 +10,7 @@ import type {
   EvaluationsResponse,
   FilesResponse,
   ImportanceResponse,
+  RegressionBinsResponse,
   ThresholdTable,
   TrendResponse,
 } from './evalTypes'
@@ -71,6 +72,7 @@ export interface Api {
   compareCurves(runs: string[], name: string, step: number | null, signal?: AbortSignal): Promise<CompareCurvesResponse>
   importance(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ImportanceResponse>
   confusion(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<ConfusionResponse>
+  regressionBins(run: string, name: string, step: number | null, signal?: AbortSignal): Promise<RegressionBinsResponse>
   files(run: string, signal?: AbortSignal): Promise<FilesResponse>
 }
 
@@ -116,6 +118,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     compareCurves: (runs, name, step, signal) => json<CompareCurvesResponse>(routeUrl('evaluation/compare/curves', { run: runs, name, step }), signal),
     importance: (run, name, step, signal) => json<ImportanceResponse>(routeUrl('importance', { run, name, step }), signal),
     confusion: (run, name, step, signal) => json<ConfusionResponse>(routeUrl('confusion', { run, name, step }), signal),
+    regressionBins: (run, name, step, signal) => json<RegressionBinsResponse>(routeUrl('regression_bins', { run, name, step }), signal),
     files: (run, signal) => json<FilesResponse>(routeUrl('files', { run }), signal),
   }
 }

@@ -23,6 +23,8 @@ export interface EvaluationsResponse {
   evaluations: EvaluationEntry[]
   importances: DocumentEntry[]
   confusions: DocumentEntry[]
+  /** log_residuals and log_predictions(name, value) in Azure's schemas (absent from older servers). */
+  regression_bins?: DocumentEntry[]
 }
 
 export interface ReducedCurve {
@@ -261,6 +263,19 @@ export interface ConfusionResponse {
   labels: Label[]
   matrix: number[][]
   normalized: { true: number[][]; pred: number[][]; all: number[][] }
+}
+
+/** /regression_bins: Azure's residuals (a histogram) or predictions (mean and error per bin of true values). */
+export interface RegressionBinsResponse {
+  run: string
+  name: string
+  step: number
+  steps: number[]
+  schema: 'residuals' | 'predictions'
+  bin_edges: number[]
+  bin_counts: number[]
+  bin_averages?: number[]
+  bin_errors?: number[]
 }
 
 export interface FilesResponse {

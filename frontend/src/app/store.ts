@@ -26,9 +26,9 @@ export function createShell(api: Api) {
   const selectedRuns = computed(() => {
     const chosen = chosenRuns.value
     if (chosen === null) return runNames.value
-    const known = new Set(runNames.value)
-    // Keep the chosen order of the run list, not the order of clicks.
-    return runNames.value.filter((r) => chosen.includes(r) && known.has(r))
+    const picked = new Set(chosen)
+    // Keep the order of the run list, not the order of clicks.
+    return runNames.value.filter((r) => picked.has(r))
   })
   const dark = computed(() => (theme.value === 'auto' ? prefersDark.value : theme.value === 'dark'))
 

@@ -21,6 +21,7 @@ export function firstDashboard(doc: ReportDocument): string {
   if (tasks.has('regression')) return 'regression'
   if ((l?.importances ?? []).length > 0) return 'importance'
   if ((l?.confusions ?? []).length > 0) return 'classification'
+  if ((l?.regression_bins ?? []).length > 0) return 'regression'
   return 'runs'
 }
 

@@ -14,7 +14,7 @@ import type { SortOrder } from '../../model/query'
 import { sortRows } from '../shared/sortRows'
 import { Card } from '../shared/widgets'
 import { MAX_DRAWN, type TableRun } from './state'
-import { VirtualRows } from './virtualRows'
+import { VirtualRows } from '../shared/virtualRows'
 
 /** The table's columns and rows: compareTable's, with the sweep metric after `status`. */
 export function runsTableData(runs: TableRun[], sweep: SweepInfo | null): { columns: ColumnInfo[]; rows: Cell[][]; sweepColumn: string | null } {

@@ -4,7 +4,7 @@ import { evalFixtures, fakeFetch } from '../../../test/fixtures'
 import type { CompareTableResponse } from '../../api/evalTypes'
 import type { Cell, ColumnInfo } from '../../api/types'
 import { defaultDrawn, MAX_DRAWN, tableRuns } from './state'
-import { OVERSCAN, ROW_HEIGHT, VirtualRows, visibleRange } from './virtualRows'
+import { OVERSCAN, ROW_HEIGHT, VirtualRows, visibleRange } from '../shared/virtualRows'
 
 vi.mock('../../charts/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div class="tbe-chart" data-label={label} />,

@@ -1,5 +1,5 @@
 import { defineDashboard } from '../shared/define'
-import { EvaluationSidebar } from '../shared/EvaluationSidebar'
+import { RegressionSidebar } from './logged'
 import { createRegressionState } from './state'
 import { RegressionView } from './view'
 
@@ -8,5 +8,5 @@ export const regressionDashboard = defineDashboard({
   title: 'Regression',
   state: createRegressionState,
   View: RegressionView,
-  Sidebar: ({ state }) => <EvaluationSidebar state={state} title="Regression evaluations" />,
+  Sidebar: RegressionSidebar,
 })

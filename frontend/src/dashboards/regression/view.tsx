@@ -12,6 +12,7 @@ import { formatCount } from '../../model/format'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { TrendCard } from '../shared/TrendCard'
 import { Card, type CardItem, MetricCards, StepSlider } from '../shared/widgets'
+import { LoggedBinsView } from './logged'
 import type { RegressionState } from './state'
 
 const csvOf = (columns: Record<string, ArrayLike<number | null>>) => {
@@ -54,7 +55,8 @@ export function RegressionView({ state, shell }: { state: RegressionState; shell
     }
   }, [curves, colors, shell.dark.value])
   if (shell.selectedRuns.value.length === 0) return <div class="tbe-empty">Choose one or more runs.</div>
-  if (!entry) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No regression evaluation in the chosen runs. Log one with run.log_predictions(name, y_true, y_pred=…, task="regression").'}</div>
+  if (state.doc.value) return <LoggedBinsView state={state} shell={shell} />
+  if (!entry) return <div class="tbe-empty">{state.listing.value === null ? 'Loading…' : 'No regression evaluation in the chosen runs. Log one with run.log_predictions(name, y_true, y_pred=…, task="regression"), or Azure-style with run.log_residuals / run.log_predictions(name, value).'}</div>
   if (!r || !options || !curves) return <div class="tbe-empty">Loading…</div>
   const stem = (what: string) => fileStem(r.run, r.name, `step${r.step}`, what)
   const trend = state.trend.value
