@@ -9,6 +9,10 @@ run record (params, tags, status, files) nor HParams' session start and end, whi
 owner's. Every record a contributor logs is written to disk before the call returns, so a worker
 killed right after (a scheduler stopping the trial, a crash) loses nothing it logged.
 
+On a remote logdir (``s3://...``) the contributor stages its file locally, as
+:func:`tb_eval.start_logging` does, and uploads each record it logs, as a new segment of its own
+event file (a distinct name per writer: time, host, pid), before the call returns.
+
 A contributor logs under names the owner does not use (the owner writes the reported metrics;
 log predictions, tables, images and other scalars from the worker).
 """
@@ -20,6 +24,7 @@ import time
 from typing import Any
 
 from tb_eval import validation
+from tb_eval.io import remote
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.run import Run
 
@@ -27,9 +32,14 @@ from tb_eval.run import Run
 class _WriteThroughWriter(EventFileWriter):
     """An event writer that writes each record before :meth:`append_locked` returns."""
 
+    #: Called after each record reached the disk (a remote contributor uploads it).
+    after_write = None
+
     def append_locked(self, record: bytes) -> None:
         super().append_locked(record)
         self._drain()
+        if self.after_write is not None:
+            self.after_write()
 
 
 class ContributorRun(Run):
@@ -75,10 +85,13 @@ class ContributorRun(Run):
             self._end_time = time.time()
             self._writer_closed = True
         self._writer.close()
+        if self._mirror is not None:  # a remote contributor: its last records go up now
+            self._mirror.run_ended(self)
 
 
 def contribute(directory: str | os.PathLike) -> ContributorRun:
-    """A contributor to the run at ``directory`` (its owner started it, in another process).
+    """A contributor to the run at ``directory`` (its owner started it, in another process);
+    ``directory`` may be the run's URL (``s3://bucket/runs/sweep/trial``).
 
     Steps continue after those already on disk. Params, tags and uploads are refused (they
     belong to the owner); :meth:`Run.complete` closes this process's file and leaves the run's
@@ -86,6 +99,8 @@ def contribute(directory: str | os.PathLike) -> ContributorRun:
     """
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory: expected a path, got {directory!r}")
+    if remote.is_url(os.fspath(directory)):
+        return _contribute_remote(os.fspath(directory).rstrip("/"))
     directory = os.path.normpath(os.path.abspath(os.fspath(directory)))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r} (its owner starts it)")
@@ -100,3 +115,24 @@ def contribute(directory: str | os.PathLike) -> ContributorRun:
         session_on_first_write=False,
         resume=True,
     )
+
+
+def _contribute_remote(url: str) -> ContributorRun:
+    name = validation.check_path_component(url.rsplit("/", 1)[-1], "directory")
+    if not remote.event_files(url):
+        raise FileNotFoundError(f"directory: no run at {url!r} (its owner starts it)")
+    # The run's files so far are downloaded (for the steps) and marked as already uploaded.
+    staged, mirror = remote.stage_run(remote.parent(url), [name], resume=True)
+    run = ContributorRun(
+        staged,
+        experiment=remote.parent(url).rsplit("/", 1)[-1] or None,
+        name=name,
+        params={},
+        tags={},
+        flush_secs=2.0,
+        session_on_first_write=False,
+        resume=True,
+    )
+    mirror.attach(run)
+    run._writer.after_write = mirror.sync
+    return run

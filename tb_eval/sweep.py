@@ -6,7 +6,10 @@ run record) with TensorBoard's HParams experiment config (``_hparams_/experiment
 with their types and domains, the metrics) and our sweep record (``tb_eval/sweep/record``, see
 :mod:`tb_eval.kinds.sweep`: the metric the sweep optimises and its direction). Writing it again
 replaces that file: the new one is complete, renamed into place, and the older ones removed, so
-a reader sees the old config or the new one, never a mix.
+a reader sees the old config or the new one, never a mix. On an object-store logdir
+(``s3://...``) the new file is one object, put under a name sorting after the old ones, which
+are then removed; trial names are claimed there with a conditional put
+(:func:`tb_eval.io.remote.claim_run`) instead of ``mkdir``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tb_eval import validation
+from tb_eval.io import remote
 from tb_eval.io.events import encode_event, file_version_event
 from tb_eval.io.writer import event_file_name
 from tb_eval.kinds import common, hparams, run_record
@@ -240,14 +244,14 @@ def experiment_root(logdir: str | os.PathLike, experiment: Any) -> str:
     if not isinstance(logdir, (str, os.PathLike)):
         raise TypeError(f"logdir: expected a path, got {type(logdir).__name__}")
     name = validation.check_path_component(experiment, "experiment")
-    return os.path.join(os.fspath(logdir), name)
+    return remote.join(os.fspath(logdir), name)
 
 
 def read_sweep_record(directory: str) -> tuple[int, dict[str, Any] | None]:
     """``(last step, record)`` of the sweep record in ``directory`` (``(-1, None)`` if none)."""
     from tb_eval.reader import event_files, read_run
 
-    if not os.path.isdir(directory) or not event_files(directory):
+    if not remote.isdir(directory) or not event_files(directory):
         return -1, None
     documents = read_run(directory).documents.get(sweep_kind.KIND, {}).get("record", [])
     if not documents:
@@ -264,7 +268,7 @@ def is_experiment_root(directory: str) -> bool:
     record (the sweep, not one of its runs)."""
     from tb_eval.reader import event_files, read_run
 
-    if not os.path.isdir(directory) or not event_files(directory):
+    if not remote.isdir(directory) or not event_files(directory):
         return False
     plugins = read_run(directory).plugins
     ours = sweep_kind.TAG in plugins or hparams.EXPERIMENT_TAG in plugins
@@ -298,7 +302,8 @@ def write_experiment_root(
         )
     if record is None and domains is None:
         return directory
-    os.makedirs(directory, exist_ok=True)
+    if not remote.is_url(directory):
+        os.makedirs(directory, exist_ok=True)
     old_files = event_files(directory)
     step = 0
     if old_files:
@@ -318,6 +323,9 @@ def write_experiment_root(
     if domains is not None:
         config = hparams.experiment_value(dict(domains), list(shown_metrics or []), now)
         content += encode_event(now, 0, [config])
+    if remote.is_url(directory):  # one whole object, sorting after the old ones they replace
+        remote.replace_event_file(directory, lambda local: _write_file(local, content))
+        return directory
     final = os.path.join(directory, event_file_name(directory=directory))
     partial = os.path.join(directory, f".sweep-{os.getpid()}-{time.monotonic_ns()}.partial")
     with open(partial, "wb") as handle:
@@ -344,11 +352,15 @@ def safe_run_name(text: str) -> str:
     return name
 
 
-def claim_run_directory(experiment_dir: str, name: str) -> tuple[str, str]:
+def claim_run_directory(experiment_dir: str, name: str, owner: str = "") -> tuple[str, str]:
     """``(run name, directory)`` of a new, empty directory ``<experiment_dir>/<name>`` made by
     this call (``name-2``, ``name-3``, ... when taken), so two trials of one name never share
-    a run, even from two processes (``mkdir`` is atomic)."""
+    a run, even from two processes (``mkdir`` is atomic). ``experiment_dir`` may be a URL: the
+    run's prefix is then claimed with a conditional put (:func:`tb_eval.io.remote.claim_run`,
+    ``owner`` is written in the claim)."""
     base = validation.check_path_component(name, "run_name")
+    if remote.is_url(experiment_dir):
+        return remote.claim_run(experiment_dir, base, owner)
     os.makedirs(experiment_dir, exist_ok=True)
     candidate, number = base, 1
     while True:
@@ -359,3 +371,8 @@ def claim_run_directory(experiment_dir: str, name: str) -> tuple[str, str]:
         except FileExistsError:
             number += 1
             candidate = f"{base}-{number}"
+
+
+def _write_file(directory: str, content: bytes) -> None:
+    with open(os.path.join(directory, event_file_name(directory=directory)), "wb") as handle:
+        handle.write(content)

@@ -42,6 +42,7 @@ from optuna.trial import TrialState  # noqa: E402
 
 from tb_eval import sweep, validation  # noqa: E402
 from tb_eval.context import use_run  # noqa: E402
+from tb_eval.io import remote  # noqa: E402
 from tb_eval.run import Run, start_logging  # noqa: E402
 
 #: The scalar series of ``trial.report`` values.
@@ -129,7 +130,7 @@ class TbEvalCallback:
                 self._check_objectives(study)
                 experiment = self._experiment(study)
                 run_name, _ = sweep.claim_run_directory(
-                    os.path.join(self.logdir, experiment), f"trial-{number}"
+                    remote.join(self.logdir, experiment), f"trial-{number}", owner=str(number)
                 )
                 run = self._runs[key] = start_logging(self.logdir, experiment, run_name)
                 run.add_properties({"optuna_trial_number": number})

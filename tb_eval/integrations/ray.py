@@ -46,6 +46,7 @@ from ray.tune.result import AUTO_RESULT_KEYS  # noqa: E402
 
 from tb_eval import sweep, validation  # noqa: E402
 from tb_eval.contributor import ContributorRun, contribute  # noqa: E402
+from tb_eval.io import remote  # noqa: E402
 from tb_eval.kinds import sweep as sweep_kind  # noqa: E402
 from tb_eval.run import Run, start_logging  # noqa: E402
 
@@ -178,7 +179,9 @@ class TbEvalCallback(tune.Callback):
             experiment = self._experiment_for(trial)
             params = validation.check_params(dict(trial.config), "config")
             run_name, _ = sweep.claim_run_directory(
-                os.path.join(self.logdir, experiment), sweep.safe_run_name(str(trial))
+                remote.join(self.logdir, experiment),
+                sweep.safe_run_name(str(trial)),
+                owner=trial.trial_id,
             )
             run = start_logging(self.logdir, experiment, run_name, params)
             run.add_properties({"trial_id": trial.trial_id})
@@ -186,7 +189,10 @@ class TbEvalCallback(tune.Callback):
             self._runs[trial.trial_id] = run
             self._params[trial.trial_id] = params
         internal_kv._internal_kv_put(
-            _trial_key(trial.trial_id), run.directory.encode(), namespace=_NAMESPACE
+            # a remote run's URL (its directory is the driver's local staging)
+            _trial_key(trial.trial_id),
+            run._files_directory.encode(),
+            namespace=_NAMESPACE,
         )
 
     def on_trial_result(

@@ -325,6 +325,65 @@ def append_event_file(url: str, write: Callable[[str], None]) -> None:
             fs.put_file(os.path.join(local, name), target)
 
 
+#: The object that claims a run's name in an object-store sweep (see :func:`claim_run`).
+CLAIM_NAME = ".tb_eval-claim"
+
+
+def _put_new(fs: Any, path: str, data: bytes) -> None:
+    """Write the object ``path`` only if it does not exist (else ``FileExistsError``): a
+    conditional put (``If-None-Match: *``) on S3, which the store decides atomically; on other
+    stores (and S3-API stores answering ``NotImplemented`` to it) a check, then the write."""
+    if {"s3", "s3a"} & set(_protocols(fs)):
+        try:
+            fs.pipe_file(path, data, IfNoneMatch="*")  # s3fs raises FileExistsError on 412
+            return
+        except FileExistsError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a store without conditional writes
+            if not isinstance(error, NotImplementedError) and "NotImplemented" not in str(error):
+                raise
+    if fs.exists(path):
+        raise FileExistsError(path)
+    fs.pipe_file(path, data)
+
+
+def _protocols(fs: Any) -> tuple[str, ...]:
+    protocol = fs.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
+
+
+def claim_run(experiment_url: str, name: str, owner: str = "") -> tuple[str, str]:
+    """``(run name, URL)`` of a run prefix ``<experiment_url>/<name>`` (``name-2``, ``name-3``,
+    ... when taken) claimed by this call: a prefix is taken when it holds any object; else
+    this call writes its claim object (``.tb_eval-claim``, holding ``owner``) with a
+    conditional put, so on S3 two claimers of one name never both win (elsewhere the check and
+    the write are two requests)."""
+    fs, path = filesystem(experiment_url, "logdir")
+    candidate, number = name, 1
+    while True:
+        inner = f"{path.rstrip('/')}/{candidate}"
+        if not _listing(fs, inner):
+            try:
+                _put_new(fs, f"{inner}/{CLAIM_NAME}", f"{owner}\n".encode())
+                return candidate, join(experiment_url, candidate)
+            except FileExistsError:
+                pass
+        number += 1
+        candidate = f"{name}-{number}"
+
+
+def replace_event_file(url: str, write: Callable[[str], None]) -> None:
+    """Replace the event files of ``url`` by the one ``write(local_directory)`` writes: it is
+    uploaded (one whole object) under a name sorting after the old ones, which are then
+    removed."""
+    old = event_files(url)
+    append_event_file(url, write)
+    fs, _ = filesystem(url, "directory")
+    for name in old:
+        with contextlib.suppress(FileNotFoundError):  # another writer removed it first
+            fs.rm_file(fs._strip_protocol(name))
+
+
 # ---------------------------------------------------------------------- writing
 def _complete_prefix(buffer: bytes) -> int:
     """Length of the longest prefix of ``buffer`` made of whole records."""
