@@ -12,6 +12,7 @@ import os
 import sys
 import warnings
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,12 +43,15 @@ def live_runs() -> list[Run]:
     return [run for run in list(_live_runs) if run.status == _STATUS_RUNNING]
 
 
-def _end_live_runs() -> None:
+def _end_live_runs(only: Callable[[Run], bool] | None = None) -> None:
     """At interpreter exit, runs this process started and left open complete, or fail if an
     exception escaped. A run a forked child inherited is not ended by the child's exit: the
-    writers' own exit handler writes what the child logged to it, and nothing else."""
+    writers' own exit handler writes what the child logged to it, and nothing else. ``only``
+    picks the runs to end (all of them when omitted)."""
     for run in list(_live_runs):
         if run.status != _STATUS_RUNNING or run._owner_pid != os.getpid():
+            continue
+        if only is not None and not only(run):
             continue
         try:
             if _uncaught:

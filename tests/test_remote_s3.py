@@ -477,6 +477,39 @@ def test_a_crash_loses_only_what_was_not_uploaded(s3, bucket, monkeypatch):
     assert local.get_metrics()["x"] == [float(s) for s in range(80)]
 
 
+LEFT_OPEN = textwrap.dedent(
+    """
+    import sys
+    import tb_eval
+    run = tb_eval.start_logging(sys.argv[1], run_name="r")
+    for step in range(20):
+        run.log("x", float(step))
+    # no complete(): the interpreter's exit ends the run and uploads it
+    """
+)
+
+
+def test_a_run_left_open_is_ended_and_uploaded_at_interpreter_exit(s3, bucket):
+    """Python stops its thread pools before atexit handlers run; the store client needs them,
+    so the last upload happens before that (it once failed with "cannot schedule new futures
+    after shutdown" and left the bucket empty)."""
+    env = child_environment(s3.environment())
+    env["TB_EVAL_UPLOAD_SECS"] = "3600"  # nothing goes up before the exit
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-c", LEFT_OPEN, f"s3://{bucket}/open"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning" not in done.stderr and "HTTPClientError" not in done.stderr, done.stderr
+    stored = tb_eval.open_run(f"s3://{bucket}/open/r")
+    assert stored.get_metrics()["x"] == [float(s) for s in range(20)]
+    assert stored.status == "success"
+
+
 def test_import_tb_eval_imports_no_store_client():
     code = "import sys, tb_eval; print(sorted({'s3fs', 'gcsfs'} & set(sys.modules)))"
     env = dict(

@@ -456,6 +456,7 @@ class Mirror:
         self._thread = threading.Thread(target=self._loop, name="tb_eval-upload", daemon=True)
         self._thread.start()
         _mirrors.add(self)
+        _end_before_thread_pools_stop()
 
     def __repr__(self) -> str:
         return f"Mirror({self.staging!r} -> {self.url!r})"
@@ -588,8 +589,41 @@ def _close_all() -> None:
     # the runs have ended and written everything when the final upload starts.
     for mirror in list(_mirrors):
         if mirror._pid == os.getpid():
+            _mirrors.discard(mirror)
             with contextlib.suppress(Exception):
                 mirror.close()
+
+
+def _end_remote_runs() -> None:
+    """End the remote runs left open, then upload what is pending, while the store clients
+    can still work."""
+    from tb_eval import lifecycle
+
+    lifecycle._end_live_runs(only=lambda run: getattr(run, "_mirror", None) is not None)
+    _close_all()
+
+
+_early_exit_registered = False
+
+
+def _end_before_thread_pools_stop() -> None:
+    """At interpreter exit Python stops its thread pools (threading's exit hooks) before it
+    runs ``atexit`` handlers, and the store clients (s3fs's event loop, botocore) need them:
+    the last upload of a remote run left open must happen first. Threading runs its hooks
+    newest first, so this one, registered after ``concurrent.futures`` registered its own,
+    runs before the pools stop. Only the registering process's runs and mirrors are ended
+    (forked children check their pid)."""
+    global _early_exit_registered
+    if _early_exit_registered:
+        return
+    import concurrent.futures.thread  # noqa: F401  (its hook must be registered before ours)
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:  # another Python: the atexit handlers below still try
+        return
+    with contextlib.suppress(RuntimeError):  # the interpreter is already shutting down
+        register(_end_remote_runs)
+        _early_exit_registered = True
 
 
 atexit.register(_close_all)
