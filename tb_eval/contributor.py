@@ -105,9 +105,14 @@ def contribute(directory: str | os.PathLike) -> ContributorRun:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"directory: no run at {directory!r} (its owner starts it)")
     name = validation.check_path_component(os.path.basename(directory), "directory")
+    return _resumed_contributor(directory, os.path.basename(os.path.dirname(directory)), name)
+
+
+def _resumed_contributor(directory: str, experiment: str, name: str) -> ContributorRun:
+    """A contributor on the run at ``directory`` (local, or a remote run's staging copy)."""
     return ContributorRun(
         directory,
-        experiment=os.path.basename(os.path.dirname(directory)) or None,
+        experiment=experiment or None,
         name=name,
         params={},
         tags={},
@@ -123,16 +128,7 @@ def _contribute_remote(url: str) -> ContributorRun:
         raise FileNotFoundError(f"directory: no run at {url!r} (its owner starts it)")
     # The run's files so far are downloaded (for the steps) and marked as already uploaded.
     staged, mirror = remote.stage_run(remote.parent(url), [name], resume=True)
-    run = ContributorRun(
-        staged,
-        experiment=remote.parent(url).rsplit("/", 1)[-1] or None,
-        name=name,
-        params={},
-        tags={},
-        flush_secs=2.0,
-        session_on_first_write=False,
-        resume=True,
-    )
+    run = _resumed_contributor(staged, remote.parent(url).rsplit("/", 1)[-1], name)
     mirror.attach(run)
     run._writer.after_write = mirror.sync
     return run

@@ -634,20 +634,6 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             )
             azureml.log_regression_bins(self, name, value, description, step, "predictions")
             return
-        if summary is not None:
-            from tb_eval import accumulate
-
-            binned = accumulate.summary_of_predictions(
-                y_true,
-                y_score,
-                y_pred,
-                labels=labels,
-                task=task,
-                sample_weight=sample_weight,
-                summary=summary,
-            )
-            accumulate.log_merged(self, name, binned, step)
-            return
         arguments = {
             "y_true": y_true,
             "y_score": y_score,
@@ -656,6 +642,12 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
             "task": task,
             "sample_weight": sample_weight,
         }
+        if summary is not None:
+            from tb_eval import accumulate
+
+            binned = accumulate.summary_of_predictions(**arguments, summary=summary)
+            accumulate.log_merged(self, name, binned, step)
+            return
         if self._distributed is not None:
             from tb_eval import distributed
 

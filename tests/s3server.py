@@ -17,7 +17,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from typing import Any
+
+import pytest
 
 from tests.tbserver import free_port, read_log, stop_process_group
 
@@ -60,6 +63,33 @@ def child_environment(env: dict[str, str]) -> dict[str, str]:
         else:
             merged.pop(name, None)
     return merged
+
+
+def module_fixtures(bucket_prefix: str) -> tuple[Any, Any, Any]:
+    """A test module's fixtures, assigned in it as ``s3, s3env, bucket = module_fixtures(...)``:
+    ``s3``, one server for the module; ``s3env`` (autouse), its environment set and the working
+    directory a fresh ``tmp_path`` (a URL mistaken for a path would land there); ``bucket``, a
+    new bucket named ``<bucket_prefix>-<random>``.
+    """
+
+    @pytest.fixture(scope="module")
+    def s3():
+        with S3Server() as server:
+            yield server
+
+    @pytest.fixture(autouse=True)
+    def s3env(s3, monkeypatch, tmp_path):
+        apply(s3.environment(), monkeypatch)
+        monkeypatch.chdir(tmp_path)  # a URL mistaken for a path would land here
+        return s3.environment()
+
+    @pytest.fixture
+    def bucket(s3) -> str:
+        name = f"{bucket_prefix}-{uuid.uuid4().hex[:10]}"
+        s3.create_bucket(name)
+        return name
+
+    return s3, s3env, bucket
 
 
 class S3Server:

@@ -29,7 +29,7 @@ pytest.importorskip("moto.server")
 import tb_eval  # noqa: E402
 from tb_eval.io import remote  # noqa: E402
 from tb_eval.run import attach  # noqa: E402
-from tests.s3server import S3Server, apply, child_environment  # noqa: E402
+from tests.s3server import S3Server, apply, child_environment, module_fixtures  # noqa: E402
 from tests.tbserver import TensorBoardServer, free_port  # noqa: E402
 
 PREFIX = "/data/plugin/tb_eval"
@@ -37,24 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 STEPS = 30
 
 
-@pytest.fixture(scope="module")
-def s3():
-    with S3Server() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def s3env(s3, monkeypatch, tmp_path):
-    apply(s3.environment(), monkeypatch)
-    monkeypatch.chdir(tmp_path)  # a URL mistaken for a path would land here
-    return s3.environment()
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    name = f"runs-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(name)
-    return name
+s3, s3env, bucket = module_fixtures("runs")
 
 
 def _png() -> bytes:

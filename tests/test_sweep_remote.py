@@ -25,31 +25,14 @@ from tb_eval.contributor import contribute  # noqa: E402
 from tb_eval.integrations.optuna import TbEvalCallback  # noqa: E402
 from tb_eval.io import remote  # noqa: E402
 from tb_eval.reader import read_run  # noqa: E402
-from tests.s3server import S3Server, apply, child_environment  # noqa: E402
+from tests.s3server import apply, child_environment, module_fixtures  # noqa: E402
 from tests.tbserver import TensorBoardServer  # noqa: E402
 
 PREFIX = "/data/plugin/tb_eval"
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def s3():
-    with S3Server() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def s3env(s3, monkeypatch, tmp_path):
-    apply(s3.environment(), monkeypatch)
-    monkeypatch.chdir(tmp_path)  # a URL mistaken for a path would land here
-    return s3.environment()
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    name = f"sweep-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(name)
-    return name
+s3, s3env, bucket = module_fixtures("sweep")
 
 
 def test_a_name_is_claimed_once_even_when_two_claimers_race(s3, bucket):

@@ -20,7 +20,7 @@ import pytest
 
 from tests.e2e.evaldata import BIG_N, XSS, ready, write_eval_logdir
 from tests.e2e.screenshots import doc_shot
-from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
+from tests.e2e.test_tables_view import View, browser, checked_view, hash_for  # noqa: F401 - fixture
 from tests.tbserver import TensorBoardServer
 
 PREFIX = "/data/plugin/tb_eval"
@@ -37,12 +37,8 @@ def served(request, tmp_path_factory) -> Iterator[TensorBoardServer]:
 
 @pytest.fixture
 def view(served, browser) -> Iterator[View]:  # noqa: F811 - the imported fixture
-    opened = View(browser, served)
-    yield opened
-    try:
-        opened.check_clean()
-    finally:
-        opened.context.close()
+    with checked_view(browser, served) as opened:
+        yield opened
 
 
 def route(tb: TensorBoardServer, path: str, **params) -> dict:

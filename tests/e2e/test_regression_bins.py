@@ -11,25 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 import tb_eval
+from tests.azure_payloads import PREDICTIONS, RESIDUALS
 from tests.e2e.test_dashboards import chart_option, download_text, shot, wait_charts
-from tests.e2e.test_tables_view import View, browser, hash_for  # noqa: F401 - fixture
+from tests.e2e.test_tables_view import View, browser, checked_view, hash_for  # noqa: F401 - fixture
 from tests.tbserver import TensorBoardServer
-
-RESIDUALS = {
-    "schema_type": "residuals",
-    "schema_version": "1.0.0",
-    "data": {"bin_edges": [-2.0, -1.0, 0.0, 1.0, 2.0], "bin_counts": [3, 10, 12, 5]},
-}
-PREDICTIONS = {
-    "schema_type": "predictions",
-    "schema_version": "1.0.0",
-    "data": {
-        "bin_averages": [0.25, 0.75],
-        "bin_errors": [0.013, 0.042],
-        "bin_counts": [56, 34],
-        "bin_edges": [0.0, 0.5, 1.0],
-    },
-}
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["load_fast", "load_slow"])
@@ -46,12 +31,8 @@ def served(request, tmp_path_factory) -> Iterator[TensorBoardServer]:
 
 @pytest.fixture
 def view(served, browser) -> Iterator[View]:  # noqa: F811 - the imported fixture
-    opened = View(browser, served)
-    yield opened
-    try:
-        opened.check_clean()
-    finally:
-        opened.context.close()
+    with checked_view(browser, served) as opened:
+        yield opened
 
 
 def _csv(view: View, testid: str) -> list[dict]:

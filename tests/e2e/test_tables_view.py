@@ -6,6 +6,7 @@ Needs the built bundle (``cd frontend && npm ci && npm run build``), the ``playw
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -163,15 +164,23 @@ class View:
         assert self.console_errors == [], self.console_errors
 
 
-@pytest.fixture
-def view(served, browser) -> Iterator[View]:
-    tb, _ = served
+@contextlib.contextmanager
+def checked_view(browser, tb: TensorBoardServer) -> Iterator[View]:
+    """A :class:`View` of ``tb`` for one test; on the way out it checks that the page raised
+    no error (:meth:`View.check_clean`) and closes its browser context."""
     opened = View(browser, tb)
     yield opened
     try:
         opened.check_clean()
     finally:
         opened.context.close()
+
+
+@pytest.fixture
+def view(served, browser) -> Iterator[View]:
+    tb, _ = served
+    with checked_view(browser, tb) as opened:
+        yield opened
 
 
 def test_typed_table_with_summary_and_html_shown_as_text(view: View, served) -> None:

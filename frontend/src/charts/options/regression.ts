@@ -24,15 +24,10 @@ function band(name: string, x: number[], mean: (number | null)[], std: (number |
   ]
 }
 
-export function predictedVsTrueOption(data: PredictedVsTrue, colors: ChartColors) {
-  const x = data.true_mean.map((m, i) => (m === null ? centers(data.bin_edges)[i] : m))
-  const lo = data.bin_edges[0]
-  const hi = data.bin_edges[data.bin_edges.length - 1]
-  const mean = x.map((xi, i) => [xi, data.predicted_mean[i], data.count[i]]).filter((p) => p[1] !== null)
+/** The predicted-vs-true layout: predicted against the binned true value (lo … hi) above, the
+ * count per bin below on the same x range. */
+export function predictedVsTrueAxes(lo: number, hi: number, colors: ChartColors) {
   return {
-    ...baseOption(colors),
-    legend: { top: 0, data: ['mean predicted', '±1 std', 'ideal'], textStyle: { color: colors.text } },
-    tooltip: itemTooltip(colors, (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>true ${formatNumber(p.data[0])}<br>${p.seriesName === 'count' ? 'samples' : 'predicted'} ${formatNumber(p.data[1])}${p.data[2] !== undefined ? `<br>samples ${formatNumber(p.data[2])}` : ''}`),
     grid: [
       { left: 8, right: 16, top: 32, height: '58%', containLabel: true },
       { left: 8, right: 16, bottom: 28, height: '18%', containLabel: true },
@@ -45,6 +40,19 @@ export function predictedVsTrueOption(data: PredictedVsTrue, colors: ChartColors
       { type: 'value', gridIndex: 0, scale: true, name: 'Predicted', nameLocation: 'middle', nameGap: 40, ...axisStyle(colors) },
       { type: 'value', gridIndex: 1, name: 'count', splitNumber: 2, ...axisStyle(colors) },
     ],
+  }
+}
+
+export function predictedVsTrueOption(data: PredictedVsTrue, colors: ChartColors) {
+  const x = data.true_mean.map((m, i) => (m === null ? centers(data.bin_edges)[i] : m))
+  const lo = data.bin_edges[0]
+  const hi = data.bin_edges[data.bin_edges.length - 1]
+  const mean = x.map((xi, i) => [xi, data.predicted_mean[i], data.count[i]]).filter((p) => p[1] !== null)
+  return {
+    ...baseOption(colors),
+    legend: { top: 0, data: ['mean predicted', '±1 std', 'ideal'], textStyle: { color: colors.text } },
+    tooltip: itemTooltip(colors, (p: { seriesName: string; data: number[] }) => `${escapeHtml(p.seriesName)}<br>true ${formatNumber(p.data[0])}<br>${p.seriesName === 'count' ? 'samples' : 'predicted'} ${formatNumber(p.data[1])}${p.data[2] !== undefined ? `<br>samples ${formatNumber(p.data[2])}` : ''}`),
+    ...predictedVsTrueAxes(lo, hi, colors),
     series: [
       ...band('pvt', x, data.predicted_mean, data.predicted_std, PALETTE[0]),
       { type: 'line', name: 'mean predicted', data: mean, color: PALETTE[0], showSymbol: true, symbolSize: 5, xAxisIndex: 0, yAxisIndex: 0, lineStyle: { width: 2 } },

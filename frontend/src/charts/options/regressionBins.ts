@@ -4,8 +4,8 @@
 // Pure.
 import type { RegressionBinsResponse, ResidualHistogram } from '../../api/evalTypes'
 import { formatNumber } from '../../model/format'
-import { axisStyle, baseOption, type ChartColors, escapeHtml, itemTooltip, PALETTE, REFERENCE_COLOR } from './common'
-import { histogramOption } from './regression'
+import { baseOption, type ChartColors, escapeHtml, itemTooltip, PALETTE, REFERENCE_COLOR } from './common'
+import { histogramOption, predictedVsTrueAxes } from './regression'
 
 export const binCenters = (edges: number[]) => edges.slice(0, -1).map((e, i) => (e + edges[i + 1]) / 2)
 
@@ -47,18 +47,7 @@ export function binnedPredictionsOption(d: RegressionBinsResponse, colors: Chart
       if (i < 0) return escapeHtml(p.seriesName)
       return `true ${formatNumber(edges[i])} … ${formatNumber(edges[i + 1])}<br>predicted ${formatNumber(averages[i])} ± ${formatNumber(errors[i])}<br>samples ${formatNumber(d.bin_counts[i])}`
     }),
-    grid: [
-      { left: 8, right: 16, top: 32, height: '58%', containLabel: true },
-      { left: 8, right: 16, bottom: 28, height: '18%', containLabel: true },
-    ],
-    xAxis: [
-      { type: 'value', gridIndex: 0, min: lo, max: hi, name: 'True value (binned)', nameLocation: 'middle', nameGap: 24, ...axisStyle(colors) },
-      { type: 'value', gridIndex: 1, min: lo, max: hi, ...axisStyle(colors) },
-    ],
-    yAxis: [
-      { type: 'value', gridIndex: 0, scale: true, name: 'Predicted', nameLocation: 'middle', nameGap: 40, ...axisStyle(colors) },
-      { type: 'value', gridIndex: 1, name: 'count', splitNumber: 2, ...axisStyle(colors) },
-    ],
+    ...predictedVsTrueAxes(lo, hi, colors),
     series: [
       { type: 'line', name: 'error', data: errorBarSegments(edges, averages, errors), connectNulls: false, showSymbol: false, silent: true, color: PALETTE[0], lineStyle: { width: 1.5 }, xAxisIndex: 0, yAxisIndex: 0 },
       { type: 'line', name: 'average predicted', data: points, color: PALETTE[0], showSymbol: true, symbolSize: 7, xAxisIndex: 0, yAxisIndex: 0, lineStyle: { width: 2 } },

@@ -4,30 +4,12 @@ import type { ConfusionMatrix } from '../../api/evalTypes'
 import type { Shell } from '../../app/store'
 import { fileStem } from '../../charts/export'
 import { ConfusionCard } from '../shared/ConfusionCard'
-import { EvaluationSidebar } from '../shared/EvaluationSidebar'
-import { EntryList, StepSlider } from '../shared/widgets'
-import { type ClassificationState, entryKey } from './state'
+import { EvaluationAndDocsSidebar } from '../shared/EvaluationSidebar'
+import { StepSlider } from '../shared/widgets'
+import type { ClassificationState } from './state'
 
 export function ClassificationSidebar({ state }: { state: ClassificationState }) {
-  const doc = state.doc.value
-  const docs = state.docEntries.value
-  return (
-    <>
-      <EvaluationSidebar state={state} active={doc === null} />
-      {docs.length > 0 ? (
-        <EntryList
-          title="Logged confusion matrices"
-          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: 'matrix' }))}
-          current={doc ? entryKey(doc.run, doc.name) : null}
-          onOpen={(key) => {
-            const [run, name] = JSON.parse(key) as [string, string]
-            state.openDoc(run, name)
-          }}
-          empty=""
-        />
-      ) : null}
-    </>
-  )
+  return <EvaluationAndDocsSidebar state={state} docsTitle="Logged confusion matrices" badge="matrix" />
 }
 
 /** A confusion matrix logged with log_confusion_matrix (not computed from predictions). */

@@ -3,13 +3,7 @@ import { bootApp, cleanPageAfterEach } from '../../../test/dom'
 import { evalFixtures, fakeFetch } from '../../../test/fixtures'
 
 // ECharts needs a real canvas; the chart host is covered by the end-to-end tests.
-vi.mock('../../charts/EChart', () => ({
-  EChart: ({ label, children }: { label: string; children?: unknown }) => (
-    <div class="tbe-chart" data-label={label}>
-      {children as never}
-    </div>
-  ),
-}))
+vi.mock('../../charts/EChart', () => import('../../../test/echartStub'))
 
 cleanPageAfterEach()
 

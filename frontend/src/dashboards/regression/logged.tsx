@@ -8,31 +8,12 @@ import { DARK_COLORS, LIGHT_COLORS } from '../../charts/lineOption'
 import { binnedPredictionsOption, loggedResidualsOption } from '../../charts/options/regressionBins'
 import { columnsCsv, csvRows } from '../../model/eval/csv'
 import { formatCount } from '../../model/format'
-import { entryKey } from '../shared/evaluationState'
-import { EvaluationSidebar } from '../shared/EvaluationSidebar'
-import { Card, EntryList, StepSlider } from '../shared/widgets'
+import { EvaluationAndDocsSidebar } from '../shared/EvaluationSidebar'
+import { Card, StepSlider } from '../shared/widgets'
 import type { RegressionState } from './state'
 
 export function RegressionSidebar({ state }: { state: RegressionState }) {
-  const doc = state.doc.value
-  const docs = state.docEntries.value
-  return (
-    <>
-      <EvaluationSidebar state={state} title="Regression evaluations" active={doc === null} />
-      {docs.length > 0 ? (
-        <EntryList
-          title="Logged residuals and binned predictions"
-          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge: 'logged' }))}
-          current={doc ? entryKey(doc.run, doc.name) : null}
-          onOpen={(key) => {
-            const [run, name] = JSON.parse(key) as [string, string]
-            state.openDoc(run, name)
-          }}
-          empty=""
-        />
-      ) : null}
-    </>
-  )
+  return <EvaluationAndDocsSidebar state={state} title="Regression evaluations" docsTitle="Logged residuals and binned predictions" badge="logged" />
 }
 
 /** A residual histogram (log_residuals) or binned predicted vs true (log_predictions with Azure's

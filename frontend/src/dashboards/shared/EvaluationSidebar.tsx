@@ -18,3 +18,39 @@ export function EvaluationSidebar({ state, title = 'Evaluations', active = true 
     />
   )
 }
+
+type Entry = { run: string; name: string }
+
+/** The evaluations list and, below it when any were logged, the documents logged as they are
+ * (`docsTitle`, each with `badge`): the one opened (`state.doc`) stands in the evaluation's place. */
+export function EvaluationAndDocsSidebar({
+  state,
+  title,
+  docsTitle,
+  badge,
+}: {
+  state: Pick<EvaluationState, 'entries' | 'view' | 'listing' | 'open'> & { doc: { value: Entry | null }; docEntries: { value: Entry[] }; openDoc: (run: string, name: string) => void }
+  title?: string
+  docsTitle: string
+  badge: string
+}) {
+  const doc = state.doc.value
+  const docs = state.docEntries.value
+  return (
+    <>
+      <EvaluationSidebar state={state} title={title} active={doc === null} />
+      {docs.length > 0 ? (
+        <EntryList
+          title={docsTitle}
+          items={docs.map((e) => ({ key: entryKey(e.run, e.name), title: e.name, subtitle: e.run, badge }))}
+          current={doc ? entryKey(doc.run, doc.name) : null}
+          onOpen={(key) => {
+            const [run, name] = JSON.parse(key) as [string, string]
+            state.openDoc(run, name)
+          }}
+          empty=""
+        />
+      ) : null}
+    </>
+  )
+}
