@@ -231,6 +231,7 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         display_name: str | None = None,
         parent: Run | None = None,
         parent_id: str | None = None,
+        filename_suffix: str = "",
     ) -> None:
         self.directory = directory
         self.experiment = validation.experiment_name(experiment)
@@ -248,7 +249,9 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         self._error: str | None = None
         self._start_time = time.time()
         self._end_time: float | None = None
-        self._writer = self._writer_class(directory, flush_secs=flush_secs)
+        self._writer = self._writer_class(
+            directory, flush_secs=flush_secs, filename_suffix=filename_suffix
+        )
         #: The process that started the run: only it ends the run at interpreter exit (a
         #: forked child that inherited it flushes what it logged and leaves it open).
         self._owner_pid = os.getpid()

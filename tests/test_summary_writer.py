@@ -400,3 +400,30 @@ def test_run_log_methods_take_tensors_of_every_dtype(tmp_path):
         else stored.y_score[:, -1],
         torch.tensor(PREDICTIONS).to(torch.bfloat16).float().numpy(),
     )
+
+
+def test_filename_suffix_ends_every_event_file_as_torchs_does(tmp_path):
+    for cls, run in ((TorchWriter, "torch"), (SummaryWriter, "ours")):
+        writer = cls(str(tmp_path / run), filename_suffix=".worker-3")
+        writer.add_scalar("loss", 0.5, 0)
+        writer.add_scalars("parts", {"a": 1.0}, 0)  # a sub-run per key, suffixed too
+        writer.close()
+    for run in ("torch", "ours"):
+        files = glob.glob(str(tmp_path / run / "**" / "*tfevents*"), recursive=True)
+        assert files and all(name.endswith(".worker-3") for name in files), files
+    # TensorBoard reads the suffixed files as usual, and so does our reader
+    (event,) = [
+        e
+        for path in glob.glob(str(tmp_path / "ours" / "*tfevents*"))
+        for e in LegacyEventFileLoader(path).Load()
+        if e.summary.value and e.summary.value[0].tag == "loss"
+    ]
+    assert event.summary.value[0].simple_value == 0.5
+    assert tb_eval.open_run(tmp_path / "ours").get_metrics()["loss"] == 0.5
+
+
+@pytest.mark.parametrize("suffix", [".a/b", 3])
+def test_a_filename_suffix_with_a_path_separator_is_refused(tmp_path, suffix):
+    with pytest.raises(ValueError, match="filename_suffix"):
+        SummaryWriter(str(tmp_path / "run"), filename_suffix=suffix)
+    assert not (tmp_path / "run").exists()

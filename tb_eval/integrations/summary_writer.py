@@ -277,9 +277,11 @@ class SummaryWriter:
         directory that already holds a run is continued (its steps go on after the logged ones).
     comment:
         Suffix of the default ``log_dir``.
-    purge_step, max_queue, filename_suffix:
+    purge_step, max_queue:
         Accepted for compatibility and ignored (tb_eval's steps never go back; its writer
         batches by size and time).
+    filename_suffix:
+        Appended to the name of every event file the writer makes, as in torch.
     flush_secs:
         Longest time a value waits in memory before it reaches the file.
     """
@@ -293,6 +295,14 @@ class SummaryWriter:
         flush_secs: float = 120,
         filename_suffix: str = "",
     ) -> None:
+        if (
+            not isinstance(filename_suffix, str)
+            or "/" in filename_suffix
+            or "\\" in filename_suffix
+        ):
+            raise ValueError(
+                f"filename_suffix: expected text without path separators, got {filename_suffix!r}"
+            )
         directory = os.fspath(log_dir) if log_dir is not None else _default_log_dir(comment)
         self.log_dir = directory
         self.purge_step = purge_step
@@ -319,6 +329,7 @@ class SummaryWriter:
             flush_secs=self._flush_secs,
             session_on_first_write=False,
             resume=True,  # like torch, a second writer on a log_dir adds to it
+            filename_suffix=self.filename_suffix,
         )
         if mirror is not None:
             mirror.attach(run)

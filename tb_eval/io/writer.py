@@ -67,6 +67,8 @@ class EventFileWriter:
         Pending size that wakes the writer thread early.
     max_pending_bytes:
         Pending size at which the caller writes the batch itself.
+    filename_suffix:
+        Appended to the name of each event file.
     """
 
     def __init__(
@@ -76,9 +78,12 @@ class EventFileWriter:
         flush_secs: float = 2.0,
         batch_bytes: int = 1 << 20,
         max_pending_bytes: int = 64 << 20,
+        filename_suffix: str = "",
     ) -> None:
         self.directory = directory
         self.flush_secs = flush_secs
+        #: Appended to each event file's name (torch's ``SummaryWriter(filename_suffix=)``).
+        self.filename_suffix = filename_suffix
         self._batch_bytes = batch_bytes
         self._max_pending_bytes = max_pending_bytes
         #: Called (with no lock held) before each batch is written; the run uses it to add
@@ -155,7 +160,9 @@ class EventFileWriter:
     def _open(self) -> None:
         # Called with self._lock held.
         os.makedirs(self.directory, exist_ok=True)
-        self._path = os.path.join(self.directory, event_file_name(directory=self.directory))
+        self._path = os.path.join(
+            self.directory, event_file_name(self.filename_suffix, directory=self.directory)
+        )
         self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self._tags_in_file = set()
         self._pending.insert(0, file_version_event(time.time()))
