@@ -314,7 +314,7 @@ def _exchange(dist: Any, header: dict, call: str) -> list[dict]:
     from tb_eval import distributed
 
     context = distributed.RankContext(dist.get_rank(), dist.get_world_size(), per_rank=False)
-    return distributed._exchange(context, header, call)
+    return distributed.exchange(context, header, call)
 
 
 def _agree(headers: list[dict], field: str, argument: str, call: str) -> None:

@@ -314,7 +314,7 @@ class FollowerRun(Run):
 _collective_count = 0
 
 
-def _exchange(context: RankContext, header: dict, call: str) -> list[dict]:
+def exchange(context: RankContext, header: dict, call: str) -> list[dict]:
     """Every rank's ``header`` for this collective call, by rank."""
     global _collective_count
     _install_exit_hook()
@@ -396,7 +396,7 @@ def gather_predictions(
     except (TypeError, ValueError, RuntimeError) as error:
         own_error = error
         header["error"] = _publish_error(error)
-    headers = _exchange(context, header, call)
+    headers = exchange(context, header, call)
     if own_error is not None:
         raise own_error
     for rank, other in enumerate(headers):

@@ -395,7 +395,7 @@ class BinnedSummary:
             return [str(self.labels[1])]
         return [str(v) for v in self.labels] + ["micro"]
 
-    def _key_bins(self, key: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def key_bins(self, key: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(counts ``[bins, 2]``, lowest and highest score of each bin) for one key."""
         upper = np.append(self.edges[1:], 1.0)
         if self.task == "binary" or key is None and self.counts.shape[0] == 1:
@@ -412,8 +412,10 @@ class BinnedSummary:
         empty = ~np.isfinite(lo)
         return h, np.where(empty, self.edges, lo), np.where(empty, upper, hi)
 
-    def _descending(self, key: str | None):
-        h, lo, hi = self._key_bins(key)
+    def descending_bins(self, key: str | None):
+        """The non-empty bins of one key in descending score order: (positives, negatives,
+        lowest and highest score of each bin)."""
+        h, lo, hi = self.key_bins(key)
         used = np.flatnonzero(h.sum(axis=1) > 0)[::-1]  # descending score order
         return h[used, 1], h[used, 0], lo[used], hi[used]
 
@@ -421,11 +423,11 @@ class BinnedSummary:
         """Cumulative counts (like the exact engine's) for one key, a threshold per bin at
         its lowest score (its lower edge when the score range is unknown): every point is
         an exact point of the raw data's curves."""
-        pos, neg, lo, _ = self._descending(key)
+        pos, neg, lo, _ = self.descending_bins(key)
         return B.BinaryCounts(lo, np.cumsum(pos), np.cumsum(neg))
 
     def _areas(self, key: str | None) -> dict[str, float]:
-        pos, neg, lo, hi = self._descending(key)
+        pos, neg, lo, hi = self.descending_bins(key)
         c = B.BinaryCounts(lo, np.cumsum(pos), np.cumsum(neg))
         p, n = c.pos, c.neg
         tied = lo == hi
@@ -519,7 +521,7 @@ class BinnedSummary:
         views = []
         keys = [None] if self.task == "binary" else [str(v) for v in self.labels]
         for key in keys:
-            h, lo, hi = self._key_bins(key)
+            h, lo, hi = self.key_bins(key)
             used = np.flatnonzero(h.sum(axis=1) > 0)
             views.append((h[used, 1], h[used, 0], lo[used], hi[used]))
         if self.task == "binary":

@@ -78,7 +78,7 @@ THRESHOLD = 0.5
 
 def _bins(summary: BinnedSummary, key: str | None):
     """(positives, negatives, lowest, highest score) of the used bins, descending."""
-    return summary._descending(key)
+    return summary.descending_bins(key)
 
 
 def _counts_at(summary: BinnedSummary, key: str | None, t: float) -> tuple[float, float, float]:
@@ -197,7 +197,7 @@ def evaluate_summary(
         matrices = {}
         for key in class_keys[:-1]:
             tp, fp, unsure = _counts_at(summary, key, THRESHOLD)
-            h = summary._key_bins(key)[0]
+            h = summary.key_bins(key)[0]
             p, n = h[:, 1].sum(), h[:, 0].sum()
             matrices[key] = confusion_curve(np.array([[n - fp, fp], [p - tp, tp]]), [0, 1])
             uncertain[key] = unsure
