@@ -129,8 +129,12 @@ def download(
     if os.path.isdir(target):
         raise IsADirectoryError(f"output_file_path: {target!r} is a directory")
     parent = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(parent):
-        raise FileNotFoundError(f"output_file_path: no directory {parent!r} to write into")
+    try:  # missing folders are made, as Azure ML's download_file does
+        os.makedirs(parent, exist_ok=True)
+    except OSError as error:
+        raise OSError(
+            f"output_file_path: cannot make the folder {parent!r} ({error.strerror})"
+        ) from None
     partial = target + _STAGED
     try:
         remote.copy_file(artifact_path(directory, name), partial)

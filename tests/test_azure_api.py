@@ -387,8 +387,12 @@ def test_uploads_accept_text_streams_and_leave_nothing_on_failure(tmp_path):
     assert (tmp_path / "r.md").read_text(encoding="utf-8") == "héllo\n"
     with pytest.raises(KeyError, match="name: no uploaded file 'nope'"):
         stored.download_file("nope")
-    with pytest.raises(FileNotFoundError, match="output_file_path"):
-        stored.download_file("one", str(tmp_path / "no" / "dir" / "x"))
+    # Missing folders are made, as Azure ML does; a file in the way is refused by name.
+    nested = tmp_path / "no" / "dir" / "x"
+    assert stored.download_file("notes/readme.md", str(nested)) == str(nested)
+    assert nested.read_text(encoding="utf-8") == "héllo\n"
+    with pytest.raises(OSError, match="output_file_path"):
+        stored.download_file("notes/readme.md", str(tmp_path / "r.md" / "x"))
 
 
 def test_confusion_matrix_takes_azures_json_schema(tmp_path):

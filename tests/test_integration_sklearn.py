@@ -198,6 +198,8 @@ def test_permutation_importance_equals_sklearns_and_shows_progress(tmp_path, can
         ({"labels": ["only-one"]}, "labels: 1 labels for 2 classes"),
         ({"labels": "malignant"}, "labels: expected a list"),
         ({"step": 1.5}, "step: expected an int"),
+        ({"step": -1}, "step: must be from 0"),
+        ({"step": 2**63}, "step: must be from 0"),
     ],
 )
 def test_bad_arguments_are_named_and_nothing_is_written(tmp_path, cancer, arguments, message):

@@ -408,6 +408,8 @@ def _plan_estimator(run: Run | None, estimator: Any, X: Any, y: Any, options: tu
             raise TypeError(f"{argument}: expected a list, got {type(value).__name__}")
     if step is not None and (not isinstance(step, numbers.Integral) or isinstance(step, bool)):
         raise TypeError(f"step: expected an int, got {step!r}")
+    if step is not None:
+        step = validation.check_step(step)  # a negative or too large step: refused up front
     if len(X) != len(y):
         raise ValueError(f"y: has {len(y)} rows but X has {len(X)}")
     inputs = _input_names(estimator, X, feature_names)
