@@ -76,7 +76,7 @@ def check_blob_key_safe(name: str, argument: str = "name") -> str:
 def check_step(step: Any, argument: str = "step") -> int:
     """A non-negative int step."""
     if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-        raise TypeError(f"{argument}: expected an int, got {type(step).__name__}")
+        raise TypeError(f"{argument}: expected an int, got {step!r:.80}")
     if not 0 <= step <= MAX_STEP:
         raise ValueError(f"{argument}: must be from 0 to 2**63 - 1 (int64), got {step}")
     return int(step)
