@@ -116,7 +116,7 @@ class RunData:
         summary = kinds.binned_summary
         for tag, payloads in self.blobs.get(summary.KIND, {}).items():
             with self._decoding("binned summary", summary.KIND, tag):
-                metas = [summary.decode(payload)[0] for _, payload in payloads]
+                metas = [summary.decode_meta(payload) for _, payload in payloads]
                 tables = [
                     meta[summary.ACCURACY_TABLE] for meta in metas if summary.ACCURACY_TABLE in meta
                 ]

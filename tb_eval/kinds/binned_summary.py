@@ -94,6 +94,15 @@ def encode(meta: Mapping[str, Any], arrays: Mapping[str, Any]):
     return blob_tensor(encode_payload(meta, arrays))
 
 
+def decode_meta(payload: bytes) -> dict[str, Any]:
+    """The ``meta`` of a summary payload without checking its arrays (what ``get_metrics``
+    reads: the accuracy table it may hold); ``ValueError`` for another payload."""
+    meta, _ = codec.decode(payload)
+    if meta.get("kind") != KIND:
+        raise ValueError("payload is not a binned summary record")
+    return meta
+
+
 def decode(payload: bytes, build: Callable[[dict, dict], Any] | None = None) -> Any:
     """Inverse of :func:`encode_payload`: ``(meta, arrays)``, or ``build(meta, arrays)`` (e.g.
     ``BinnedSummary.from_arrays``); ``ValueError`` for anything else."""
