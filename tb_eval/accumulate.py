@@ -39,12 +39,16 @@ def log_summary(
     summary: BinnedSummary,
     step: int | None = None,
     description: str = "",
+    accuracy_table: dict[str, Any] | None = None,
 ) -> None:
-    """Log ``summary`` under ``name`` at ``step`` (a name holds one task, like predictions)."""
+    """Log ``summary`` under ``name`` at ``step`` (a name holds one task, like predictions);
+    ``accuracy_table``, the Azure document it was made from, is stored with it."""
     validation.check_blob_key_safe(validation.check_name(name))
     if not isinstance(description, str):
         raise TypeError(f"description: expected a str, got {type(description).__name__}")
     meta, arrays = summary.to_arrays()
+    if accuracy_table is not None:
+        meta[binned_summary.ACCURACY_TABLE] = accuracy_table
     tensor = binned_summary.encode(meta, arrays)
 
     def make_metadata():
@@ -69,7 +73,9 @@ def log_summary(
 def log_accuracy_table(
     run: Run, name: str, value: Any, description: str = "", step: int | None = None
 ) -> None:
-    """``run.log_accuracy_table``: Azure ML's accuracy-table schema (a dict or its JSON text)."""
+    """``run.log_accuracy_table``: Azure ML's accuracy-table schema (a dict or its JSON text),
+    logged as the summary it determines, with the document itself for ``get_metrics``."""
+    from tb_eval import azureml
     from tb_eval.evaluation import BinnedSummary
 
     validation.check_name(name)
@@ -85,7 +91,8 @@ def log_accuracy_table(
         if not message.startswith("value"):
             message = f"value: {message}"
         raise type(error)(message) from None
-    log_summary(run, name, summary, step, description)
+    document = azureml.accuracy_table_document(value)
+    log_summary(run, name, summary, step, description, accuracy_table=document)
 
 
 def summary_of_predictions(

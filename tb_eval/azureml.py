@@ -1,6 +1,6 @@
 """Azure ML v1 conventions that ``Run`` understands: what ``log_image`` accepts in ``path``'s
-place, and the JSON schemas of ``log_confusion_matrix``, ``log_residuals`` and
-``log_predictions``."""
+place, the JSON schemas of ``log_confusion_matrix``, ``log_accuracy_table``, ``log_residuals``
+and ``log_predictions``, and those documents as ``get_metrics`` gives them back."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import os
 from typing import Any
 
 CONFUSION_SCHEMA = "confusion_matrix"
+#: The ``schema_version`` of the confusion matrices and regression bins ``get_metrics`` gives:
+#: the one Azure documents for them (the version logged is not stored).
+SCHEMA_VERSION = "1.0.0"
 
 
 def _is_plot(value: Any) -> bool:
@@ -136,3 +139,52 @@ def log_regression_bins(
         regression_bins.encode(document),
         lambda: regression_bins.metadata(description),
     )
+
+
+def accuracy_table_document(value: Any) -> dict[str, Any]:
+    """Azure's accuracy-table JSON ``value`` (a dict, possibly holding numpy arrays, or its JSON
+    text; already checked by ``BinnedSummary.from_accuracy_table``) as plain JSON, stored with
+    its summary so that ``get_metrics`` gives it back as logged."""
+    try:
+        if isinstance(value, (str, bytes)):
+            value = json.loads(value)
+        return json.loads(json.dumps(value, allow_nan=False, default=_plain))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"value: the accuracy table must be JSON of strings and finite numbers ({error})"
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """A numpy array or scalar as the list or number JSON holds (``json.dumps``'s default)."""
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    raise TypeError(f"{type(value).__name__} {value!r:.60} is not JSON")
+
+
+def confusion_document(stored: dict[str, Any]) -> dict[str, Any]:
+    """Azure's confusion-matrix JSON of a stored matrix (``{"labels", "matrix"}``), as
+    ``get_metrics`` gives it whether it was logged as that JSON or as an array."""
+    return {
+        "schema_type": CONFUSION_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "data": {
+            "class_labels": list(stored["labels"]),
+            "matrix": [list(row) for row in stored["matrix"]],
+        },
+    }
+
+
+def regression_document(stored: dict[str, Any]) -> dict[str, Any]:
+    """Azure's ``residuals`` or ``predictions`` JSON of stored regression bins (``{"schema",
+    "bin_edges", ...}``), as ``get_metrics`` gives it."""
+    from tb_eval.kinds import regression_bins
+
+    schema = stored["schema"]
+    keys = ("bin_edges", *regression_bins.FIELDS[schema])
+    return {
+        "schema_type": schema,
+        "schema_version": SCHEMA_VERSION,
+        "data": {key: list(stored[key]) for key in keys},
+    }

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import event_pb2
 
-from tb_eval import kinds, validation
+from tb_eval import azureml, kinds, validation
 from tb_eval.io import remote
 from tb_eval.io.records import iter_records
 from tb_eval.kinds import common, image, scalar, text
@@ -77,7 +77,9 @@ class RunData:
     entry_steps: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def metrics(self, name: str | None = None) -> dict[str, Any]:
-        """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns."""
+        """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns;
+        confusion matrices, accuracy tables, residuals and binned predictions as Azure's JSON
+        documents."""
         out: dict[str, Any] = {}
         for tag, (_, values) in self.scalars.items():
             exact = self.lists.get(tag)
@@ -97,10 +99,34 @@ class RunData:
             with self._decoding("table", kinds.table.KIND, tag):
                 tables = [kinds.table.decode(payload).to_dict() for _, payload in payloads]
             out[tag] = tables[0] if len(tables) == 1 else tables
+        for tag, documents in self._azure_documents().items():
+            out[tag] = documents[0] if len(documents) == 1 else documents
         if name is not None:
             if name not in out:
                 raise KeyError(f"name: no metric {name!r} in run {self.directory!r}")
             return {name: out[name]}
+        return out
+
+    def _azure_documents(self) -> dict[str, list[dict[str, Any]]]:
+        """Per name, in step order, Azure's JSON documents of what ``log_confusion_matrix``,
+        ``log_accuracy_table``, ``log_residuals`` and ``log_predictions(name, value)`` logged
+        (a binned summary counts only when it holds the accuracy table it was logged from)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for tag, logged in self.documents.get(kinds.confusion.KIND, {}).items():
+            out[tag] = [azureml.confusion_document(document) for _, document in logged]
+        for tag, logged in self.documents.get(kinds.regression_bins.KIND, {}).items():
+            out[tag] = [azureml.regression_document(document) for _, document in logged]
+        summary = kinds.binned_summary
+        for tag, payloads in self.blobs.get(summary.KIND, {}).items():
+            with self._decoding("binned summary", summary.KIND, tag):
+                metas = [summary.decode_meta(payload) for _, payload in payloads]
+                tables = [
+                    meta[summary.ACCURACY_TABLE] for meta in metas if summary.ACCURACY_TABLE in meta
+                ]
+                if not all(isinstance(table, dict) for table in tables):
+                    raise ValueError("its accuracy table is not a JSON object")
+            if tables:
+                out[tag] = tables
         return out
 
     def predictions(self, name: str, step: int | None = None):

@@ -203,7 +203,9 @@ class RecordSurface:
         populate: bool = False,
     ) -> dict[str, Any]:
         """Everything logged, read back from the event files (Azure's shape: a value logged once
-        comes back as the value, several times as a list; tables and rows as dicts of columns).
+        comes back as the value, several times as a list; tables and rows as dicts of columns;
+        confusion matrices, accuracy tables, residuals and Azure's binned predictions as Azure's
+        JSON documents; docs/logger.md "Reading back" lists every kind).
         With ``recursive=True``: ``{run id: metrics}`` for this run and all its descendants.
         ``run_type`` and ``populate`` are accepted for Azure compatibility."""
         if not recursive:

@@ -13,6 +13,7 @@ import pytest
 import tb_eval
 from tb_eval.reader import event_files
 from tests.azure_payloads import PREDICTIONS, RESIDUALS
+from tests.plugin_support import plugin_client
 from tests.tbserver import TensorBoardServer
 
 PREFIX = "/data/plugin/tb_eval"
@@ -28,6 +29,9 @@ def logdir(tmp_path_factory):
         run.log_predictions(name="binned", value=json.dumps(PREDICTIONS), description="again")
         # our array form, unchanged, beside it
         run.log_predictions("raw", np.array([1.0, 2.0, 3.0]), y_pred=np.array([1.1, 1.9, 3.2]))
+    # Only Azure's residuals, under the name the other run's predictions have (Compare runs).
+    with tb_eval.start_logging(root, experiment="azure", run_name="bins-only") as run:
+        run.log_residuals("raw", RESIDUALS)
     return root
 
 
@@ -36,7 +40,7 @@ def server(request, logdir):
     with TensorBoardServer(logdir, load_fast=request.param) as tb:
         tb.wait_for(lambda: "azure/reg" in tb.get_json("/data/runs"))
         listed = lambda: tb.get_json(f"{PREFIX}/evaluations").get("regression_bins", [])  # noqa: E731
-        tb.wait_for(lambda: len(listed()) == 2)
+        tb.wait_for(lambda: len(listed()) == 3)
         yield tb
 
 
@@ -47,7 +51,13 @@ def _get(server, route: str, **params):
 def test_tensorboard_lists_them_as_our_tensors_with_their_descriptions(server):
     assert "tb_eval" in server.get_json("/data/plugins_listing")
     listing = server.get_json(f"{PREFIX}/evaluations")
-    entries = {entry["name"]: entry for entry in listing["regression_bins"]}
+    entries = {(entry["run"], entry["name"]): entry for entry in listing["regression_bins"]}
+    assert sorted(entries) == [
+        ("azure/bins-only", "raw"),
+        ("azure/reg", "binned"),
+        ("azure/reg", "residuals"),
+    ]
+    entries = {name: entry for (run, name), entry in entries.items() if run == "azure/reg"}
     assert entries["residuals"] == {"run": "azure/reg", "name": "residuals", "steps": [0, 1]}
     assert entries["binned"]["steps"] == [0, 1]  # positional, then by keyword as JSON text
     assert [e["name"] for e in listing["evaluations"]] == ["raw"]  # the array form as before
@@ -104,6 +114,48 @@ def test_read_back_from_disk_and_resumed(tmp_path):
         assert run.last_step("residuals") == 1  # resumed: the next record goes at step 2
         with pytest.raises(ValueError, match="name: 'residuals' already holds regression_bins"):
             run.log("residuals", 1.0)
+
+
+def _compare_answers(get) -> None:
+    """Compare runs compares logged predictions: a run holding only Azure's bins (here under
+    the name another run's predictions have) is left out of the table and the curves, and a
+    name with no predictions in any run is a 404, never a 500. ``get(route, **params)`` gives
+    ``(status, body)``."""
+    both = ["azure/reg", "azure/bins-only"]
+    status, table = get("evaluation/compare/table", name="raw")
+    assert status == 200, table
+    assert [row["run"] for row in table["runs"]] == ["azure/reg"] and table["errors"] == []
+    assert table["runs"][0]["task"] == "regression"
+    status, curves = get("evaluation/compare/curves", name="raw", run=both)
+    assert status == 200, curves
+    assert [entry["run"] for entry in curves["runs"]] == ["azure/reg"] and curves["errors"] == []
+    status, compared = get("evaluation/compare", name="raw", run=both)
+    assert status == 200 and [entry["run"] for entry in compared["runs"]] == ["azure/reg"]
+    for name in ("residuals", "binned"):  # Azure's bins only: nothing to compare
+        status, body = get("evaluation/compare/table", name=name)
+        assert status == 404 and "no run has an evaluation" in body["error"], body
+    for route in ("evaluation/compare/curves", "evaluation/compare"):
+        status, body = get(route, name="raw", run=["azure/bins-only"])
+        assert status == 404 and "no evaluation 'raw'" in body["error"], (route, body)
+
+
+def test_compare_runs_leaves_out_runs_with_only_azures_bins(server):
+    def get(route: str, **params):
+        query = urllib.parse.urlencode(params, doseq=True)
+        status, _, body = server.request(f"{PREFIX}/{route}?{query}")
+        return status, json.loads(body)
+
+    _compare_answers(get)
+
+
+def test_compare_runs_leaves_them_out_in_process_too(logdir):
+    client = plugin_client(logdir)
+
+    def get(route: str, **params):
+        response = client.get(f"{PREFIX}/{route}?{urllib.parse.urlencode(params, doseq=True)}")
+        return response.status_code, json.loads(response.data)
+
+    _compare_answers(get)
 
 
 def test_unknown_name_is_a_404_not_a_500(server):

@@ -6,8 +6,11 @@ A record holds what :meth:`tb_eval.evaluation.BinnedSummary.to_arrays` gives: ``
 ``labels``, ``mantissa_bits``, or ``None`` with custom ``edges``) and the arrays ``counts``
 (``[keys, bins, 2]`` float64: negatives, positives), optionally ``score_range`` (same shape:
 lowest and highest score per bin) and ``edges`` (lower bin edges). Its size depends on the
-classes and bins, never on the number of predictions. This module does not import the engine:
-readers rebuild the summary with ``decode(payload, BinnedSummary.from_arrays)``.
+classes and bins, never on the number of predictions. A summary ``log_accuracy_table`` logged
+also holds the Azure document it came from in ``meta["accuracy_table"]`` (what ``get_metrics``
+returns; the percentile tables and class 0 of a binary table are not in the counts). This
+module does not import the engine: readers rebuild the summary with
+``decode(payload, BinnedSummary.from_arrays)``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ PLUGIN_NAME = common.PLUGIN_NAME
 STORAGE = BLOB
 CLAIMS_NAME = True
 TASKS = ("binary", "multiclass", "multilabel")
+#: The ``meta`` key of the Azure accuracy table a summary was logged from.
+ACCURACY_TABLE = "accuracy_table"
 
 
 def tag(name: str) -> str:
@@ -87,6 +92,15 @@ def encode_payload(meta: Mapping[str, Any], arrays: Mapping[str, Any]) -> bytes:
 def encode(meta: Mapping[str, Any], arrays: Mapping[str, Any]):
     """The record's blob tensor (a one-blob sequence, like predictions)."""
     return blob_tensor(encode_payload(meta, arrays))
+
+
+def decode_meta(payload: bytes) -> dict[str, Any]:
+    """The ``meta`` of a summary payload without checking its arrays (what ``get_metrics``
+    reads: the accuracy table it may hold); ``ValueError`` for another payload."""
+    meta, _ = codec.decode(payload)
+    if meta.get("kind") != KIND:
+        raise ValueError("payload is not a binned summary record")
+    return meta
 
 
 def decode(payload: bytes, build: Callable[[dict, dict], Any] | None = None) -> Any:
