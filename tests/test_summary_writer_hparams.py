@@ -157,7 +157,7 @@ BAD_DOMAINS = [
     ({"optimizer": ["adam", 3]}, True, r"\['optimizer'\]: 3 is not a str"),
     ({"lr": [0.1, "0.2"]}, True, r"\['lr'\]: '0.2' is not a number"),
     ({"use_bn": [True, 0]}, True, r"\['use_bn'\]: 0 is not a bool"),
-    ({"layers": [2, True]}, False, r"\['layers'\]: True is not a number"),
+    ({"lr": [0.1, True]}, True, r"\['lr'\]: True is not a number"),
     ({"lr": [0.1, float("nan")]}, False, r"\['lr'\]: nan is not a number \(finite\)"),
 ]
 
@@ -182,9 +182,11 @@ def test_a_bad_domain_names_the_argument_and_writes_nothing(
 
 def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     """Numbers of any Python, numpy or torch type fit a number hparam (torch wants the very
-    type of the hparam's value: an int hparam takes no float)."""
-    hparams = {"layers": 3, "scale": torch.tensor(0.5), "gate": np.bool_(True)}
+    type of the hparam's value: an int hparam takes no float); an int hparam takes bools too,
+    as 1 and 0, as torch's does."""
+    hparams = {"layers": 3, "scale": torch.tensor(0.5), "gate": np.bool_(True), "debug": 0}
     domains = {
+        "debug": [True, False],
         "layers": [2, np.int64(3), 4.5],
         "scale": [torch.tensor(0.5), np.float32(1.0)],
         "gate": [True, np.bool_(False)],
@@ -206,15 +208,17 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
         for info in experiment.hparam_infos
     }
     assert {name: kinds for name, (_, kinds) in found.items()} == {
+        "debug": ["number_value"] * 2,
         "layers": ["number_value"] * 3,
         "scale": ["number_value"] * 2,
         "gate": ["bool_value"] * 2,
     }
-    assert [v.number_value for v in experiment.hparam_infos[0].domain_discrete.values] == [
-        2.0,
-        3.0,
-        4.5,
-    ]
+    numbers = {
+        info.name: [v.number_value for v in info.domain_discrete.values]
+        for info in experiment.hparam_infos
+    }
+    assert numbers["layers"] == [2.0, 3.0, 4.5]
+    assert numbers["debug"] == [1.0, 0.0]
 
 
 # ---------------------------------------------------------------------- a closed writer

@@ -216,7 +216,8 @@ _TYPE_NAMES = {"bool": "a bool", "float": "a number", "str": "a str"}
 
 
 def _domain_value(key: str, value: Any, kind: str, hparam: Any) -> bool | float | str:
-    """One value of ``hparam_domain_discrete[key]``, of the type of its hparam (``kind``)."""
+    """One value of ``hparam_domain_discrete[key]``, of the type of its hparam (``kind``); an
+    int hparam also takes bools (as 1 and 0), as torch's does."""
     item = tensor_to_numpy(value)
     if isinstance(item, (np.ndarray, np.generic)) and item.size == 1:
         item = np.asarray(item).ravel()[0].item()
@@ -225,7 +226,8 @@ def _domain_value(key: str, value: Any, kind: str, hparam: Any) -> bool | float 
     elif kind == "str":
         fits = isinstance(item, str)
     else:
-        fits = isinstance(item, numbers.Real) and not isinstance(item, bool)
+        integral = isinstance(hparam, numbers.Integral) and not isinstance(hparam, bool)
+        fits = isinstance(item, numbers.Real) and (integral or not isinstance(item, bool))
         if fits:
             try:
                 item = float(item)
