@@ -11,10 +11,10 @@ install: frontend
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
 
 # The integrations' tests train tiny models: torch's CPU build (2.13.0 is the one these machines
-# keep on disk; an unpinned torch would pull a multi-GB CUDA build), Keras 3 on its torch backend,
-# Lightning, and the sweep engines Ray Tune and Optuna.
+# keep on disk; an unpinned torch would pull a multi-GB CUDA build), Keras 3 on its torch
+# and JAX backends (JAX's CPU build), Lightning, and the sweep engines Ray Tune and Optuna.
 install-extras: install
-	$(PIP) install --quiet --disable-pip-version-check "torch==2.13.0"
+	$(PIP) install --quiet --disable-pip-version-check "torch==2.13.0" "jax[cpu]==0.10.2"
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,keras,lightning,ray,optuna]"
 
 frontend:

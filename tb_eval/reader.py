@@ -72,6 +72,9 @@ class RunData:
     contents: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The event file each of our tags was last read from (named by decoding errors).
     sources: dict[str, str] = field(default_factory=dict)
+    #: The step of each entry of ``texts``, ``lists``, ``rows`` (keyed by field and key) and of
+    #: each image record, so a restart (``SessionLog.START``) can drop the later ones.
+    entry_steps: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def metrics(self, name: str | None = None) -> dict[str, Any]:
         """Azure's ``get_metrics`` shape: one value alone, several as a list; tables as columns."""
@@ -156,8 +159,9 @@ class RunData:
 
     @property
     def has_session(self) -> bool:
-        """Whether the run holds an HParams session-start record."""
-        return self.plugins.get(kinds.hparams.START_TAG) == kinds.hparams.PLUGIN_NAME
+        """Whether the run holds an HParams session-start record (not dropped by a restart)."""
+        start = kinds.hparams.START_TAG
+        return self.plugins.get(start) == kinds.hparams.PLUGIN_NAME and start in self.last_steps
 
     def documents_of(self, kind: str, name: str) -> list[tuple[int, Any]]:
         """``(step, document)`` pairs of a JSON kind (``importance``, ``confusion``,
@@ -165,8 +169,12 @@ class RunData:
         return list(self.documents.get(kind, {}).get(name, []))
 
 
-def read_run(directory: str) -> RunData:
+def read_run(directory: str, *, restart_at: int | None = None) -> RunData:
     """Read every event file of the run at ``directory``.
+
+    A ``SessionLog.START`` record (torch's ``purge_step``) drops what was read before it at
+    its step or later, as TensorBoard's EventAccumulator does; ``restart_at`` reads the run as
+    if one more followed its last file.
 
     Damaged files are read as far as they can be: a record that does not parse or does not
     hold what its tag promises is skipped, a corrupt record header ends its file (past it,
@@ -194,6 +202,8 @@ def read_run(directory: str) -> RunData:
                 CorruptRecordWarning,
                 stacklevel=3,
             )
+    if restart_at is not None:
+        reader.restart(restart_at)
     last_steps = data.last_steps
     for tag, steps in reader.scalar_steps.items():
         values = reader.scalar_values[tag]
@@ -220,6 +230,8 @@ class _RecordReader:
         # from the first fully parsed record of each tag and read the rest by slicing (4x
         # faster than protobuf).
         self.scalar_heads: dict[bytes, str] = {}
+        #: Every step of each tag read through protobuf (scalars: ``scalar_steps``).
+        self.tag_steps: dict[str, list[int]] = defaultdict(list)
 
     def read(self, path: str, records) -> None:
         data = self.data
@@ -248,6 +260,8 @@ class _RecordReader:
                     continue
             event = parse(payload)  # DecodeError: skipped by the caller
             if not event.HasField("summary"):
+                if event.session_log.status == event_pb2.SessionLog.START:
+                    self.restart(event.step)
                 continue
             step = event.step
             for value in event.summary.value:
@@ -273,17 +287,72 @@ class _RecordReader:
                     scalar_values[tag].append(number)
                     if len(event.summary.value) == 1 and not value.HasField("metadata"):
                         _learn_scalar_head(scalar_heads, payload, tag, value, number)
-                elif plugin == text.PLUGIN_NAME:
+                    continue
+                if plugin == text.PLUGIN_NAME:
                     string = text.decode(value.tensor)
                     if string is not None:
                         data.texts.setdefault(tag, []).append(string)
+                        _note_step(data, "texts", tag, step)
                 elif plugin == image.PLUGIN_NAME:
                     data.images[tag] = data.images.get(tag, 0) + 1
+                    _note_step(data, "images", tag, step)
                 elif plugin == common.PLUGIN_NAME:
                     _read_ours(data, kind_of[tag], step, value.tensor)
                     data.sources[tag] = path
+                self.tag_steps[tag].append(step)
                 if step > last_steps.get(tag, -1):
                     last_steps[tag] = step
+
+    def restart(self, step: int) -> None:
+        """A writer restarted at ``step`` (``SessionLog.START``, torch's ``purge_step``): drop
+        every record read so far at ``step`` or later, in every tag, as TensorBoard's
+        EventAccumulator does. The run record is a snapshot, not a series: the newest one
+        read stays, and its sequence goes on."""
+        data = self.data
+        last_steps = data.last_steps
+        for tag, steps in self.scalar_steps.items():
+            if any(s >= step for s in steps):
+                keep = [i for i, s in enumerate(steps) if s < step]
+                values = self.scalar_values[tag]
+                self.scalar_steps[tag] = [steps[i] for i in keep]
+                self.scalar_values[tag] = [values[i] for i in keep]
+        for tag, steps in self.tag_steps.items():
+            if tag == kinds.run_record.TAG or not any(s >= step for s in steps):
+                continue
+            steps[:] = [s for s in steps if s < step]
+            if steps:
+                last_steps[tag] = max(steps)
+            else:
+                last_steps.pop(tag, None)
+        for (where, key), steps in data.entry_steps.items():
+            if not any(s >= step for s in steps):
+                continue
+            kept = [i for i, s in enumerate(steps) if s < step]
+            if where == "images":
+                data.images[key] = len(kept)
+            else:
+                entries = getattr(data, where)[key]
+                getattr(data, where)[key] = [entries[i] for i in kept]
+            steps[:] = [steps[i] for i in kept]
+        for series in (data.tables, *data.blobs.values(), *data.documents.values()):
+            for key, entries in series.items():
+                series[key] = [entry for entry in entries if entry[0] < step]
+        _drop_empty(data)
+
+
+def _note_step(data: RunData, where: str, key: str, step: int) -> None:
+    data.entry_steps.setdefault((where, key), []).append(step)
+
+
+def _drop_empty(data: RunData) -> None:
+    """Forget the names a restart left without records."""
+    for series in (data.texts, data.lists, data.rows, data.images, data.tables):
+        for key in [key for key, entries in series.items() if not entries]:
+            del series[key]
+    for by_kind in (data.blobs, data.documents):
+        for series in by_kind.values():
+            for key in [key for key, entries in series.items() if not entries]:
+                del series[key]
 
 
 def _read_varint(buffer: bytes, position: int) -> tuple[int, int]:
@@ -329,8 +398,10 @@ def _read_ours(data: RunData, found: kinds.Found, step: int, tensor) -> None:
     stored = common.stored_data(module.STORAGE, tensor)
     if module is kinds.series:
         data.lists.setdefault(name, []).append(kinds.series.decode(stored))
+        _note_step(data, "lists", name, step)
     elif module is kinds.row:
         data.rows.setdefault(name, []).append(kinds.row.decode(stored, f"a row of {name!r}"))
+        _note_step(data, "rows", name, step)
     elif module is kinds.table:  # decoded when read (get_metrics), so damage names its file
         data.tables.setdefault(name, []).append((step, stored))
     elif module is kinds.run_record:

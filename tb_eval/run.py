@@ -19,7 +19,7 @@ from typing import Any
 
 from tb_eval import azureml, kinds, validation
 from tb_eval.io import remote
-from tb_eval.io.events import ScalarEncoder, encode_event
+from tb_eval.io.events import ScalarEncoder, encode_event, encode_restart
 from tb_eval.io.writer import EventFileWriter
 from tb_eval.kinds import common, scalar, series, table, text
 from tb_eval.kinds import image as image_kind
@@ -232,7 +232,10 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         parent: Run | None = None,
         parent_id: str | None = None,
         filename_suffix: str = "",
+        purge_step: int | None = None,
     ) -> None:
+        if purge_step is not None:
+            purge_step = validation.check_step(purge_step, "purge_step")
         self.directory = directory
         self.experiment = validation.experiment_name(experiment)
         self.name = name
@@ -267,17 +270,21 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         if self._makes_directory:
             os.makedirs(directory, exist_ok=True)
         if resume and _has_event_files(directory):
-            self._resume(directory)
+            self._resume(directory, purge_step)
+        if purge_step is not None:
+            self._writer.append(encode_restart(time.time(), purge_step))
         if session_on_first_write:
             self._writer.before_write = _weak_method(self._start_session)
         self._write_run_record()
         _live_runs.add(self)
 
-    def _resume(self, directory: str) -> None:
-        """Take over what an earlier writer of this run logged: steps, kinds, params, tags."""
+    def _resume(self, directory: str, purge_step: int | None = None) -> None:
+        """Take over what an earlier writer of this run logged: steps, kinds, params, tags
+        (with ``purge_step``, only the steps before it: the records at it or later are dropped
+        by the restart this run writes)."""
         from tb_eval.reader import read_run
 
-        data = read_run(directory)
+        data = read_run(directory, restart_at=purge_step)
         self._last_step = dict(data.last_steps)
         self._kinds = data.names_held()
         self._prediction_tasks = data.prediction_tasks()

@@ -1,5 +1,7 @@
-"""The Keras 3 callback (torch backend) with every way ``fit`` takes validation data, and with
-``model.evaluate``; oracles: Keras' own History and returned values, TensorBoard's loader."""
+"""The Keras 3 callback with every way ``fit`` takes validation data, and with
+``model.evaluate``; oracles: Keras' own History and returned values, TensorBoard's loader.
+On the torch backend here (unless ``KERAS_BACKEND`` says otherwise: test_integration_keras_jax.py
+runs this module again on JAX)."""
 
 from __future__ import annotations
 

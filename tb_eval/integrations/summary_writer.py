@@ -347,9 +347,13 @@ class SummaryWriter:
         directory that already holds a run is continued (its steps go on after the logged ones).
     comment:
         Suffix of the default ``log_dir``.
-    purge_step, max_queue:
-        Accepted for compatibility and ignored (tb_eval's steps never go back; its writer
-        batches by size and time).
+    purge_step:
+        Where a crashed training resumes, as in torch: the first event file this writer opens
+        starts with a restart (``SessionLog.START``) at ``purge_step``, so TensorBoard drops
+        the records of every tag at ``purge_step`` or later, and this writer's steps may go
+        back to ``purge_step``. Only the first open purges (not a reopen after ``close()``).
+    max_queue:
+        Accepted for compatibility and ignored (tb_eval's writer batches by size and time).
     filename_suffix:
         Appended to the name of every event file the writer makes, as in torch.
     flush_secs:
@@ -373,6 +377,8 @@ class SummaryWriter:
             raise ValueError(
                 f"filename_suffix: expected text without path separators, got {filename_suffix!r}"
             )
+        if purge_step is not None:
+            validation.check_step(purge_step, "purge_step")
         directory = os.fspath(log_dir) if log_dir is not None else _default_log_dir(comment)
         self.log_dir = directory
         self.purge_step = purge_step
@@ -389,7 +395,7 @@ class SummaryWriter:
         self._experiments: dict[str, tuple] = {}
         self._get_run()  # like torch, the directory and its event file exist from the start
 
-    def _open(self, directory: str) -> Run:
+    def _open(self, directory: str, purge_step: int | None = None) -> Run:
         mirror = None
         if remote.is_url(directory):  # s3://, gs://...: written locally, uploaded in segments
             name = directory.rstrip("/").rsplit("/", 1)[-1]
@@ -405,6 +411,7 @@ class SummaryWriter:
             session_on_first_write=False,
             resume=True,  # like torch, a second writer on a log_dir adds to it
             filename_suffix=self.filename_suffix,
+            purge_step=purge_step,
         )
         if mirror is not None:
             mirror.attach(run)
@@ -413,7 +420,8 @@ class SummaryWriter:
     def _get_run(self) -> Run:
         """The writer's run, reopened (in a new event file) if the writer was closed."""
         if self._run is None:
-            self._run = self._open(self.log_dir)
+            self._run = self._open(self.log_dir, self.purge_step)
+            self.purge_step = None  # as torch: a reopen after close() purges nothing
         return self._run
 
     def _child(self, name: str) -> Run:

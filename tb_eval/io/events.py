@@ -50,6 +50,15 @@ def encode_event(wall_time: float, step: int, values: list[summary_pb2.Summary.V
     return frame(event.SerializeToString())
 
 
+def encode_restart(wall_time: float, step: int) -> bytes:
+    """A framed ``SessionLog.START`` at ``step``: a writer restarted there, so readers drop the
+    records of every tag at ``step`` or later (torch's ``purge_step``)."""
+    event = event_pb2.Event(
+        wall_time=wall_time, step=step, session_log=event_pb2.SessionLog(status="START")
+    )
+    return frame(event.SerializeToString())
+
+
 class ScalarEncoder:
     """Encodes framed scalar events for one tag, reusing the bytes that never change.
 
