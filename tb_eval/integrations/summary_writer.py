@@ -20,6 +20,7 @@ Differences from torch, on purpose (see docs/migrate/summarywriter.md):
   Rust loader would silently drop data); an omitted step continues after the last one;
 - ``add_hparams`` records the params in the writer's own run (one HParams session per run, as
   tb_eval does everywhere) rather than in a new time-stamped sub-directory;
+- a call refused after ``close()`` does not reopen the run, so it leaves no new event file;
 - ``add_text`` keeps the tag as given (torch appends ``/text_summary``);
 - scalars are always float32 ``simple_value`` records (``new_style`` and ``double_precision``
   are accepted; float64 scalars would vanish under TensorBoard's Rust loader).
@@ -27,6 +28,8 @@ Differences from torch, on purpose (see docs/migrate/summarywriter.md):
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import socket
 import time
@@ -39,7 +42,8 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from tb_eval import validation
 from tb_eval.io import remote
 from tb_eval.io.records import frame
-from tb_eval.kinds import histogram, pr_curve
+from tb_eval.kinds import histogram, pr_curve, scalar, text
+from tb_eval.kinds import hparams as hparams_kind
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds.common import tensor_to_numpy
 from tb_eval.run import Run
@@ -206,6 +210,72 @@ def _hparam(key: str, value: Any) -> Any:
     )
 
 
+#: The HParams type of a recorded param, by its ``google.protobuf.Value`` kind.
+_HPARAM_TYPES = {"bool_value": "bool", "number_value": "float", "string_value": "str"}
+_TYPE_NAMES = {"bool": "a bool", "float": "a number", "str": "a str"}
+
+
+def _domain_value(key: str, value: Any, kind: str, hparam: Any) -> bool | float | str:
+    """One value of ``hparam_domain_discrete[key]``, of the type of its hparam (``kind``); an
+    int hparam also takes bools (as 1 and 0), as torch's does."""
+    item = tensor_to_numpy(value)
+    if isinstance(item, (np.ndarray, np.generic)) and item.size == 1:
+        item = np.asarray(item).ravel()[0].item()
+    if kind == "bool":
+        fits = isinstance(item, bool)
+    elif kind == "str":
+        fits = isinstance(item, str)
+    else:
+        integral = isinstance(hparam, numbers.Integral) and not isinstance(hparam, bool)
+        fits = isinstance(item, numbers.Real) and (integral or not isinstance(item, bool))
+        if fits:
+            try:
+                item = float(item)
+            except OverflowError:
+                fits = False
+            else:
+                fits = math.isfinite(item)
+    if not fits:
+        raise TypeError(
+            f"hparam_domain_discrete[{key!r}]: {value!r} is not {_TYPE_NAMES[kind]} (finite), "
+            f"as hparam_dict[{key!r}] = {hparam!r} is; a domain holds values of its hparam's type"
+        )
+    return item
+
+
+def _experiment_domains(
+    domain_discrete: Any, hparam_dict: dict, params: dict[str, Any]
+) -> dict[str, dict]:
+    """What ``add_hparams``'s experiment config describes: every recorded param (``params``)
+    typed as its session value is, with its values from ``hparam_domain_discrete``."""
+    if not isinstance(domain_discrete, dict):
+        raise TypeError(
+            "hparam_domain_discrete: expected a dict of hparam name to a list of its values, "
+            f"got {type(domain_discrete).__name__}"
+        )
+    for key, values in domain_discrete.items():
+        if key not in params:
+            why = "is None in" if key in hparam_dict else "is not a key of"
+            raise TypeError(
+                f"hparam_domain_discrete: {key!r} {why} hparam_dict; a domain needs a recorded "
+                "hparam"
+            )
+        if not isinstance(values, list) or not values:
+            raise TypeError(
+                f"hparam_domain_discrete[{key!r}]: expected a non-empty list of the values "
+                f"{key!r} can take, got {values!r:.80}"
+            )
+    domains: dict[str, dict] = {}
+    for key, value in params.items():
+        kind = _HPARAM_TYPES[hparams_kind.to_proto_value(value).WhichOneof("kind")]
+        domains[key] = {"type": kind}
+        if key in domain_discrete:
+            hparam = hparam_dict.get(key)
+            values = [_domain_value(key, item, kind, hparam) for item in domain_discrete[key]]
+            domains[key]["values"] = values
+    return domains
+
+
 class _FileWriter:
     """torch's ``SummaryWriter.file_writer``: raw events and summaries into the writer's run.
 
@@ -318,6 +388,11 @@ class SummaryWriter:
         self._flush_secs = float(flush_secs)
         self._run: Run | None = None
         self._children: dict[str, Run] = {}
+        #: The runs as ``close()`` left them, by directory: what a call on the closed writer is
+        #: checked against before it reopens them (reopening writes a new event file).
+        self._closed: dict[str, Run] = {}
+        #: The experiment configs ``add_hparams`` wrote, by run directory.
+        self._experiments: dict[str, tuple] = {}
         self._get_run()  # like torch, the directory and its event file exist from the start
 
     def _open(self, directory: str, purge_step: int | None = None) -> Run:
@@ -355,8 +430,42 @@ class SummaryWriter:
         self._get_run()
         child = self._children.get(name)
         if child is None:
-            child = self._children[name] = self._open(os.path.join(self.log_dir, name))
+            child = self._children[name] = self._open(self._directory(name))
         return child
+
+    def _directory(self, name: str | None) -> str:
+        """The directory of the run ``name``: ``None`` the writer's own, else a sub-run."""
+        return self.log_dir if name is None else os.path.join(self.log_dir, name)
+
+    def _state(self, name: str | None) -> Run | None:
+        """The run ``name`` (see :meth:`_directory`) as it is, or as ``close()`` left it;
+        ``None`` if this writer has not opened it."""
+        if self._run is not None:
+            run = self._run if name is None else self._children.get(name)
+            if run is not None:
+                return run
+        return self._closed.get(self._directory(name))
+
+    def _check_records(
+        self, name: str | None, records: list[tuple[str, str, Any]], walltime: Any = None
+    ) -> None:
+        """Refuse now what the run ``name`` (see :meth:`_state`) would refuse of ``records``,
+        the ``(tag, kind, global_step)`` a call is about to write: a bad tag, step or
+        ``walltime``, a tag holding another kind, a step not after the tag's last. Called
+        before anything is written, and before a closed writer reopens (which writes a new
+        event file), so a refused call writes nothing. Returns ``walltime``, checked."""
+        if walltime is not None:
+            walltime = validation.check_wall_time(walltime)
+        state = self._state(name)
+        for tag, kind, step in records:
+            validation.check_name(tag, "tag")
+            if step is not None:
+                validation.check_step(step, "global_step")
+            if state is not None:
+                with state._lock:
+                    state._claim(tag, kind)
+                    state._next_step(tag, step, tag)
+        return walltime
 
     @property
     def run(self) -> Run:
@@ -392,6 +501,8 @@ class SummaryWriter:
         """Log one number to the Scalars dashboard (stored as a float32 ``simple_value``)."""
         del new_style, double_precision  # one format, read by every loader and tool
         value = _one_number(scalar_value, "scalar_value")
+        if self._run is None:  # an open run checks the call itself before writing
+            self._check_records(None, [(tag, scalar.KIND, global_step)], walltime)
         self._get_run().log(tag, value, step=global_step, wall_time=walltime)
 
     def add_scalars(
@@ -424,6 +535,8 @@ class SummaryWriter:
             )
         if global_step is not None:
             validation.check_step(global_step, "global_step")
+        for child in children.values():  # every key, before the first is written
+            self._check_records(child, [(main_tag, scalar.KIND, global_step)])
         for key, value in values.items():
             child = self._child(children[key])
             child.log(main_tag, value, step=global_step, wall_time=walltime)
@@ -438,17 +551,20 @@ class SummaryWriter:
         """Log a string (Markdown) to the Text dashboard."""
         if not isinstance(text_string, str):
             raise TypeError(f"text_string: expected a str, got {type(text_string).__name__}")
+        self._check_records(None, [(tag, text.KIND, global_step)], walltime)
         self._get_run().log(tag, text_string, step=global_step, wall_time=walltime)
 
     # ------------------------------------------------------------------ images
+    def _log_builtin(self, tag: str, kind: str, global_step, make_value, walltime) -> None:
+        """Write one record of TensorBoard's own ``kind`` (see ``Run._log_builtin``)."""
+        walltime = self._check_records(None, [(tag, kind, global_step)], walltime)
+        self._get_run()._log_builtin(tag, kind, global_step, make_value, walltime)
+
     def _log_image(self, tag: str, hwc: np.ndarray, global_step, walltime) -> None:
-        validation.check_name(tag, "tag")
-        if walltime is not None:
-            walltime = validation.check_wall_time(walltime)
         png, width, height = image_kind.to_png(image=hwc)
-        self._get_run()._log_builtin(
+        self._log_builtin(
             tag,
-            "image",
+            image_kind.KIND,
             global_step,
             lambda first: image_kind.value(tag, png, width, height, first),
             walltime,
@@ -507,12 +623,9 @@ class SummaryWriter:
 
     # ------------------------------------------------------------------ histograms, PR curves
     def _log_histogram(self, tag: str, proto, global_step, walltime) -> None:
-        validation.check_name(tag, "tag")
-        if walltime is not None:
-            walltime = validation.check_wall_time(walltime)
-        self._get_run()._log_builtin(
+        self._log_builtin(
             tag,
-            "histogram",
+            histogram.KIND,
             global_step,
             lambda first: _histogram_value(tag, proto, first),
             walltime,
@@ -567,11 +680,12 @@ class SummaryWriter:
         self._log_histogram(tag, proto, global_step, walltime)
 
     def _log_pr_curve(self, tag: str, data: np.ndarray, global_step, walltime) -> None:
-        validation.check_name(tag, "tag")
-        if walltime is not None:
-            walltime = validation.check_wall_time(walltime)
-        self._get_run()._log_builtin(
-            tag, "pr_curve", global_step, lambda first: pr_curve.value(tag, data, first), walltime
+        self._log_builtin(
+            tag,
+            pr_curve.KIND,
+            global_step,
+            lambda first: pr_curve.value(tag, data, first),
+            walltime,
         )
 
     def add_pr_curve(
@@ -635,41 +749,76 @@ class SummaryWriter:
         ``run_name``, into the sub-run ``<log_dir>/<run_name>``, as torch. A run has one set
         of hparams: a later call with other values needs its own ``run_name``. The metrics are
         logged as scalars at ``global_step``; ``None`` values are left out, as torch does.
+
+        With ``hparam_domain_discrete`` (hparam name to the list of values it can take, of
+        the hparam's type), the run also gets HParams' experiment config at step 0, as torch
+        writes it: every hparam typed (number, str or bool), those domains, and the
+        ``metric_dict`` keys as the metrics. TensorBoard then takes the columns from it (from
+        one such config in the logdir) instead of inferring them.
         """
         if not isinstance(hparam_dict, dict):
             raise TypeError(f"hparam_dict: expected a dict, got {type(hparam_dict).__name__}")
         if not isinstance(metric_dict, dict):
             raise TypeError(f"metric_dict: expected a dict, got {type(metric_dict).__name__}")
-        if hparam_domain_discrete is not None:
-            if not isinstance(hparam_domain_discrete, dict):
-                raise TypeError("hparam_domain_discrete: expected a dict of name to list")
-            for key, domain in hparam_domain_discrete.items():
-                if key not in hparam_dict or not isinstance(domain, list):
-                    raise TypeError(
-                        f"hparam_domain_discrete: {key!r} must name a key of hparam_dict "
-                        "and map to a list of its values"
-                    )
         params = {k: _hparam(k, v) for k, v in hparam_dict.items() if v is not None}
         metrics = {k: _one_number(v, f"metric_dict[{k!r}]") for k, v in metric_dict.items()}
         for key in metrics:
             validation.check_name(key, "metric_dict")
         checked = validation.check_params(params, "hparam_dict")
+        config = None
+        if hparam_domain_discrete is not None:
+            domains = _experiment_domains(hparam_domain_discrete, hparam_dict, checked)
+            config = (domains, list(metrics))
         if run_name is not None:
             validation.check_path_component(run_name, "run_name")
+        records = [(key, scalar.KIND, global_step) for key in metrics]
+        self._check_records(run_name, records)
+        state = self._state(run_name)
+        if state is not None:  # checked before a closed writer reopens
+            self._check_same_hparams(state, run_name, checked, config)
         target = self._get_run() if run_name is None else self._child(run_name)
-        recorded = target.get_params()
-        if target._session_started and any(
-            recorded.get(key, _MISSING) != value for key, value in checked.items()
+        if state is None:  # a run this writer had not opened: checked against what it holds
+            self._check_same_hparams(target, run_name, checked, config)
+            self._check_records(run_name, records)
+        target.log_params(checked)
+        target._start_session()
+        if config is not None:
+            self._write_experiment(target, run_name, config)
+        for key, value in metrics.items():
+            target.log(key, value, step=global_step)
+
+    def _check_same_hparams(
+        self, run: Run, name: str | None, params: dict, config: tuple | None
+    ) -> None:
+        """HParams keeps one set of hparams per run (``run``, named ``name``), and one
+        experiment config."""
+        recorded = run.get_params()
+        if run._session_started and any(
+            recorded.get(key, _MISSING) != value for key, value in params.items()
         ):
             raise ValueError(
-                f"hparam_dict: {target.directory!r} already records hparams {recorded} "
+                f"hparam_dict: {run.directory!r} already records hparams {recorded} "
                 "(HParams keeps one set per run); pass run_name= to record another set in a "
                 "sub-run"
             )
-        target.log_params(checked)
-        target._start_session()
-        for key, value in metrics.items():
-            target.log(key, value, step=global_step)
+        written = self._experiments.get(self._directory(name))
+        if config is not None and written is not None and written != config:
+            raise ValueError(
+                f"hparam_domain_discrete: {run.directory!r} already records an experiment "
+                f"config (domains {written[0]}, metrics {written[1]}); TensorBoard keeps the "
+                "first, so give the same domains and metric_dict keys, or pass run_name="
+            )
+
+    def _write_experiment(self, run: Run, name: str | None, config: tuple) -> None:
+        """HParams' experiment config, at step 0, once per run (TensorBoard reads the first)."""
+        tag = hparams_kind.EXPERIMENT_TAG
+        with run._lock:
+            run._check_open()
+            if tag in run._last_step:
+                return
+            value = hparams_kind.experiment_value(config[0], config[1], time.time())
+            run._emit(tag, 0, [value])
+        self._experiments[self._directory(name)] = config
 
     # ------------------------------------------------------------------ lifecycle
     def flush(self) -> None:
@@ -682,12 +831,14 @@ class SummaryWriter:
 
     def close(self) -> None:
         """Write everything and close the files; using the writer again reopens it (in a new
-        event file), as torch's does."""
+        event file), as torch's does. A call refused by its checks does not reopen it."""
         if self._run is None:
             return
-        for child in self._children.values():
+        for name, child in self._children.items():
             child.complete()
+            self._closed[self._directory(name)] = child
         self._run.complete()
+        self._closed[self.log_dir] = self._run
         self._run = None
         self._children = {}
 
