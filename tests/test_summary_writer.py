@@ -8,6 +8,7 @@ import glob
 import inspect
 import io
 import os
+import time
 import urllib.parse
 
 import matplotlib
@@ -264,6 +265,28 @@ def test_half_precision_pr_curves_place_each_prediction_exactly(tmp_path, dtype)
     np.testing.assert_array_equal(
         tensor_util.make_ndarray(mine.tensor), tensor_util.make_ndarray(theirs.tensor)
     )
+
+
+def test_flush_secs_brings_values_to_disk_before_close_as_torchs_does(tmp_path):
+    writers = {
+        "torch": TorchWriter(str(tmp_path / "torch"), flush_secs=0.2),
+        "ours": SummaryWriter(tmp_path / "ours", flush_secs=0.2),
+    }
+    for writer in writers.values():
+        for step in range(5):
+            writer.add_scalar("a", float(step), step)
+    deadline = time.monotonic() + 30
+    on_disk = {}
+    while time.monotonic() < deadline:  # a wait, not a timing assertion: neither is flushed
+        on_disk = {name: _records(tmp_path / name).get("a", []) for name in writers}
+        if all(len(records) == 5 for records in on_disk.values()):
+            break
+        time.sleep(0.1)
+    for writer in writers.values():
+        writer.close()
+    assert {
+        name: [value.simple_value for _, _, value in records] for name, records in on_disk.items()
+    } == {name: [0.0, 1.0, 2.0, 3.0, 4.0] for name in writers}
 
 
 def test_a_list_of_figures_is_one_image_at_one_step(tmp_path):
