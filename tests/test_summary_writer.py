@@ -8,6 +8,7 @@ import glob
 import inspect
 import io
 import os
+import time
 import urllib.parse
 
 import matplotlib
@@ -227,6 +228,12 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
             assert ours == theirs, tag
         images = server.get_json("/data/plugin/images/tags")
         assert set(images["ours"]) == set(images["torch"])
+        # Text: the same Markdown. Ours is one string, shown as a paragraph; torch's is a
+        # one-element list, which the Text dashboard shows as a one-cell table.
+        (ours,) = _get(server, "/data/plugin/text/text", run="ours", tag="notes")
+        (theirs,) = _get(server, "/data/plugin/text/text", run="torch", tag="notes/text_summary")
+        assert "<strong>bold</strong>" in ours["text"] and "<table>" not in ours["text"]
+        assert "<strong>bold</strong>" in theirs["text"] and "<table>" in theirs["text"]
         groups = server.hparams_session_groups()
         sessions = {group["sessions"][0]["name"]: group for group in groups}
         # Ours: the session is the writer's own run; torch's: a time-stamped sub-run.
@@ -238,6 +245,48 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
         # uses for every run; alone, ours shows every scalar of the run as a metric.)
         (torch_session,) = [name for name in sessions if name.startswith("torch_hparams/")]
         assert sessions[torch_session]["hparams"] == ours["hparams"]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_pr_curves_place_each_prediction_exactly(tmp_path, dtype):
+    """torch multiplies half-precision predictions by the threshold count in half precision,
+    which rounds some of them up past a threshold; ours compares exactly, so it equals torch's
+    writer given the very same values in float64."""
+    labels = torch.tensor(RNG.integers(0, 2, 20_000))
+    predictions = torch.rand(20_000, generator=torch.Generator().manual_seed(3))
+    predictions = predictions.to(getattr(torch, dtype))
+    torch_writer = TorchWriter(str(tmp_path / "torch"))
+    torch_writer.add_pr_curve("pr", labels, predictions.double(), 0)
+    torch_writer.close()
+    with SummaryWriter(tmp_path / "ours") as writer:
+        writer.add_pr_curve("pr", labels, predictions, 0)
+    ((_, _, theirs),) = _records(tmp_path / "torch")["pr"]
+    ((_, _, mine),) = _records(tmp_path / "ours")["pr"]
+    np.testing.assert_array_equal(
+        tensor_util.make_ndarray(mine.tensor), tensor_util.make_ndarray(theirs.tensor)
+    )
+
+
+def test_flush_secs_brings_values_to_disk_before_close_as_torchs_does(tmp_path):
+    writers = {
+        "torch": TorchWriter(str(tmp_path / "torch"), flush_secs=0.2),
+        "ours": SummaryWriter(tmp_path / "ours", flush_secs=0.2),
+    }
+    for writer in writers.values():
+        for step in range(5):
+            writer.add_scalar("a", float(step), step)
+    deadline = time.monotonic() + 30
+    on_disk = {}
+    while time.monotonic() < deadline:  # a wait, not a timing assertion: neither is flushed
+        on_disk = {name: _records(tmp_path / name).get("a", []) for name in writers}
+        if all(len(records) == 5 for records in on_disk.values()):
+            break
+        time.sleep(0.1)
+    for writer in writers.values():
+        writer.close()
+    assert {
+        name: [value.simple_value for _, _, value in records] for name, records in on_disk.items()
+    } == {name: [0.0, 1.0, 2.0, 3.0, 4.0] for name in writers}
 
 
 def test_a_list_of_figures_is_one_image_at_one_step(tmp_path):
