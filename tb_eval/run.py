@@ -328,25 +328,26 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         if self._status != _STATUS_RUNNING:
             raise RuntimeError(f"run {self.name!r} has ended ({self._status}); start a new run")
 
-    def _claim(self, name: str, kind: str) -> None:
+    def _claim(self, name: str, kind: str, argument: str = "name") -> None:
         """Check that ``name`` may hold ``kind`` (a name holds one kind of data; tables and text
         share a Text dashboard tag). The name is taken by :meth:`_emit_for`, once the whole
         call has been validated, so a refused call leaves it free."""
         held = self._kinds.get(name, kind)
         if held != kind:
             raise ValueError(
-                f"name: {name!r} already holds {held} data in this run; use another name"
+                f"{argument}: {name!r} already holds {held} data in this run; use another name"
             )
 
-    def _next_step(self, tag: str, step: int | None, name: str) -> int:
-        """The step for a new record of ``tag``: explicit steps must strictly increase."""
+    def _next_step(self, tag: str, step: int | None, name: str, argument: str = "step") -> int:
+        """The step for a new record of ``tag``: explicit steps must strictly increase (errors
+        name the caller's ``argument``)."""
         last = self._last_step.get(tag, -1)
         if step is None:
             return last + 1
-        step = validation.check_step(step)
+        step = validation.check_step(step, argument)
         if step <= last:
             raise ValueError(
-                f"step: {step} for {name!r} must be greater than its last step {last} "
+                f"{argument}: {step} for {name!r} must be greater than its last step {last} "
                 "(TensorBoard keeps one value per tag and step; log a new evaluation at a new step)"
             )
         return step

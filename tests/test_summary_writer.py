@@ -401,7 +401,11 @@ def test_bad_input_names_the_argument_and_writes_nothing(tmp_path):
         (TypeError, "figure", lambda: writer.add_figure("f", np.zeros((3, 3)), 0)),
         (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", [1.0], 0)),
         (TypeError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "b": "x"}, 0)),
-        (ValueError, "step", lambda: writer.add_scalar("x", 1.0, -1)),
+        (ValueError, "^global_step: .* -1", lambda: writer.add_scalar("x", 1.0, -1)),
+        (TypeError, "^global_step: .*'a'", lambda: writer.add_scalar("x", 1.0, "a")),
+        (ValueError, "^global_step: .* -1", lambda: writer.add_text("note", "a", -1)),
+        (ValueError, "^tag: 'x' already holds scalar", lambda: writer.add_text("x", "a", 9)),
+        (ValueError, "^tag: 'x' already holds scalar", lambda: writer.add_histogram("x", [1], 9)),
         (ValueError, "tag_scalar_dict", lambda: writer.add_scalars("m", {"a": 1.0, "/..": 2.0}, 0)),
         (ValueError, "global_step", lambda: writer.add_scalars("m", {"a": 1.0}, -1)),
     ]
@@ -409,7 +413,7 @@ def test_bad_input_names_the_argument_and_writes_nothing(tmp_path):
     for error, argument, call in calls:
         with pytest.raises(error, match=argument):
             call()
-    with pytest.raises(ValueError, match="step"):
+    with pytest.raises(ValueError, match="^global_step: 5 for 'x' must be greater than .* 5"):
         writer.add_scalar("x", 2.0, 5)
     writer.close()
     written = _records(tmp_path)

@@ -463,8 +463,8 @@ class SummaryWriter:
                 validation.check_step(step, "global_step")
             if state is not None:
                 with state._lock:
-                    state._claim(tag, kind)
-                    state._next_step(tag, step, tag)
+                    state._claim(tag, kind, "tag")
+                    state._next_step(tag, step, tag, "global_step")
         return walltime
 
     @property
@@ -503,7 +503,14 @@ class SummaryWriter:
         value = _one_number(scalar_value, "scalar_value")
         if self._run is None:  # an open run checks the call itself before writing
             self._check_records(None, [(tag, scalar.KIND, global_step)], walltime)
-        self._get_run().log(tag, value, step=global_step, wall_time=walltime)
+        try:
+            self._get_run().log(tag, value, step=global_step, wall_time=walltime)
+            return
+        except (TypeError, ValueError) as error:
+            refused = error
+        # The run refused it: refuse it again naming torch's arguments (global_step, tag).
+        self._check_records(None, [(tag, scalar.KIND, global_step)], walltime)
+        raise refused
 
     def add_scalars(
         self,
