@@ -300,7 +300,7 @@ class FollowerRun(Run):
     _writer_class = NullWriter
     _makes_directory = False
 
-    def _resume(self, directory: str) -> None:
+    def _resume(self, directory: str, purge_step: int | None = None) -> None:
         pass  # rank 0 takes over the run's past; this rank only mirrors the calls
 
     def _write_run_record(self) -> None:
