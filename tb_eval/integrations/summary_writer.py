@@ -888,6 +888,8 @@ class SummaryWriter:
         self._closed[self.log_dir] = self._run
         self._run = None
         self._children = {}
+        if self._purge_children is not None:  # sub-runs read as restarted: read them again
+            self._closed = {d: s for d, s in self._closed.items() if not isinstance(s, _OnDisk)}
         self._purge_children = None  # as torch: a reopen after close() purges nothing
 
     # ------------------------------------------------------------------ not shipped
