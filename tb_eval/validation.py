@@ -82,10 +82,10 @@ def check_step(step: Any, argument: str = "step") -> int:
     return int(step)
 
 
-def check_wall_time(wall_time: Any) -> float:
+def check_wall_time(wall_time: Any, argument: str = "wall_time") -> float:
     if isinstance(wall_time, bool) or not isinstance(wall_time, numbers.Real):
         raise TypeError(
-            f"wall_time: expected seconds since the epoch, got {type(wall_time).__name__}"
+            f"{argument}: expected seconds since the epoch, got {type(wall_time).__name__}"
         )
     try:
         value = float(wall_time)
@@ -93,7 +93,7 @@ def check_wall_time(wall_time: Any) -> float:
         value = math.inf
     if not math.isfinite(value) or not 0 <= value < MAX_WALL_TIME:
         raise ValueError(
-            f"wall_time: must be seconds since the epoch, from 0 to {MAX_WALL_TIME:.0f} "
+            f"{argument}: must be seconds since the epoch, from 0 to {MAX_WALL_TIME:.0f} "
             f"(year 10000), got {wall_time!r:.40}"
         )
     return value

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from tbparse import SummaryReader
 from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
+from tensorboard.compat.proto import summary_pb2
 
 from tb_eval.integrations import SummaryWriter
 from tests.tbserver import TensorBoardServer
@@ -317,3 +318,37 @@ def test_a_refused_call_on_an_open_writer_writes_none_of_its_records(tmp_path):
         writer.flush()
         assert _files(tmp_path) == before
     assert not (tmp_path / "p_new").exists()
+
+
+def test_a_refused_call_on_a_new_writer_of_a_logged_dir_writes_nothing(tmp_path):
+    """Sub-runs another writer logged (add_scalars keys, add_hparams run names) are checked as
+    their files hold them, before opening one writes a new event file into it."""
+    with SummaryWriter(tmp_path) as writer:
+        _log_some(writer)
+    resumed = SummaryWriter(tmp_path)
+    before = _files(tmp_path)
+    for index, call in enumerate(_refused_calls(resumed)):
+        with pytest.raises((TypeError, ValueError)):
+            call()
+        assert _files(tmp_path) == before, f"refused call {index} wrote"
+    with pytest.raises(ValueError, match="global_step: 0 for 'p' must be greater"):
+        resumed.add_scalars("p", {"new": 1.0, "a": 1.0}, 0)
+    resumed.close()
+    assert not (tmp_path / "p_new").exists()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda w: w.add_scalar("x", 1.0, 1, walltime=float("nan")),
+        lambda w: w.add_scalars("p", {"a": 1.0}, 1, walltime=-1.0),
+        lambda w: w.add_text("t", "a", 1, walltime="now"),
+        lambda w: w.add_image("i", np.zeros((3, 4, 4)), 1, walltime=float("inf")),
+        lambda w: w.file_writer.add_summary(summary_pb2.Summary(), 1, walltime="now"),
+    ],
+)
+def test_a_bad_walltime_is_refused_naming_walltime(tmp_path, call):
+    writer = SummaryWriter(tmp_path)
+    with pytest.raises((TypeError, ValueError), match=r"^walltime: "):
+        call(writer)
+    writer.close()

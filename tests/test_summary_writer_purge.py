@@ -189,3 +189,46 @@ def test_a_bad_purge_step_is_refused_before_anything_is_written(tmp_path, bad):
         SummaryWriter(str(directory), purge_step=bad)
     assert not directory.exists()
     assert not glob.glob(os.path.join(tmp_path, "**", "*tfevents*"), recursive=True)
+
+
+def test_add_scalars_steps_go_back_to_purge_step_in_its_sub_runs(tmp_path):
+    # torch's writer takes add_scalars at a resumed step; its sub-runs restart there too.
+    directory = str(tmp_path / "run")
+    with SummaryWriter(directory) as writer:
+        for step in range(5):
+            writer.add_scalars("grp", {"a": float(step), "b": -float(step)}, step)
+    with SummaryWriter(directory, purge_step=3) as resumed:
+        resumed.add_scalars("grp", {"a": 30.0, "b": -30.0}, 3)
+    assert tb_eval.open_run(os.path.join(directory, "grp_a")).get_metrics()["grp"] == [
+        0.0,
+        1.0,
+        2.0,
+        30.0,
+    ]
+    assert tb_eval.open_run(os.path.join(directory, "grp_b")).get_metrics()["grp"] == [
+        0.0,
+        -1.0,
+        -2.0,
+        -30.0,
+    ]
+    assert _legacy_scalars(os.path.join(directory, "grp_a"), "grp")[-1] == (3, 30.0)
+
+
+def test_a_sub_run_checked_under_purge_step_is_checked_again_after_close(tmp_path):
+    directory = str(tmp_path / "run")
+    with SummaryWriter(directory) as writer:
+        for step in range(6):
+            writer.add_scalars("grp", {"a": float(step)}, step)
+    resumed = SummaryWriter(directory, purge_step=3)
+    with pytest.raises(ValueError, match="global_step: 2 for 'grp' must be greater than its"):
+        resumed.add_scalars("grp", {"a": 1.0}, 2)  # grp_a read as restarted at 3, not opened
+    resumed.close()
+    files = sorted(glob.glob(os.path.join(directory, "**", "*tfevents*"), recursive=True))
+    # reopened after close(), the writer purges nothing: step 3 goes back in grp_a
+    with pytest.raises(ValueError, match="global_step: 3 for 'grp' must be greater than its"):
+        resumed.add_scalars("grp", {"a": 1.0}, 3)
+    assert sorted(glob.glob(os.path.join(directory, "**", "*tfevents*"), recursive=True)) == files
+    resumed.add_scalars("grp", {"a": 6.0}, 6)
+    resumed.close()
+    metrics = tb_eval.open_run(os.path.join(directory, "grp_a")).get_metrics()
+    assert metrics["grp"] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]

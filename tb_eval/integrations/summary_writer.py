@@ -32,6 +32,7 @@ import math
 import numbers
 import os
 import socket
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -46,7 +47,7 @@ from tb_eval.kinds import histogram, pr_curve, scalar, text
 from tb_eval.kinds import hparams as hparams_kind
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds.common import tensor_to_numpy
-from tb_eval.run import Run
+from tb_eval.run import Run, _has_event_files
 
 
 def _tensorflow_edges() -> np.ndarray:
@@ -276,6 +277,28 @@ def _experiment_domains(
     return domains
 
 
+class _OnDisk:
+    """A sub-run this writer has not opened, as its event files hold it: what a call is
+    checked against before opening the run writes a new event file into it."""
+
+    _claim = Run._claim
+    _next_step = Run._next_step
+
+    def __init__(self, directory: str, purge_step: int | None) -> None:
+        from tb_eval.reader import read_run
+
+        data = read_run(directory, restart_at=purge_step)
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._kinds = data.names_held()
+        self._last_step = dict(data.last_steps)
+        self._session_started = data.has_session
+        self._params = dict(data.record.get("params", {}))
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self._params)
+
+
 class _FileWriter:
     """torch's ``SummaryWriter.file_writer``: raw events and summaries into the writer's run.
 
@@ -293,7 +316,9 @@ class _FileWriter:
         """Write one ``Event`` proto (its ``wall_time`` is now unless ``walltime`` is given)."""
         if not isinstance(event, event_pb2.Event):
             raise TypeError(f"event: expected an Event proto, got {type(event).__name__}")
-        event.wall_time = time.time() if walltime is None else validation.check_wall_time(walltime)
+        event.wall_time = (
+            time.time() if walltime is None else validation.check_wall_time(walltime, "walltime")
+        )
         if step is not None:
             event.step = validation.check_step(step, "step")
         with self._run._lock:
@@ -349,9 +374,12 @@ class SummaryWriter:
         Suffix of the default ``log_dir``.
     purge_step:
         Where a crashed training resumes, as in torch: the first event file this writer opens
-        starts with a restart (``SessionLog.START``) at ``purge_step``, so TensorBoard drops
-        the records of every tag at ``purge_step`` or later, and this writer's steps may go
-        back to ``purge_step``. Only the first open purges (not a reopen after ``close()``).
+        starts with a restart (``SessionLog.START``) at ``purge_step``, so ``get_metrics`` and
+        ``EventAccumulator`` drop the records of every tag at ``purge_step`` or later
+        (TensorBoard's loaders: see docs/migrate/summarywriter.md), and this writer's steps
+        may go back to ``purge_step``; so do the sub-runs it opens before ``close()``
+        (``add_scalars`` keys, ``add_hparams`` run names). Only the first open purges (not a
+        reopen after ``close()``).
     max_queue:
         Accepted for compatibility and ignored (tb_eval's writer batches by size and time).
     filename_suffix:
@@ -388,9 +416,14 @@ class SummaryWriter:
         self._flush_secs = float(flush_secs)
         self._run: Run | None = None
         self._children: dict[str, Run] = {}
-        #: The runs as ``close()`` left them, by directory: what a call on the closed writer is
-        #: checked against before it reopens them (reopening writes a new event file).
-        self._closed: dict[str, Run] = {}
+        #: ``purge_step`` for the sub-runs this writer opens before its first ``close()``
+        #: (``add_scalars`` keys, ``add_hparams`` run names): a resumed training's steps go
+        #: back to it there too.
+        self._purge_children = purge_step
+        #: The runs as ``close()`` left them, and the sub-runs not opened yet as their files
+        #: hold them (:class:`_OnDisk`), by directory: what a call is checked against before
+        #: it (re)opens them (opening writes a new event file).
+        self._closed: dict[str, Run | _OnDisk] = {}
         #: The experiment configs ``add_hparams`` wrote, by run directory.
         self._experiments: dict[str, tuple] = {}
         self._get_run()  # like torch, the directory and its event file exist from the start
@@ -430,7 +463,8 @@ class SummaryWriter:
         self._get_run()
         child = self._children.get(name)
         if child is None:
-            child = self._children[name] = self._open(self._directory(name))
+            directory = self._directory(name)
+            child = self._children[name] = self._open(directory, self._purge_children)
         return child
 
     def _directory(self, name: str | None) -> str:
@@ -444,7 +478,11 @@ class SummaryWriter:
             run = self._run if name is None else self._children.get(name)
             if run is not None:
                 return run
-        return self._closed.get(self._directory(name))
+        directory = self._directory(name)
+        state = self._closed.get(directory)
+        if state is None and name is not None and _has_event_files(directory):
+            state = self._closed[directory] = _OnDisk(directory, self._purge_children)
+        return state
 
     def _check_records(
         self, name: str | None, records: list[tuple[str, str, Any]], walltime: Any = None
@@ -455,7 +493,7 @@ class SummaryWriter:
         before anything is written, and before a closed writer reopens (which writes a new
         event file), so a refused call writes nothing. Returns ``walltime``, checked."""
         if walltime is not None:
-            walltime = validation.check_wall_time(walltime)
+            walltime = validation.check_wall_time(walltime, "walltime")
         state = self._state(name)
         for tag, kind, step in records:
             validation.check_name(tag, "tag")
@@ -532,7 +570,9 @@ class SummaryWriter:
             key: _one_number(value, f"tag_scalar_dict[{key!r}]")
             for key, value in tag_scalar_dict.items()
         }
-        walltime = time.time() if walltime is None else validation.check_wall_time(walltime)
+        walltime = (
+            time.time() if walltime is None else validation.check_wall_time(walltime, "walltime")
+        )
         children = {}
         for key in values:
             if not isinstance(key, str):
@@ -848,6 +888,9 @@ class SummaryWriter:
         self._closed[self.log_dir] = self._run
         self._run = None
         self._children = {}
+        if self._purge_children is not None:  # sub-runs read as restarted: read them again
+            self._closed = {d: s for d, s in self._closed.items() if not isinstance(s, _OnDisk)}
+        self._purge_children = None  # as torch: a reopen after close() purges nothing
 
     # ------------------------------------------------------------------ not shipped
     add_graph = _not_shipped("add_graph", "model graphs")
