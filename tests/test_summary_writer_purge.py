@@ -1,7 +1,7 @@
 """SummaryWriter(purge_step=...) against torch's own writer: a training resumed after a crash
-restarts at ``purge_step``, and every reader drops what the crashed run logged from there on:
-TensorBoard's Python loader (every tag), its Rust loader (the tags written again), and our
-reader (as the Python loader)."""
+restarts at ``purge_step``, and readers drop what the crashed run logged from there on:
+TensorBoard's Python loader, its EventAccumulator and our reader every tag's, its Rust loader
+those of the tags written again (tbparse keeps everything)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def _get(server, route, **params):
 
 
 @pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
-def test_tensorboard_shows_the_same_as_for_torchs_writer(logdir, load_fast):
+def test_tensorboard_shows_the_resumed_training_under_both_loaders(logdir, load_fast):
     with TensorBoardServer(logdir, load_fast=load_fast) as server:
         server.wait_for(
             lambda: {"ours", "torch"} <= set(server.get_json("/data/plugin/scalars/tags"))
@@ -104,27 +104,47 @@ def test_tensorboard_shows_the_same_as_for_torchs_writer(logdir, load_fast):
                 row[1:] for row in _get(server, "/data/plugin/scalars/scalars", run=run, tag=tag)
             ]
 
-        for tag in ("loss", "acc"):
-            assert scalars("ours", tag) == scalars("torch", tag), tag
-        if load_fast:
-            # The Rust loader drops a tag's later records when the tag is written again...
-            assert [step for step, _ in scalars("ours", "loss")] == list(range(PURGE + 3))
-            assert scalars("ours", "loss")[PURGE][1] == 100.0 + PURGE
-            # ...and keeps those of the others (it ignores restarts).
-            assert [step for step, _ in scalars("ours", "acc")] == list(range(CRASHED_AT))
-        else:
-            # The Python loader takes a run's first restart for its start: it purges nothing.
-            assert len(scalars("ours", "loss")) == CRASHED_AT + 3
-        histograms = [
-            [
-                row[1]
-                for row in _get(
-                    server, "/data/plugin/histograms/histograms", run=run, tag="weights"
-                )
-            ]
-            for run in ("ours", "torch")
+        def histogram_steps(run):
+            route = "/data/plugin/histograms/histograms"
+            return [row[1] for row in _get(server, route, run=run, tag="weights")]
+
+        expected_loss = [[s, 10.0 - s] for s in range(PURGE)] + [
+            [s, 100.0 + s] for s in range(PURGE, PURGE + 3)
         ]
-        assert histograms[0] == histograms[1]
+        assert scalars("ours", "loss") == expected_loss
+        if load_fast:
+            # The Rust loader drops a tag's later records when the tag is written again, and
+            # keeps those of the others (it ignores restarts): the same as for torch's runs.
+            for tag in ("loss", "acc"):
+                assert scalars("ours", tag) == scalars("torch", tag), tag
+            assert [step for step, _ in scalars("ours", "acc")] == list(range(CRASHED_AT))
+            assert histogram_steps("ours") == histogram_steps("torch")
+        else:
+            # The Python loader takes a run's first restart for the session's start: for
+            # torch's one restart record it purges nothing; ours has two, so it drops every
+            # tag's records from purge_step on.
+            assert len(scalars("torch", "loss")) == CRASHED_AT + 3
+            assert [step for step, _ in scalars("ours", "acc")] == list(range(PURGE))
+            assert histogram_steps("ours") == list(range(PURGE))
+
+
+PREFIX = "/data/plugin/tb_eval"
+
+
+@pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
+def test_the_evaluation_dashboards_show_the_resumed_training(tmp_path, load_fast):
+    directory = str(tmp_path / "run")
+    y = np.array([0, 1, 1, 0])
+    with SummaryWriter(directory) as writer:
+        for step in range(4):
+            writer.run.log_predictions("val", y, np.array([0.1, 0.8, 0.7, 0.3]), step=step)
+    with SummaryWriter(directory, purge_step=2) as resumed:
+        resumed.run.log_predictions("val", y, np.array([0.9, 0.2, 0.1, 0.6]), step=2)
+    with TensorBoardServer(tmp_path, load_fast=load_fast) as server:
+        listed = server.wait_for(lambda: server.get_json(PREFIX + "/evaluations")["evaluations"])
+        assert [entry["steps"] for entry in listed] == [[0, 1, 2]]
+        report = _get(server, PREFIX + "/evaluation", run="run", name="val", step=2)
+        assert report["metrics"]["roc_auc"] == pytest.approx(0.0)
 
 
 def test_steps_go_back_to_purge_step_only(tmp_path):

@@ -374,9 +374,10 @@ class SummaryWriter:
         Suffix of the default ``log_dir``.
     purge_step:
         Where a crashed training resumes, as in torch: the first event file this writer opens
-        starts with a restart (``SessionLog.START``) at ``purge_step``, so ``get_metrics`` and
-        ``EventAccumulator`` drop the records of every tag at ``purge_step`` or later
-        (TensorBoard's loaders: see docs/migrate/summarywriter.md), and this writer's steps
+        starts with a restart (``SessionLog.START``) at ``purge_step``, so ``get_metrics``,
+        ``EventAccumulator`` and TensorBoard's Python loader drop the records of every tag at
+        ``purge_step`` or later (the Rust loader, those of the tags written again: see
+        docs/migrate/summarywriter.md), and this writer's steps
         may go back to ``purge_step``; so do the sub-runs it opens before ``close()``
         (``add_scalars`` keys, ``add_hparams`` run names). Only the first open purges (not a
         reopen after ``close()``).

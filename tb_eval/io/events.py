@@ -51,12 +51,15 @@ def encode_event(wall_time: float, step: int, values: list[summary_pb2.Summary.V
 
 
 def encode_restart(wall_time: float, step: int) -> bytes:
-    """A framed ``SessionLog.START`` at ``step``: a writer restarted there, so readers drop the
-    records of every tag at ``step`` or later (torch's ``purge_step``)."""
+    """A writer restarted at ``step`` (torch's ``purge_step``), so readers drop the records of
+    every tag at ``step`` or later: two framed ``SessionLog.START`` events. torch writes one,
+    which TensorBoard's Python loader takes for the session's start when it is a run's first,
+    and then purges nothing; the second is the restart it purges on. Readers that purge on
+    every START (``EventAccumulator``, tb_eval's reader) drop the same records twice."""
     event = event_pb2.Event(
         wall_time=wall_time, step=step, session_log=event_pb2.SessionLog(status="START")
     )
-    return frame(event.SerializeToString())
+    return frame(event.SerializeToString()) * 2
 
 
 class ScalarEncoder:
