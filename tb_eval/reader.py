@@ -72,6 +72,9 @@ class RunData:
     contents: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The event file each of our tags was last read from (named by decoding errors).
     sources: dict[str, str] = field(default_factory=dict)
+    #: HParams' experiment config (``_hparams_/experiment``, first record not dropped by a
+    #: restart) as ``(domains, metrics)`` (see :func:`tb_eval.kinds.hparams.parse_experiment`).
+    experiment: tuple[dict[str, dict], list] | None = None
     #: The step of each entry of ``texts``, ``lists``, ``rows`` (keyed by field and key) and of
     #: each image record, so a restart (``SessionLog.START``) can drop the later ones.
     entry_steps: dict[tuple[str, str], list[int]] = field(default_factory=dict)
@@ -325,6 +328,14 @@ class _RecordReader:
                 elif plugin == common.PLUGIN_NAME:
                     _read_ours(data, kind_of[tag], step, value.tensor)
                     data.sources[tag] = path
+                elif (
+                    tag == kinds.hparams.EXPERIMENT_TAG
+                    and data.experiment is None
+                    and plugin == kinds.hparams.PLUGIN_NAME
+                ):
+                    data.experiment = kinds.hparams.parse_experiment(
+                        value.metadata.plugin_data.content
+                    )
                 self.tag_steps[tag].append(step)
                 if step > last_steps.get(tag, -1):
                     last_steps[tag] = step
@@ -350,6 +361,8 @@ class _RecordReader:
                 last_steps[tag] = max(steps)
             else:
                 last_steps.pop(tag, None)
+                if tag == kinds.hparams.EXPERIMENT_TAG:
+                    data.experiment = None  # the next config read is the one kept
         for (where, key), steps in data.entry_steps.items():
             if not any(s >= step for s in steps):
                 continue

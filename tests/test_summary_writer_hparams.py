@@ -12,8 +12,10 @@ import pytest
 from tbparse import SummaryReader
 from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
 from tensorboard.compat.proto import summary_pb2
+from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from tb_eval.integrations import SummaryWriter
+from tb_eval.reader import read_run
 from tests.tbserver import TensorBoardServer
 
 torch = pytest.importorskip("torch")
@@ -32,6 +34,18 @@ def _records(directory, tag: str) -> list[int]:
         for event in LegacyEventFileLoader(path).Load():
             steps.extend(event.step for value in event.summary.value if value.tag == tag)
     return steps
+
+
+def _experiment(directory):
+    """The one experiment config in ``directory``'s event files, parsed by TensorBoard."""
+    (content,) = [
+        value.metadata.plugin_data.content
+        for path in sorted(glob.glob(os.path.join(str(directory), "*tfevents*")))
+        for event in LegacyEventFileLoader(path).Load()
+        for value in event.summary.value
+        if value.tag == EXPERIMENT_TAG
+    ]
+    return hparams_metadata.parse_experiment_plugin_data(content)
 
 
 def _files(directory) -> dict[str, bytes]:
@@ -194,16 +208,7 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     }
     with SummaryWriter(tmp_path) as writer:
         writer.add_hparams(hparams, {"acc": 0.5}, hparam_domain_discrete=domains)
-    from tensorboard.plugins.hparams import metadata
-
-    ((_, content),) = [
-        (v.tag, v.metadata.plugin_data.content)
-        for path in glob.glob(str(tmp_path / "*tfevents*"))
-        for event in LegacyEventFileLoader(path).Load()
-        for v in event.summary.value
-        if v.tag == EXPERIMENT_TAG
-    ]
-    experiment = metadata.parse_experiment_plugin_data(content)
+    experiment = _experiment(tmp_path)
     found = {
         info.name: (info.type, [v.WhichOneof("kind") for v in info.domain_discrete.values])
         for info in experiment.hparam_infos
@@ -220,6 +225,49 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     }
     assert numbers["layers"] == [2.0, 3.0, 4.5]
     assert numbers["debug"] == [1.0, 0.0]
+
+
+def test_the_experiment_config_torch_writes_reads_back(tmp_path):
+    """What a run's files hold as its experiment config (``read_run(...).experiment``), for
+    the config torch's writer makes of the module's hparams and domains."""
+    with TorchWriter(str(tmp_path)) as theirs:
+        theirs.add_hparams(HPARAMS, METRICS, hparam_domain_discrete=DOMAINS, run_name="trial")
+    domains, metrics = read_run(str(tmp_path / "trial")).experiment
+    assert domains == {
+        "lr": {"type": "float", "values": [0.1, 0.01]},
+        "optimizer": {"type": "str", "values": ["adam", "sgd"]},
+        "layers": {"type": "float"},
+        "use_bn": {"type": "float", "values": [1.0, 0.0]},  # torch's bools are numbers
+    }
+    assert metrics == list(METRICS)
+
+
+@pytest.mark.parametrize("run_name", [None, "trial"], ids=["own run", "sub-run"])
+def test_a_new_writer_refuses_another_experiment_config_than_its_run_holds(tmp_path, run_name):
+    directory = tmp_path if run_name is None else tmp_path / run_name
+    domains, metrics = {"lr": [0.1, 0.2], "optimizer": ["adam"]}, {"acc": 0.5, "loss": 0.1}
+    hparams = {"lr": 0.1, "optimizer": "adam"}
+    with SummaryWriter(tmp_path) as first:
+        first.add_hparams(hparams, metrics, domains, run_name=run_name, global_step=0)
+    for reopen in (False, True):  # a new writer, then the same writer after close()
+        writer = SummaryWriter(tmp_path)
+        if reopen:
+            writer.close()
+        before = _files(tmp_path)
+        for other_metrics, other_domains in (
+            (metrics, {"lr": [0.1, 0.3], "optimizer": ["adam"]}),
+            (metrics, {"lr": [0.1, 0.2]}),
+            ({"acc": 0.6, "f1": 0.2}, domains),
+        ):
+            with pytest.raises(ValueError, match=r"hparam_domain_discrete: .* already records an"):
+                writer.add_hparams(hparams, other_metrics, other_domains, run_name)
+            assert _files(tmp_path) == before
+        writer.close()
+    with SummaryWriter(tmp_path) as again:  # the same config: metrics logged, no new config
+        again.add_hparams(hparams, {"acc": 0.7, "loss": 0.05}, domains, run_name, global_step=1)
+    assert _records(directory, EXPERIMENT_TAG) == [0]
+    assert _records(directory, "acc") == [0, 1]
+    assert [m.name.tag for m in _experiment(directory).metric_infos] == ["acc", "loss"]
 
 
 # ---------------------------------------------------------------------- a closed writer
