@@ -227,6 +227,24 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     assert numbers["debug"] == [1.0, 0.0]
 
 
+def test_domain_values_are_listed_once_each_in_first_seen_order(tmp_path):
+    """Values equal once converted (1, 1.0, True and numpy's 1 for a number hparam) are one
+    value of the domain; HParams would list each copy."""
+    hparams = {"n": 3, "optimizer": "adam", "use_bn": True}
+    domains = {
+        "n": [1, 3, True, 3.0, np.int64(1), 2],
+        "optimizer": ["sgd", "adam", "sgd"],
+        "use_bn": [False, True, np.bool_(False)],
+    }
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_hparams(hparams, {"acc": 0.5}, hparam_domain_discrete=domains)
+    values = {
+        info.name: [getattr(v, v.WhichOneof("kind")) for v in info.domain_discrete.values]
+        for info in _experiment(tmp_path).hparam_infos
+    }
+    assert values == {"n": [1.0, 3.0, 2.0], "optimizer": ["sgd", "adam"], "use_bn": [False, True]}
+
+
 def test_the_experiment_config_torch_writes_reads_back(tmp_path):
     """What a run's files hold as its experiment config (``read_run(...).experiment``), for
     the config torch's writer makes of the module's hparams and domains."""

@@ -273,7 +273,8 @@ def _experiment_domains(
         if key in domain_discrete:
             hparam = hparam_dict.get(key)
             values = [_domain_value(key, item, kind, hparam) for item in domain_discrete[key]]
-            domains[key]["values"] = values
+            # once each, in first-seen order: 1, 1.0 and True are one value of a number hparam
+            domains[key]["values"] = list(dict.fromkeys(values))
     return domains
 
 
@@ -804,7 +805,8 @@ class SummaryWriter:
         the hparam's type), the run also gets HParams' experiment config at step 0, as torch
         writes it: every hparam typed (number, str or bool), those domains, and the
         ``metric_dict`` keys as the metrics. TensorBoard then takes the columns from it (from
-        one such config in the logdir) instead of inferring them. A run keeps its first
+        one such config in the logdir) instead of inferring them. A domain lists each value
+        once (in first-seen order, after conversion). A run keeps its first
         config: another one (other domains or ``metric_dict`` keys) raises ``ValueError``,
         also from a new writer on the run (its config is read from its files).
         """
