@@ -290,33 +290,66 @@ def test_a_new_writer_refuses_another_experiment_config_than_its_run_holds(tmp_p
 
 # ---------------------------------------------------------------------- a closed writer
 def _refused_calls(writer):
-    """Calls refused by validation, for every shipped method."""
+    """Calls refused by validation, for every shipped method, each with what its error says
+    (the reason it is refused)."""
+    step_0 = r"^global_step: 0 for '{}' must be greater than its last step 0"
     return [
-        lambda: writer.add_scalar("x", "not a number", 1),
-        lambda: writer.add_scalar("x", 2.0, 0),  # step 0 of x is logged
-        lambda: writer.add_scalar("", 2.0, 1),
-        lambda: writer.add_scalar("x", 2.0, -1),
-        lambda: writer.add_scalar("x", 2.0, 1, walltime="now"),
-        lambda: writer.add_scalar("t", 2.0, 1),  # t holds text
-        lambda: writer.add_scalars("p", {"a": "x"}, 1),
-        lambda: writer.add_scalars("p", {"new": 1.0, "a": 1.0}, 0),
-        lambda: writer.add_text("t", 3, 1),
-        lambda: writer.add_text("t", "again", 0),
-        lambda: writer.add_text("x", "x holds scalars", 1),
-        lambda: writer.add_image("i", np.zeros((4, 4)), 1),
-        lambda: writer.add_image("i", np.zeros((3, 4, 4)), 0),
-        lambda: writer.add_images("i", np.zeros((2, 3, 4, 4)), 0),
-        lambda: writer.add_histogram("h", [np.nan], 1),
-        lambda: writer.add_histogram("h", [1.0, 2.0], 0),
-        lambda: writer.add_histogram_raw("h", 0, 1, 2, 1, 1, [1, 2], [1, 1], 0),
-        lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 2.0], 1),
-        lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 0),
-        lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 0),
-        lambda: writer.add_hparams({"lr": object()}, {}),
-        lambda: writer.add_hparams({"lr": 0.5}, {}),  # the run records lr=0.1
-        lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, global_step=0),
-        lambda: writer.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"lr": ["a"]}),
-        lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, run_name="trial", global_step=0),
+        ("^scalar_value: expected numbers", lambda: writer.add_scalar("x", "not a number", 1)),
+        (step_0.format("x"), lambda: writer.add_scalar("x", 2.0, 0)),  # step 0 of x is logged
+        ("^tag: must not be empty", lambda: writer.add_scalar("", 2.0, 1)),
+        (r"^global_step: must be from 0 .* got -1", lambda: writer.add_scalar("x", 2.0, -1)),
+        ("^walltime: ", lambda: writer.add_scalar("x", 2.0, 1, walltime="now")),
+        ("^tag: 't' already holds text", lambda: writer.add_scalar("t", 2.0, 1)),
+        (r"^tag_scalar_dict\['a'\]: ", lambda: writer.add_scalars("p", {"a": "x"}, 1)),
+        (step_0.format("p"), lambda: writer.add_scalars("p", {"new": 1.0, "a": 1.0}, 0)),
+        ("^text_string: expected a str", lambda: writer.add_text("t", 3, 1)),
+        (step_0.format("t"), lambda: writer.add_text("t", "again", 0)),
+        ("^tag: 'x' already holds scalar", lambda: writer.add_text("x", "x holds scalars", 1)),
+        ("^img_tensor: 2 dimensions", lambda: writer.add_image("i", np.zeros((4, 4)), 1)),
+        (step_0.format("i"), lambda: writer.add_image("i", np.zeros((3, 4, 4)), 0)),
+        (step_0.format("i"), lambda: writer.add_images("i", np.zeros((2, 3, 4, 4)), 0)),
+        ("^values: contains NaN", lambda: writer.add_histogram("h", [np.nan], 1)),
+        (step_0.format("h"), lambda: writer.add_histogram("h", [1.0, 2.0], 0)),
+        (
+            step_0.format("h"),
+            lambda: writer.add_histogram_raw("h", 0, 1, 2, 1, 1, [1, 2], [1, 1], 0),
+        ),
+        (
+            r"^predictions: values must lie in \[0, 1\]",
+            lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 2.0], 1),
+        ),
+        (step_0.format("pr"), lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 0)),
+        (
+            "^num_thresholds: must be at least 2, got 1",
+            lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 1, num_thresholds=1),
+        ),
+        (
+            "^false_positive_counts: 1 values, but true_positive_counts has 2",
+            lambda: writer.add_pr_curve_raw("pr", [1, 2], [1], [1], [1], [1], [1], 1),
+        ),
+        (
+            "^num_thresholds: must be at least 1, got 0",
+            lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 1, 0),
+        ),
+        (
+            step_0.format("pr"),
+            lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 0),
+        ),
+        ("^hparam_dict: 'lr' is a object", lambda: writer.add_hparams({"lr": object()}, {})),
+        # the run records lr=0.1
+        ("^hparam_dict: .* already records hparams", lambda: writer.add_hparams({"lr": 0.5}, {})),
+        (
+            step_0.format("m"),
+            lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, global_step=0),
+        ),
+        (
+            r"^hparam_domain_discrete\['lr'\]: 'a' is not a number",
+            lambda: writer.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"lr": ["a"]}),
+        ),
+        (
+            step_0.format("m"),
+            lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, run_name="trial", global_step=0),
+        ),
     ]
 
 
@@ -336,8 +369,8 @@ def test_a_refused_call_on_a_closed_writer_writes_nothing(tmp_path):
     _log_some(writer)
     writer.close()
     before = _files(tmp_path)
-    for index, call in enumerate(_refused_calls(writer)):
-        with pytest.raises((TypeError, ValueError)):
+    for index, (reason, call) in enumerate(_refused_calls(writer)):
+        with pytest.raises((TypeError, ValueError), match=reason):
             call()
         assert _files(tmp_path) == before, f"refused call {index} wrote"
         assert writer.file_writer is None  # still closed
@@ -378,8 +411,8 @@ def test_a_refused_call_on_an_open_writer_writes_none_of_its_records(tmp_path):
         _log_some(writer)
         writer.flush()
         before = _files(tmp_path)
-        for call in _refused_calls(writer):
-            with pytest.raises((TypeError, ValueError)):
+        for reason, call in _refused_calls(writer):
+            with pytest.raises((TypeError, ValueError), match=reason):
                 call()
         writer.flush()
         assert _files(tmp_path) == before
@@ -393,8 +426,8 @@ def test_a_refused_call_on_a_new_writer_of_a_logged_dir_writes_nothing(tmp_path)
         _log_some(writer)
     resumed = SummaryWriter(tmp_path)
     before = _files(tmp_path)
-    for index, call in enumerate(_refused_calls(resumed)):
-        with pytest.raises((TypeError, ValueError)):
+    for index, (reason, call) in enumerate(_refused_calls(resumed)):
+        with pytest.raises((TypeError, ValueError), match=reason):
             call()
         assert _files(tmp_path) == before, f"refused call {index} wrote"
     with pytest.raises(ValueError, match="global_step: 0 for 'p' must be greater"):

@@ -770,9 +770,10 @@ class SummaryWriter:
     ) -> None:
         """Log a PR curve computed elsewhere: six rows of one value per threshold. The
         thresholds are evenly spaced over [0, 1], as many as the rows have values (torch stores
-        ``num_thresholds`` even when it differs, which misplaces the curve's thresholds)."""
+        ``num_thresholds`` even when it differs, which misplaces the curve's thresholds); rows
+        of one value are one point, at threshold 0, as TensorBoard draws torch's."""
         del weights  # torch ignores them too
-        pr_curve.check_thresholds(num_thresholds)
+        pr_curve.check_thresholds(num_thresholds, minimum=1)
         data = pr_curve.raw_counts(
             {
                 "true_positive_counts": true_positive_counts,
