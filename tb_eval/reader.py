@@ -106,9 +106,20 @@ class RunData:
             out[tag] = documents[0] if len(documents) == 1 else documents
         if name is not None:
             if name not in out:
-                raise KeyError(f"name: no metric {name!r} in run {self.directory!r}")
+                raise KeyError(
+                    f"name: no metric {name!r} in run {self.directory!r}{self._held(name)}"
+                )
             return {name: out[name]}
         return out
+
+    def _held(self, name: str) -> str:
+        """What ``name`` holds when it is not a metric, for ``get_metrics``'s ``KeyError``."""
+        kind = self.names_held().get(name)
+        if kind == kinds.predictions.KIND:
+            return f"; {name!r} holds predictions: use get_predictions({name!r})"
+        if kind is None:
+            return ""
+        return f"; {name!r} holds {kind.replace('_', ' ')} data, which get_metrics does not return"
 
     def _azure_documents(self) -> dict[str, list[dict[str, Any]]]:
         """Per name, in step order, Azure's JSON documents of what ``log_confusion_matrix``,
