@@ -225,6 +225,18 @@ def test_log_image_understands_what_azure_accepts_and_names_bad_arguments(tmp_pa
         run.log_image("bad", plot="nope")
     with pytest.raises(ValueError, match="path: the stream"):
         run.log_image("bad", io.BytesIO(b"not an image"))
+    # a large wrong value: its repr is cut, as in every other message
+    big = np.arange(100_000.0).reshape(100, 1000)
+    for call, argument in (
+        (lambda: run.log_image("bad", big), "path"),
+        (lambda: run.log_image("bad", plot=big), "plot"),
+        (lambda: run.log_image("bad", path=None, plot=[big]), "plot"),
+    ):
+        with pytest.raises(
+            TypeError, match=rf"^{argument}: expected .*got (array|\[array)\("
+        ) as error:
+            call()
+        assert len(str(error.value)) < 200, argument
     run.flush()
     assert read_run(run.directory).images == {"figure as path": 1, "pyplot as plot": 1, "stream": 1}
 
