@@ -6,6 +6,7 @@ Google's endpoint only, so they are not run here.)"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -19,15 +20,24 @@ pytest.importorskip("gcsfs")
 pytest.importorskip("gcp_storage_emulator")
 
 import tb_eval  # noqa: E402
+from tb_eval.io import remote  # noqa: E402
 from tests.tbserver import free_port, stop_process_group  # noqa: E402
 
 BUCKET = "tb-eval-runs"
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.fixture(scope="module")
 def gcs_endpoint():
     port = free_port()
-    command = [sys.executable, "-m", "gcp_storage_emulator", "start", "--host", "127.0.0.1"]
+    # The emulator with its multipart uploads read byte for byte (see tests/gcs_emulator.py).
+    command = [
+        sys.executable,
+        os.path.join(HERE, "gcs_emulator.py"),
+        "start",
+        "--host",
+        "127.0.0.1",
+    ]
     command += ["--port", str(port), "--in-memory", "--default-bucket", BUCKET]
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -77,3 +87,12 @@ def test_a_run_on_gs_is_written_in_segments_and_read_back(tmp_path):
     target = stored.download_file("outputs/notes.txt", tmp_path / "copy.txt")
     assert Path(target).read_text() == "from gcs\n"
     assert not any("gs:" in name for name in (p.name for p in tmp_path.iterdir()))
+
+
+@pytest.mark.parametrize("tail", [b"\r", b"\r\n", b"\n", b""])
+def test_objects_are_stored_byte_for_byte(tail):
+    # An event-file segment ends with a CRC: any byte (the bare emulator dropped a final "\r").
+    fs, root = remote.filesystem(f"gs://{BUCKET}/bytes", "directory")
+    content = bytes(range(256)) + tail
+    fs.pipe_file(f"{root}/object", content)
+    assert remote.read_bytes(f"gs://{BUCKET}/bytes/object") == content
