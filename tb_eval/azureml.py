@@ -35,15 +35,17 @@ def image_arguments(path: Any, plot: Any, image: Any) -> tuple[Any, Any, Any]:
                 path, image = None, opened.copy()
         except (UnidentifiedImageError, OSError) as error:
             raise ValueError(
-                f"path: the stream {path!r} is not a readable image: {error}"
+                f"path: the stream {path!r:.80} is not a readable image: {error!s:.200}"
             ) from None
     else:
         raise TypeError(
             "path: expected an image file path, a binary stream, a matplotlib figure or "
-            f"matplotlib.pyplot, got {path!r}"
+            f"matplotlib.pyplot, got {path!r:.80}"
         )
     if plot is not None and not _is_plot(plot):
-        raise TypeError(f"plot: expected a matplotlib figure or matplotlib.pyplot, got {plot!r}")
+        raise TypeError(
+            f"plot: expected a matplotlib figure or matplotlib.pyplot, got {plot!r:.80}"
+        )
     return path, plot, image
 
 

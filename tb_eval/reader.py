@@ -72,6 +72,9 @@ class RunData:
     contents: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The event file each of our tags was last read from (named by decoding errors).
     sources: dict[str, str] = field(default_factory=dict)
+    #: HParams' experiment config (``_hparams_/experiment``, first record not dropped by a
+    #: restart) as ``(domains, metrics)`` (see :func:`tb_eval.kinds.hparams.parse_experiment`).
+    experiment: tuple[dict[str, dict], list] | None = None
     #: The step of each entry of ``texts``, ``lists``, ``rows`` (keyed by field and key) and of
     #: each image record, so a restart (``SessionLog.START``) can drop the later ones.
     entry_steps: dict[tuple[str, str], list[int]] = field(default_factory=dict)
@@ -103,9 +106,20 @@ class RunData:
             out[tag] = documents[0] if len(documents) == 1 else documents
         if name is not None:
             if name not in out:
-                raise KeyError(f"name: no metric {name!r} in run {self.directory!r}")
+                raise KeyError(
+                    f"name: no metric {name!r} in run {self.directory!r}{self._held(name)}"
+                )
             return {name: out[name]}
         return out
+
+    def _held(self, name: str) -> str:
+        """What ``name`` holds when it is not a metric, for ``get_metrics``'s ``KeyError``."""
+        kind = self.names_held().get(name)
+        if kind == kinds.predictions.KIND:
+            return f"; {name!r} holds predictions: use get_predictions({name!r})"
+        if kind is None:
+            return ""
+        return f"; {name!r} holds {kind.replace('_', ' ')} data, which get_metrics does not return"
 
     def _azure_documents(self) -> dict[str, list[dict[str, Any]]]:
         """Per name, in step order, Azure's JSON documents of what ``log_confusion_matrix``,
@@ -325,6 +339,14 @@ class _RecordReader:
                 elif plugin == common.PLUGIN_NAME:
                     _read_ours(data, kind_of[tag], step, value.tensor)
                     data.sources[tag] = path
+                elif (
+                    tag == kinds.hparams.EXPERIMENT_TAG
+                    and data.experiment is None
+                    and plugin == kinds.hparams.PLUGIN_NAME
+                ):
+                    data.experiment = kinds.hparams.parse_experiment(
+                        value.metadata.plugin_data.content
+                    )
                 self.tag_steps[tag].append(step)
                 if step > last_steps.get(tag, -1):
                     last_steps[tag] = step
@@ -350,6 +372,8 @@ class _RecordReader:
                 last_steps[tag] = max(steps)
             else:
                 last_steps.pop(tag, None)
+                if tag == kinds.hparams.EXPERIMENT_TAG:
+                    data.experiment = None  # the next config read is the one kept
         for (where, key), steps in data.entry_steps.items():
             if not any(s >= step for s in steps):
                 continue

@@ -188,6 +188,20 @@ def test_log_list_takes_any_iterable(tmp_path):
     assert "bad" not in metrics
 
 
+def test_log_list_values_read_back_as_float64(tmp_path):
+    """As docs/logger.md says: the float64 numbers the values became, ints and bools as
+    floats, an int beyond 2**53 rounded as numpy rounds it."""
+    run = tb_eval.start_logging(tmp_path, run_name="r")
+    logged = [3, True, 2**53 + 1, 0.1, np.float32(0.1)]
+    run.log_list("mixed", logged)
+    run.complete()
+    for metrics in (run.get_metrics(), tb_eval.open_run(run.directory).get_metrics()):
+        values = metrics["mixed"]
+        assert [type(value) for value in values] == [float] * 5
+        assert values == np.asarray(logged, dtype=np.float64).tolist()
+        assert values[:3] == [3.0, 1.0, 9007199254740992.0]
+
+
 def test_log_image_understands_what_azure_accepts_and_names_bad_arguments(tmp_path):
     import matplotlib
 
@@ -211,6 +225,18 @@ def test_log_image_understands_what_azure_accepts_and_names_bad_arguments(tmp_pa
         run.log_image("bad", plot="nope")
     with pytest.raises(ValueError, match="path: the stream"):
         run.log_image("bad", io.BytesIO(b"not an image"))
+    # a large wrong value: its repr is cut, as in every other message
+    big = np.arange(100_000.0).reshape(100, 1000)
+    for call, argument in (
+        (lambda: run.log_image("bad", big), "path"),
+        (lambda: run.log_image("bad", plot=big), "plot"),
+        (lambda: run.log_image("bad", path=None, plot=[big]), "plot"),
+    ):
+        with pytest.raises(
+            TypeError, match=rf"^{argument}: expected .*got (array|\[array)\("
+        ) as error:
+            call()
+        assert len(str(error.value)) < 200, argument
     run.flush()
     assert read_run(run.directory).images == {"figure as path": 1, "pyplot as plot": 1, "stream": 1}
 

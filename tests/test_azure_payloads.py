@@ -104,8 +104,15 @@ def test_summaries_not_logged_as_accuracy_tables_are_not_metrics(tmp_path):
     run.log_predictions("raw", [0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3])
     for how, get_metrics in _readers(run):
         assert get_metrics() == {}, how
-        with pytest.raises(KeyError, match="name: no metric 'accumulated'"):
+        with pytest.raises(KeyError, match="name: no metric 'accumulated'.* binned summary"):
             get_metrics(name="accumulated")
+        # predictions of our array form point to the method that reads them
+        with pytest.raises(
+            KeyError,
+            match=r"no metric 'raw'.*; 'raw' holds predictions: use get_predictions\('raw'\)",
+        ):
+            get_metrics(name="raw")
+    assert tb_eval.open_run(run.directory).get_predictions("raw").task == "binary"
 
 
 @pytest.mark.parametrize(

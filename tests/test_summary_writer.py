@@ -103,6 +103,8 @@ def _write_everything(writer) -> None:
     writer.add_pr_curve("pr", torch.tensor(LABELS), torch.tensor(PREDICTIONS), 0)
     writer.add_pr_curve("pr weighted", LABELS, PREDICTIONS, 0, num_thresholds=11, weights=WEIGHTS)
     writer.add_pr_curve_raw("pr raw", *RAW_PR.values(), 0, num_thresholds=5)
+    # one threshold: TensorBoard's dashboard draws the single point (at threshold 0)
+    writer.add_pr_curve_raw("pr raw 1", [3], [2], [0], [1], [0.6], [0.75], 0, num_thresholds=1)
     writer.add_images("batch", torch.tensor(BATCH), 0)
     writer.add_images(
         "nhwc", (BATCH[:3] * 255).astype(np.uint8).transpose(0, 2, 3, 1), 0, None, "NHWC"
@@ -200,7 +202,16 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
             )
         )
         tags = server.get_json("/data/plugin/pr_curves/tags")
-        assert set(tags["ours"]) == set(tags["torch"]) == {"pr", "pr weighted", "pr raw"}
+        assert (
+            set(tags["ours"])
+            == set(tags["torch"])
+            == {
+                "pr",
+                "pr weighted",
+                "pr raw",
+                "pr raw 1",
+            }
+        )
         for tag in tags["ours"]:
             curves = _get(
                 server, "/data/plugin/pr_curves/pr_curves", run=["ours", "torch"], tag=tag
@@ -209,6 +220,14 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
                 entry.pop("wall_time")
             assert curves["ours"] == curves["torch"], tag
             assert curves["ours"][0]["precision"], tag
+        (one,) = _get(server, "/data/plugin/pr_curves/pr_curves", run="ours", tag="pr raw 1")[
+            "ours"
+        ]
+        assert (one["thresholds"], one["precision"], one["true_positives"]) == (
+            [0.0],
+            [pytest.approx(0.6)],
+            [3],
+        )
         histograms = server.get_json("/data/plugin/histograms/tags")
         assert set(histograms["ours"]) == set(histograms["torch"])
         for tag in histograms["ours"]:

@@ -12,8 +12,10 @@ import pytest
 from tbparse import SummaryReader
 from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
 from tensorboard.compat.proto import summary_pb2
+from tensorboard.plugins.hparams import metadata as hparams_metadata
 
 from tb_eval.integrations import SummaryWriter
+from tb_eval.reader import read_run
 from tests.tbserver import TensorBoardServer
 
 torch = pytest.importorskip("torch")
@@ -32,6 +34,18 @@ def _records(directory, tag: str) -> list[int]:
         for event in LegacyEventFileLoader(path).Load():
             steps.extend(event.step for value in event.summary.value if value.tag == tag)
     return steps
+
+
+def _experiment(directory):
+    """The one experiment config in ``directory``'s event files, parsed by TensorBoard."""
+    (content,) = [
+        value.metadata.plugin_data.content
+        for path in sorted(glob.glob(os.path.join(str(directory), "*tfevents*")))
+        for event in LegacyEventFileLoader(path).Load()
+        for value in event.summary.value
+        if value.tag == EXPERIMENT_TAG
+    ]
+    return hparams_metadata.parse_experiment_plugin_data(content)
 
 
 def _files(directory) -> dict[str, bytes]:
@@ -194,16 +208,7 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     }
     with SummaryWriter(tmp_path) as writer:
         writer.add_hparams(hparams, {"acc": 0.5}, hparam_domain_discrete=domains)
-    from tensorboard.plugins.hparams import metadata
-
-    ((_, content),) = [
-        (v.tag, v.metadata.plugin_data.content)
-        for path in glob.glob(str(tmp_path / "*tfevents*"))
-        for event in LegacyEventFileLoader(path).Load()
-        for v in event.summary.value
-        if v.tag == EXPERIMENT_TAG
-    ]
-    experiment = metadata.parse_experiment_plugin_data(content)
+    experiment = _experiment(tmp_path)
     found = {
         info.name: (info.type, [v.WhichOneof("kind") for v in info.domain_discrete.values])
         for info in experiment.hparam_infos
@@ -222,35 +227,129 @@ def test_domain_values_of_the_hparams_type_are_taken(tmp_path):
     assert numbers["debug"] == [1.0, 0.0]
 
 
+def test_domain_values_are_listed_once_each_in_first_seen_order(tmp_path):
+    """Values equal once converted (1, 1.0, True and numpy's 1 for a number hparam) are one
+    value of the domain; HParams would list each copy."""
+    hparams = {"n": 3, "optimizer": "adam", "use_bn": True}
+    domains = {
+        "n": [1, 3, True, 3.0, np.int64(1), 2],
+        "optimizer": ["sgd", "adam", "sgd"],
+        "use_bn": [False, True, np.bool_(False)],
+    }
+    with SummaryWriter(tmp_path) as writer:
+        writer.add_hparams(hparams, {"acc": 0.5}, hparam_domain_discrete=domains)
+    values = {
+        info.name: [getattr(v, v.WhichOneof("kind")) for v in info.domain_discrete.values]
+        for info in _experiment(tmp_path).hparam_infos
+    }
+    assert values == {"n": [1.0, 3.0, 2.0], "optimizer": ["sgd", "adam"], "use_bn": [False, True]}
+
+
+def test_the_experiment_config_torch_writes_reads_back(tmp_path):
+    """What a run's files hold as its experiment config (``read_run(...).experiment``), for
+    the config torch's writer makes of the module's hparams and domains."""
+    with TorchWriter(str(tmp_path)) as theirs:
+        theirs.add_hparams(HPARAMS, METRICS, hparam_domain_discrete=DOMAINS, run_name="trial")
+    domains, metrics = read_run(str(tmp_path / "trial")).experiment
+    assert domains == {
+        "lr": {"type": "float", "values": [0.1, 0.01]},
+        "optimizer": {"type": "str", "values": ["adam", "sgd"]},
+        "layers": {"type": "float"},
+        "use_bn": {"type": "float", "values": [1.0, 0.0]},  # torch's bools are numbers
+    }
+    assert metrics == list(METRICS)
+
+
+@pytest.mark.parametrize("run_name", [None, "trial"], ids=["own run", "sub-run"])
+def test_a_new_writer_refuses_another_experiment_config_than_its_run_holds(tmp_path, run_name):
+    directory = tmp_path if run_name is None else tmp_path / run_name
+    domains, metrics = {"lr": [0.1, 0.2], "optimizer": ["adam"]}, {"acc": 0.5, "loss": 0.1}
+    hparams = {"lr": 0.1, "optimizer": "adam"}
+    with SummaryWriter(tmp_path) as first:
+        first.add_hparams(hparams, metrics, domains, run_name=run_name, global_step=0)
+    for reopen in (False, True):  # a new writer, then the same writer after close()
+        writer = SummaryWriter(tmp_path)
+        if reopen:
+            writer.close()
+        before = _files(tmp_path)
+        for other_metrics, other_domains in (
+            (metrics, {"lr": [0.1, 0.3], "optimizer": ["adam"]}),
+            (metrics, {"lr": [0.1, 0.2]}),
+            ({"acc": 0.6, "f1": 0.2}, domains),
+        ):
+            with pytest.raises(ValueError, match=r"hparam_domain_discrete: .* already records an"):
+                writer.add_hparams(hparams, other_metrics, other_domains, run_name)
+            assert _files(tmp_path) == before
+        writer.close()
+    with SummaryWriter(tmp_path) as again:  # the same config: metrics logged, no new config
+        again.add_hparams(hparams, {"acc": 0.7, "loss": 0.05}, domains, run_name, global_step=1)
+    assert _records(directory, EXPERIMENT_TAG) == [0]
+    assert _records(directory, "acc") == [0, 1]
+    assert [m.name.tag for m in _experiment(directory).metric_infos] == ["acc", "loss"]
+
+
 # ---------------------------------------------------------------------- a closed writer
 def _refused_calls(writer):
-    """Calls refused by validation, for every shipped method."""
+    """Calls refused by validation, for every shipped method, each with what its error says
+    (the reason it is refused)."""
+    step_0 = r"^global_step: 0 for '{}' must be greater than its last step 0"
     return [
-        lambda: writer.add_scalar("x", "not a number", 1),
-        lambda: writer.add_scalar("x", 2.0, 0),  # step 0 of x is logged
-        lambda: writer.add_scalar("", 2.0, 1),
-        lambda: writer.add_scalar("x", 2.0, -1),
-        lambda: writer.add_scalar("x", 2.0, 1, walltime="now"),
-        lambda: writer.add_scalar("t", 2.0, 1),  # t holds text
-        lambda: writer.add_scalars("p", {"a": "x"}, 1),
-        lambda: writer.add_scalars("p", {"new": 1.0, "a": 1.0}, 0),
-        lambda: writer.add_text("t", 3, 1),
-        lambda: writer.add_text("t", "again", 0),
-        lambda: writer.add_text("x", "x holds scalars", 1),
-        lambda: writer.add_image("i", np.zeros((4, 4)), 1),
-        lambda: writer.add_image("i", np.zeros((3, 4, 4)), 0),
-        lambda: writer.add_images("i", np.zeros((2, 3, 4, 4)), 0),
-        lambda: writer.add_histogram("h", [np.nan], 1),
-        lambda: writer.add_histogram("h", [1.0, 2.0], 0),
-        lambda: writer.add_histogram_raw("h", 0, 1, 2, 1, 1, [1, 2], [1, 1], 0),
-        lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 2.0], 1),
-        lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 0),
-        lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 0),
-        lambda: writer.add_hparams({"lr": object()}, {}),
-        lambda: writer.add_hparams({"lr": 0.5}, {}),  # the run records lr=0.1
-        lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, global_step=0),
-        lambda: writer.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"lr": ["a"]}),
-        lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, run_name="trial", global_step=0),
+        ("^scalar_value: expected numbers", lambda: writer.add_scalar("x", "not a number", 1)),
+        (step_0.format("x"), lambda: writer.add_scalar("x", 2.0, 0)),  # step 0 of x is logged
+        ("^tag: must not be empty", lambda: writer.add_scalar("", 2.0, 1)),
+        (r"^global_step: must be from 0 .* got -1", lambda: writer.add_scalar("x", 2.0, -1)),
+        ("^walltime: ", lambda: writer.add_scalar("x", 2.0, 1, walltime="now")),
+        ("^tag: 't' already holds text", lambda: writer.add_scalar("t", 2.0, 1)),
+        (r"^tag_scalar_dict\['a'\]: ", lambda: writer.add_scalars("p", {"a": "x"}, 1)),
+        (step_0.format("p"), lambda: writer.add_scalars("p", {"new": 1.0, "a": 1.0}, 0)),
+        ("^text_string: expected a str", lambda: writer.add_text("t", 3, 1)),
+        (step_0.format("t"), lambda: writer.add_text("t", "again", 0)),
+        ("^tag: 'x' already holds scalar", lambda: writer.add_text("x", "x holds scalars", 1)),
+        ("^img_tensor: 2 dimensions", lambda: writer.add_image("i", np.zeros((4, 4)), 1)),
+        (step_0.format("i"), lambda: writer.add_image("i", np.zeros((3, 4, 4)), 0)),
+        (step_0.format("i"), lambda: writer.add_images("i", np.zeros((2, 3, 4, 4)), 0)),
+        ("^values: contains NaN", lambda: writer.add_histogram("h", [np.nan], 1)),
+        (step_0.format("h"), lambda: writer.add_histogram("h", [1.0, 2.0], 0)),
+        (
+            step_0.format("h"),
+            lambda: writer.add_histogram_raw("h", 0, 1, 2, 1, 1, [1, 2], [1, 1], 0),
+        ),
+        (
+            r"^predictions: values must lie in \[0, 1\]",
+            lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 2.0], 1),
+        ),
+        (step_0.format("pr"), lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 0)),
+        (
+            "^num_thresholds: must be at least 2, got 1",
+            lambda: writer.add_pr_curve("pr", [0, 1], [0.5, 0.5], 1, num_thresholds=1),
+        ),
+        (
+            "^false_positive_counts: 1 values, but true_positive_counts has 2",
+            lambda: writer.add_pr_curve_raw("pr", [1, 2], [1], [1], [1], [1], [1], 1),
+        ),
+        (
+            "^num_thresholds: must be at least 1, got 0",
+            lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 1, 0),
+        ),
+        (
+            step_0.format("pr"),
+            lambda: writer.add_pr_curve_raw("pr", [1], [1], [1], [1], [1], [1], 0),
+        ),
+        ("^hparam_dict: 'lr' is a object", lambda: writer.add_hparams({"lr": object()}, {})),
+        # the run records lr=0.1
+        ("^hparam_dict: .* already records hparams", lambda: writer.add_hparams({"lr": 0.5}, {})),
+        (
+            step_0.format("m"),
+            lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, global_step=0),
+        ),
+        (
+            r"^hparam_domain_discrete\['lr'\]: 'a' is not a number",
+            lambda: writer.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"lr": ["a"]}),
+        ),
+        (
+            step_0.format("m"),
+            lambda: writer.add_hparams({"lr": 0.1}, {"m": 2.0}, run_name="trial", global_step=0),
+        ),
     ]
 
 
@@ -270,8 +369,8 @@ def test_a_refused_call_on_a_closed_writer_writes_nothing(tmp_path):
     _log_some(writer)
     writer.close()
     before = _files(tmp_path)
-    for index, call in enumerate(_refused_calls(writer)):
-        with pytest.raises((TypeError, ValueError)):
+    for index, (reason, call) in enumerate(_refused_calls(writer)):
+        with pytest.raises((TypeError, ValueError), match=reason):
             call()
         assert _files(tmp_path) == before, f"refused call {index} wrote"
         assert writer.file_writer is None  # still closed
@@ -312,8 +411,8 @@ def test_a_refused_call_on_an_open_writer_writes_none_of_its_records(tmp_path):
         _log_some(writer)
         writer.flush()
         before = _files(tmp_path)
-        for call in _refused_calls(writer):
-            with pytest.raises((TypeError, ValueError)):
+        for reason, call in _refused_calls(writer):
+            with pytest.raises((TypeError, ValueError), match=reason):
                 call()
         writer.flush()
         assert _files(tmp_path) == before
@@ -327,8 +426,8 @@ def test_a_refused_call_on_a_new_writer_of_a_logged_dir_writes_nothing(tmp_path)
         _log_some(writer)
     resumed = SummaryWriter(tmp_path)
     before = _files(tmp_path)
-    for index, call in enumerate(_refused_calls(resumed)):
-        with pytest.raises((TypeError, ValueError)):
+    for index, (reason, call) in enumerate(_refused_calls(resumed)):
+        with pytest.raises((TypeError, ValueError), match=reason):
             call()
         assert _files(tmp_path) == before, f"refused call {index} wrote"
     with pytest.raises(ValueError, match="global_step: 0 for 'p' must be greater"):

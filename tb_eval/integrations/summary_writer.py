@@ -273,7 +273,8 @@ def _experiment_domains(
         if key in domain_discrete:
             hparam = hparam_dict.get(key)
             values = [_domain_value(key, item, kind, hparam) for item in domain_discrete[key]]
-            domains[key]["values"] = values
+            # once each, in first-seen order: 1, 1.0 and True are one value of a number hparam
+            domains[key]["values"] = list(dict.fromkeys(values))
     return domains
 
 
@@ -294,6 +295,7 @@ class _OnDisk:
         self._last_step = dict(data.last_steps)
         self._session_started = data.has_session
         self._params = dict(data.record.get("params", {}))
+        self.experiment = data.experiment
 
     def get_params(self) -> dict[str, Any]:
         return dict(self._params)
@@ -425,7 +427,8 @@ class SummaryWriter:
         #: hold them (:class:`_OnDisk`), by directory: what a call is checked against before
         #: it (re)opens them (opening writes a new event file).
         self._closed: dict[str, Run | _OnDisk] = {}
-        #: The experiment configs ``add_hparams`` wrote, by run directory.
+        #: The experiment configs ``add_hparams`` wrote, or found written (by another
+        #: writer) in a run it checked, by run directory.
         self._experiments: dict[str, tuple] = {}
         self._get_run()  # like torch, the directory and its event file exist from the start
 
@@ -767,9 +770,10 @@ class SummaryWriter:
     ) -> None:
         """Log a PR curve computed elsewhere: six rows of one value per threshold. The
         thresholds are evenly spaced over [0, 1], as many as the rows have values (torch stores
-        ``num_thresholds`` even when it differs, which misplaces the curve's thresholds)."""
+        ``num_thresholds`` even when it differs, which misplaces the curve's thresholds); rows
+        of one value are one point, at threshold 0, as TensorBoard draws torch's."""
         del weights  # torch ignores them too
-        pr_curve.check_thresholds(num_thresholds)
+        pr_curve.check_thresholds(num_thresholds, minimum=1)
         data = pr_curve.raw_counts(
             {
                 "true_positive_counts": true_positive_counts,
@@ -802,7 +806,10 @@ class SummaryWriter:
         the hparam's type), the run also gets HParams' experiment config at step 0, as torch
         writes it: every hparam typed (number, str or bool), those domains, and the
         ``metric_dict`` keys as the metrics. TensorBoard then takes the columns from it (from
-        one such config in the logdir) instead of inferring them.
+        one such config in the logdir) instead of inferring them. A domain lists each value
+        once (in first-seen order, after conversion). A run keeps its first
+        config: another one (other domains or ``metric_dict`` keys) raises ``ValueError``,
+        also from a new writer on the run (its config is read from its files).
         """
         if not isinstance(hparam_dict, dict):
             raise TypeError(f"hparam_dict: expected a dict, got {type(hparam_dict).__name__}")
@@ -849,13 +856,29 @@ class SummaryWriter:
                 "(HParams keeps one set per run); pass run_name= to record another set in a "
                 "sub-run"
             )
-        written = self._experiments.get(self._directory(name))
-        if config is not None and written is not None and written != config:
+        written = None if config is None else self._experiment_held(run, name)
+        if written is not None and written != config:
             raise ValueError(
                 f"hparam_domain_discrete: {run.directory!r} already records an experiment "
                 f"config (domains {written[0]}, metrics {written[1]}); TensorBoard keeps the "
                 "first, so give the same domains and metric_dict keys, or pass run_name="
             )
+
+    def _experiment_held(self, run: Run | _OnDisk, name: str | None) -> tuple | None:
+        """The experiment config the run ``run`` (named ``name``) holds: the one this writer
+        wrote into it, else the one its files hold (another writer's), read once."""
+        directory = self._directory(name)
+        config = self._experiments.get(directory)
+        if config is None and hparams_kind.EXPERIMENT_TAG in run._last_step:
+            if isinstance(run, _OnDisk):
+                config = run.experiment
+            else:
+                from tb_eval.reader import read_run
+
+                config = read_run(run.directory).experiment
+            if config is not None:
+                self._experiments[directory] = config
+        return config
 
     def _write_experiment(self, run: Run, name: str | None, config: tuple) -> None:
         """HParams' experiment config, at step 0, once per run (TensorBoard reads the first)."""

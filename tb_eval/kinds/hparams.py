@@ -92,3 +92,34 @@ def experiment_value(
     for tag in metrics:
         experiment.metric_infos.add(name=api_pb2.MetricName(group="", tag=tag))
     return _value(EXPERIMENT_TAG, plugin_data_pb2.HParamsPluginData(experiment=experiment))
+
+
+_TYPE_NAMES = {data_type: name for name, data_type in _DATA_TYPES.items()}
+
+
+def _python(value: struct_pb2.Value) -> bool | float | str | None:
+    kind = value.WhichOneof("kind")
+    return None if kind in (None, "null_value") else getattr(value, kind)
+
+
+def parse_experiment(content: bytes) -> tuple[dict[str, dict], list]:
+    """The ``(domains, metrics)`` of an experiment config's plugin data (the metadata content
+    of ``_hparams_/experiment``, ours or torch's), as :func:`experiment_value` takes them: a
+    type TensorBoard does not name reads as ``None``, a metric with a group as
+    ``(group, tag)``."""
+    experiment = plugin_data_pb2.HParamsPluginData.FromString(content).experiment
+    domains: dict[str, dict] = {}
+    for info in experiment.hparam_infos:
+        domain: dict = {"type": _TYPE_NAMES.get(info.type)}
+        which = info.WhichOneof("domain")
+        if which == "domain_discrete":
+            domain["values"] = [_python(value) for value in info.domain_discrete.values]
+        elif which == "domain_interval":
+            domain["min"] = info.domain_interval.min_value
+            domain["max"] = info.domain_interval.max_value
+        domains[info.name] = domain
+    metrics = [
+        (info.name.group, info.name.tag) if info.name.group else info.name.tag
+        for info in experiment.metric_infos
+    ]
+    return domains, metrics

@@ -48,11 +48,13 @@ def parse_metadata(content: bytes) -> dict[str, Any]:
     return {"num_thresholds": int(data.num_thresholds)}
 
 
-def check_thresholds(num_thresholds: Any) -> int:
+def check_thresholds(num_thresholds: Any, minimum: int = 2) -> int:
+    """``num_thresholds`` as an int of at least ``minimum`` (a curve computed from predictions
+    needs 2; a raw curve may have 1, which TensorBoard draws as one point at threshold 0)."""
     if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)):
         raise TypeError(f"num_thresholds: expected an int, got {type(num_thresholds).__name__}")
-    if num_thresholds < 2:
-        raise ValueError(f"num_thresholds: must be at least 2, got {num_thresholds}")
+    if num_thresholds < minimum:
+        raise ValueError(f"num_thresholds: must be at least {minimum}, got {num_thresholds}")
     return int(num_thresholds)
 
 
