@@ -99,7 +99,8 @@ def schema_data(value: Any, schema: str) -> Any:
     if value.get("schema_type") != schema or not isinstance(value.get("data"), dict):
         raise ValueError(
             f"value: expected Azure's {schema} JSON with schema_type '{schema}' and a 'data' "
-            f"object, got schema_type {value.get('schema_type')!r} and keys {sorted(value)}"
+            f"object, got schema_type {value.get('schema_type')!r:.80} and keys "
+            f"{sorted(map(str, value))!s:.200}"
         )
     return value["data"]
 

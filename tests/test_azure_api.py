@@ -504,3 +504,24 @@ def test_experiment_is_its_name_and_has_azures_name_attribute(tmp_path):
     alone = tb_eval.start_logging(tmp_path, run_name="alone")
     assert alone.experiment is None
     alone.complete()
+
+
+def test_a_large_wrong_value_is_cut_in_the_message(tmp_path):
+    run = tb_eval.start_logging(str(tmp_path), run_name="cut")
+    huge = "x" * 10_000
+    calls = (
+        (TypeError, "^value: expected an iterable of numbers", lambda: run.log_list("a", 10**3000)),
+        (
+            ValueError,
+            "^value: expected Azure's residuals JSON",
+            lambda: run.log_residuals(
+                "b", {"schema_type": huge, **{str(i): i for i in range(999)}}
+            ),
+        ),
+    )
+    for error, start, call in calls:
+        with pytest.raises(error, match=start) as raised:
+            call()
+        assert len(str(raised.value)) < 400, start
+    run.complete()
+    assert read_run(run.directory).metrics() == {}  # nothing was logged

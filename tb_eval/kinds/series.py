@@ -32,13 +32,15 @@ def check(value: Any, argument: str = "value") -> np.ndarray:
     """A non-empty 1-D float64 array from any iterable of numbers (list, array, tensor,
     generator) within float32's range, or an error naming ``argument``."""
     if isinstance(value, (str, bytes, Mapping)) or value is None:
-        raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}")
+        raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r:.80}")
     value = tensor_to_numpy(value)
     if not isinstance(value, np.ndarray):
         try:
             value = list(value)
         except TypeError:
-            raise TypeError(f"{argument}: expected an iterable of numbers, got {value!r}") from None
+            raise TypeError(
+                f"{argument}: expected an iterable of numbers, got {value!r:.80}"
+            ) from None
         value = [tensor_to_numpy(item) for item in value]
     try:
         array = np.asarray(value)
