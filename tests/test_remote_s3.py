@@ -552,3 +552,20 @@ def test_the_summary_writer_drop_in_logs_to_the_bucket(bucket):
     assert stored.get_metrics()["loss"] == pytest.approx([1.0, 0.5, 1 / 3, 0.25, 0.2, 0.1])
     assert tb_eval.open_run(f"s3://{bucket}/sw/run1/parts_a").get_metrics() == {"parts": 1.0}
     assert not os.path.exists("s3:")
+
+
+def test_a_refused_call_of_a_new_summary_writer_leaves_the_bucket_as_it_was(s3, bucket):
+    from tb_eval.integrations.summary_writer import SummaryWriter
+
+    url = f"s3://{bucket}/sw/resumed"
+    with SummaryWriter(log_dir=url) as writer:
+        writer.add_scalars("parts", {"a": 1.0, "b": 2.0}, 3)
+    before = s3.objects(bucket, "sw/resumed/")
+    again = SummaryWriter(log_dir=url)
+    # parts_a already holds step 3: refused before any sub-run is opened, parts_c included
+    with pytest.raises(ValueError, match="^global_step: 3 for 'parts' must be greater"):
+        again.add_scalars("parts", {"c": 0.5, "a": 0.5}, 3)
+    again.close()
+    after = s3.objects(bucket, "sw/resumed/")
+    assert {key for key in after if "/parts_" in key} == {key for key in before if "/parts_" in key}
+    assert not any("/parts_c/" in key for key in after)

@@ -47,7 +47,8 @@ from tb_eval.kinds import histogram, pr_curve, scalar, text
 from tb_eval.kinds import hparams as hparams_kind
 from tb_eval.kinds import image as image_kind
 from tb_eval.kinds.common import tensor_to_numpy
-from tb_eval.run import Run, _has_event_files
+from tb_eval.reader import event_files
+from tb_eval.run import Run
 
 
 def _tensorflow_edges() -> np.ndarray:
@@ -484,7 +485,7 @@ class SummaryWriter:
                 return run
         directory = self._directory(name)
         state = self._closed.get(directory)
-        if state is None and name is not None and _has_event_files(directory):
+        if state is None and name is not None and event_files(directory):  # local or a URL
             state = self._closed[directory] = _OnDisk(directory, self._purge_children)
         return state
 
