@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -123,7 +124,10 @@ class TensorBoardServer:
             raise urllib.error.URLError(f"GET {path} -> {status}: {body[:300]!r}")
         return body
 
-    def get_json(self, path: str) -> Any:
+    def get_json(self, path: str, /, **params: Any) -> Any:
+        """The JSON at ``path``, with ``params`` as its query (lists repeat the key)."""
+        if params:
+            path += "?" + urllib.parse.urlencode(params, doseq=True)
         return json.loads(self.get(path))
 
     def post_json(self, path: str, payload: Any) -> Any:

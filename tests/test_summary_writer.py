@@ -9,7 +9,6 @@ import inspect
 import io
 import os
 import time
-import urllib.parse
 
 import matplotlib
 import numpy as np
@@ -188,10 +187,6 @@ def test_records_equal_torchs(logdir):
         assert mine[1] == theirs[1] or mine[1] > 0  # one wall time for every key
 
 
-def _get(server, route, **params):
-    return server.get_json(route + "?" + urllib.parse.urlencode(params, doseq=True))
-
-
 @pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
 def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
     with TensorBoardServer(logdir, load_fast=load_fast) as server:
@@ -213,14 +208,14 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
             }
         )
         for tag in tags["ours"]:
-            curves = _get(
-                server, "/data/plugin/pr_curves/pr_curves", run=["ours", "torch"], tag=tag
+            curves = server.get_json(
+                "/data/plugin/pr_curves/pr_curves", run=["ours", "torch"], tag=tag
             )
             for entry in curves["ours"] + curves["torch"]:
                 entry.pop("wall_time")
             assert curves["ours"] == curves["torch"], tag
             assert curves["ours"][0]["precision"], tag
-        (one,) = _get(server, "/data/plugin/pr_curves/pr_curves", run="ours", tag="pr raw 1")[
+        (one,) = server.get_json("/data/plugin/pr_curves/pr_curves", run="ours", tag="pr raw 1")[
             "ours"
         ]
         assert (one["thresholds"], one["precision"], one["true_positives"]) == (
@@ -234,14 +229,19 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
             ours, theirs = (
                 [
                     row[1:]
-                    for row in _get(server, "/data/plugin/histograms/histograms", run=run, tag=tag)
+                    for row in server.get_json(
+                        "/data/plugin/histograms/histograms", run=run, tag=tag
+                    )
                 ]
                 for run in ("ours", "torch")
             )
             assert ours == theirs, tag
         for tag in ("bf16", "half", "flag", "count"):
             ours, theirs = (
-                [row[1:] for row in _get(server, "/data/plugin/scalars/scalars", run=run, tag=tag)]
+                [
+                    row[1:]
+                    for row in server.get_json("/data/plugin/scalars/scalars", run=run, tag=tag)
+                ]
                 for run in ("ours", "torch")
             )
             assert ours == theirs, tag
@@ -249,8 +249,8 @@ def test_dashboards_show_the_same_as_for_torchs_writer(logdir, load_fast):
         assert set(images["ours"]) == set(images["torch"])
         # Text: the same Markdown. Ours is one string, shown as a paragraph; torch's is a
         # one-element list, which the Text dashboard shows as a one-cell table.
-        (ours,) = _get(server, "/data/plugin/text/text", run="ours", tag="notes")
-        (theirs,) = _get(server, "/data/plugin/text/text", run="torch", tag="notes/text_summary")
+        (ours,) = server.get_json("/data/plugin/text/text", run="ours", tag="notes")
+        (theirs,) = server.get_json("/data/plugin/text/text", run="torch", tag="notes/text_summary")
         assert "<strong>bold</strong>" in ours["text"] and "<table>" not in ours["text"]
         assert "<strong>bold</strong>" in theirs["text"] and "<table>" in theirs["text"]
         groups = server.hparams_session_groups()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import glob
 import os
-import urllib.parse
 
 import numpy as np
 import pytest
@@ -88,10 +87,6 @@ def test_get_metrics_reads_the_run_as_the_python_loader_does(logdir):
     }
 
 
-def _get(server, route, **params):
-    return server.get_json(route + "?" + urllib.parse.urlencode(params, doseq=True))
-
-
 @pytest.mark.parametrize("load_fast", [True, False], ids=["load_fast", "load_slow"])
 def test_tensorboard_shows_the_resumed_training_under_both_loaders(logdir, load_fast):
     with TensorBoardServer(logdir, load_fast=load_fast) as server:
@@ -101,12 +96,12 @@ def test_tensorboard_shows_the_resumed_training_under_both_loaders(logdir, load_
 
         def scalars(run, tag):
             return [
-                row[1:] for row in _get(server, "/data/plugin/scalars/scalars", run=run, tag=tag)
+                row[1:] for row in server.get_json("/data/plugin/scalars/scalars", run=run, tag=tag)
             ]
 
         def histogram_steps(run):
             route = "/data/plugin/histograms/histograms"
-            return [row[1] for row in _get(server, route, run=run, tag="weights")]
+            return [row[1] for row in server.get_json(route, run=run, tag="weights")]
 
         expected_loss = [[s, 10.0 - s] for s in range(PURGE)] + [
             [s, 100.0 + s] for s in range(PURGE, PURGE + 3)
@@ -143,7 +138,7 @@ def test_the_evaluation_dashboards_show_the_resumed_training(tmp_path, load_fast
     with TensorBoardServer(tmp_path, load_fast=load_fast) as server:
         listed = server.wait_for(lambda: server.get_json(PREFIX + "/evaluations")["evaluations"])
         assert [entry["steps"] for entry in listed] == [[0, 1, 2]]
-        report = _get(server, PREFIX + "/evaluation", run="run", name="val", step=2)
+        report = server.get_json(PREFIX + "/evaluation", run="run", name="val", step=2)
         assert report["metrics"]["roc_auc"] == pytest.approx(0.0)
 
 
