@@ -827,15 +827,11 @@ class SummaryWriter:
             config = (domains, list(metrics))
         if run_name is not None:
             validation.check_path_component(run_name, "run_name")
-        records = [(key, scalar.KIND, global_step) for key in metrics]
-        self._check_records(run_name, records)
-        state = self._state(run_name)
-        if state is not None:  # checked before a closed writer reopens
+        self._check_records(run_name, [(key, scalar.KIND, global_step) for key in metrics])
+        state = self._state(run_name)  # None: a sub-run with no files yet, nothing to check
+        if state is not None:  # checked before the run is (re)opened
             self._check_same_hparams(state, run_name, checked, config)
         target = self._get_run() if run_name is None else self._child(run_name)
-        if state is None:  # a run this writer had not opened: checked against what it holds
-            self._check_same_hparams(target, run_name, checked, config)
-            self._check_records(run_name, records)
         target.log_params(checked)
         target._start_session()
         if config is not None:
