@@ -234,8 +234,6 @@ class Run(RecordAndEnd, FilesAndChildren, RecordSurface):
         filename_suffix: str = "",
         purge_step: int | None = None,
     ) -> None:
-        if purge_step is not None:
-            purge_step = validation.check_step(purge_step, "purge_step")
         self.directory = directory
         self.experiment = validation.experiment_name(experiment)
         self.name = name
